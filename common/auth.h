@@ -1,0 +1,80 @@
+// Authentication (bearer tokens -> role + tenant) and per-method
+// authorization, deny by default.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include "absl/strings/string_view.h"
+#include <vector>
+
+#include <grpcpp/server_context.h>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace labor {
+
+enum class Role { kAdmin, kWechat, kKiosk, kPartner, kService };
+
+absl::string_view RoleName(Role role);
+std::optional<Role> RoleFromName(absl::string_view name);
+
+// Metadata key a wechat-role caller uses to say which worker (openid) it acts for.
+inline constexpr absl::string_view kOpenIdMetadata = "x-labor-openid";
+
+struct Caller {
+  Role role = Role::kService;
+  std::string tenant;     // e.g. the kiosk site, the partner bureau, the official account
+  std::string principal;  // token name from the tokens file
+  std::string openid;     // wechat role only: the worker this call acts for
+};
+
+// Tokens file, one token per line (blank lines and '#' comments ignored):
+//   <sha256 hex of the token> <role> <tenant> <principal>
+// Only hashes are stored, so the file is not a secret by itself.
+class TokenStore {
+ public:
+  // NOT_FOUND when missing; INVALID_ARGUMENT naming the line when malformed.
+  static absl::StatusOr<std::unique_ptr<TokenStore>> LoadFromFile(const std::string& path);
+  static absl::StatusOr<std::unique_ptr<TokenStore>> Parse(absl::string_view contents);
+  // The caller a raw token belongs to (compares hashes).
+  std::optional<Caller> Lookup(absl::string_view token) const;
+
+ private:
+  absl::flat_hash_map<std::string, Caller> by_hash_;
+};
+
+// Which roles may call which method ("/labor.v1.ProfileService/GetWorker").
+// A method that is not listed is denied to everyone.
+class MethodPolicy {
+ public:
+  MethodPolicy& Allow(absl::string_view method, std::vector<Role> roles);
+  bool Allowed(absl::string_view method, Role role) const;
+  bool Covers(absl::string_view method) const { return roles_.contains(method); }
+
+ private:
+  absl::flat_hash_map<std::string, absl::flat_hash_set<Role>> roles_;
+};
+
+class Authenticator {
+ public:
+  Authenticator(const TokenStore* tokens, MethodPolicy policy)
+      : tokens_(tokens), policy_(std::move(policy)) {}
+  // Authenticates the call ("authorization: Bearer <token>") and checks the
+  // policy for `method`. UNAUTHENTICATED: missing/unknown token, or a wechat
+  // call without x-labor-openid. PERMISSION_DENIED: role not allowed.
+  absl::StatusOr<Caller> Check(const grpc::ServerContextBase& ctx, absl::string_view method) const;
+  // Same from raw metadata values (for tests and non-gRPC callers).
+  absl::StatusOr<Caller> Check(absl::string_view authorization, absl::string_view openid,
+                               absl::string_view method) const;
+  const MethodPolicy& policy() const { return policy_; }
+
+ private:
+  const TokenStore* tokens_;
+  MethodPolicy policy_;
+};
+
+}  // namespace labor

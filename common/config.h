@@ -1,0 +1,42 @@
+// Configuration: command-line flags, each also settable by an environment
+// variable LABOR_<FLAG_NAME_UPPERCASE> (flags win over the environment).
+// Defaults are loopback-only and work with no configuration at all.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/flags/declare.h"
+#include "absl/time/time.h"
+
+// Flags every service shares (defined in config.cc).
+ABSL_DECLARE_FLAG(std::string, listen);          // gRPC address, default 127.0.0.1:<service default>
+ABSL_DECLARE_FLAG(std::string, metrics_listen);  // Prometheus HTTP, "" disables
+ABSL_DECLARE_FLAG(std::string, port_file);       // write the bound gRPC port here (tests, port 0)
+ABSL_DECLARE_FLAG(std::string, db_path);
+ABSL_DECLARE_FLAG(bool, sync_writes);
+ABSL_DECLARE_FLAG(std::string, data_dir);        // reference data (regions, occupations)
+ABSL_DECLARE_FLAG(std::string, redis_host);
+ABSL_DECLARE_FLAG(int, redis_port);
+ABSL_DECLARE_FLAG(absl::Duration, redis_connect_timeout);
+ABSL_DECLARE_FLAG(absl::Duration, redis_command_timeout);
+ABSL_DECLARE_FLAG(std::string, auth_tokens_file);
+ABSL_DECLARE_FLAG(std::string, pii_key_file);
+ABSL_DECLARE_FLAG(bool, create_pii_key);         // first run: create the key file if missing
+ABSL_DECLARE_FLAG(std::string, tls_cert_file);   // server certificate (PEM); "" = plaintext
+ABSL_DECLARE_FLAG(std::string, tls_key_file);
+ABSL_DECLARE_FLAG(std::string, tls_client_ca_file);  // set = require client certificates (mTLS)
+ABSL_DECLARE_FLAG(int, max_message_bytes);
+ABSL_DECLARE_FLAG(absl::Duration, shutdown_grace);
+
+namespace labor {
+
+// Applies LABOR_* environment variables to the registered flags, then parses
+// argv. Exits with a message on a bad flag or environment value. Returns the
+// positional arguments.
+std::vector<char*> ParseFlagsWithEnv(int argc, char** argv, const std::string& usage);
+
+// The environment variable of a flag name: "redis_port" -> "LABOR_REDIS_PORT".
+std::string EnvNameForFlag(const std::string& flag_name);
+
+}  // namespace labor

@@ -1,0 +1,59 @@
+// Protection of personal information (PIPL): encryption at rest, blind
+// indexes for lookup, masking on output. Nothing here logs a value.
+#pragma once
+
+#include <memory>
+#include <string>
+#include "absl/strings/string_view.h"
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace labor {
+
+// AES-256-GCM for values at rest and HMAC-SHA256 blind indexes for lookups,
+// with independent keys. Thread-safe (stateless per call).
+class PiiCipher {
+ public:
+  // Reads the key file (hex of 64 random bytes: 32 encryption + 32 HMAC; a
+  // '#' comment line allowed). When the file is missing and
+  // `create_if_missing`, writes a new one with mode 0600 (first run).
+  // NOT_FOUND (missing), DATA_LOSS (malformed), PERMISSION_DENIED (unreadable
+  // or readable by group/others).
+  static absl::StatusOr<std::unique_ptr<PiiCipher>> LoadKeyFile(const std::string& path,
+                                                                 bool create_if_missing);
+  // Keys must be 32 bytes each (LABOR_CHECK).
+  static std::unique_ptr<PiiCipher> FromKeys(std::string encryption_key, std::string mac_key);
+
+  // Seals `plaintext` bound to `associated_data` (e.g. the worker id, so a
+  // ciphertext cannot be moved to another record). Output: 1 version byte,
+  // 12-byte random nonce, ciphertext, 16-byte tag.
+  absl::StatusOr<std::string> Encrypt(absl::string_view plaintext,
+                                      absl::string_view associated_data) const;
+  // DATA_LOSS when the ciphertext is malformed or fails authentication.
+  absl::StatusOr<std::string> Decrypt(absl::string_view sealed,
+                                      absl::string_view associated_data) const;
+  // Keyed hash for equality lookups: hex HMAC-SHA256 over domain + '\0' + value.
+  // Different domains ("id_number", "phone") give unrelated indexes.
+  std::string BlindIndex(absl::string_view domain, absl::string_view value) const;
+
+ private:
+  PiiCipher(std::string encryption_key, std::string mac_key);
+  std::string encryption_key_;
+  std::string mac_key_;
+};
+
+// "511702********123X": the first 6 and the last 4 kept (the national masking
+// practice for ID numbers). Short input is masked whole.
+std::string MaskIdNumber(absl::string_view id_number);
+// "138****5678".
+std::string MaskPhone(absl::string_view phone);
+// Keeps the family name: "张**".
+std::string MaskName(absl::string_view name);
+
+// Lowercase hex SHA-256.
+std::string Sha256Hex(absl::string_view data);
+// `bytes` bytes from the OS CSPRNG, hex-encoded (LABOR_CHECK on RNG failure).
+std::string RandomHex(size_t bytes);
+
+}  // namespace labor

@@ -1,0 +1,68 @@
+// A small synchronous Redis client over hiredis 0.14: connect and command
+// timeouts, reconnect after any error (a hiredis context is unusable after
+// one), a pool of connections for concurrency, and pipelining.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+
+namespace labor {
+
+struct RedisReply {
+  enum class Type { kNil, kString, kInteger, kArray, kStatus, kError };
+  Type type = Type::kNil;
+  std::string str;          // kString, kStatus, kError
+  long long integer = 0;    // kInteger
+  std::vector<RedisReply> elements;  // kArray
+  bool is_error() const { return type == Type::kError; }
+  bool is_nil() const { return type == Type::kNil; }
+};
+
+class RedisClient {
+ public:
+  struct Options {
+    std::string host = "127.0.0.1";
+    int port = 6379;
+    absl::Duration connect_timeout = absl::Milliseconds(200);
+    absl::Duration command_timeout = absl::Milliseconds(500);
+    int pool_size = 8;
+    // After a connection failure, calls fail fast (UNAVAILABLE) for this long
+    // instead of each waiting for the connect timeout.
+    absl::Duration retry_backoff = absl::Milliseconds(200);
+  };
+
+  explicit RedisClient(Options options);
+  ~RedisClient();
+
+  // Runs one command (binary-safe arguments). UNAVAILABLE on connection or
+  // timeout errors (the connection is dropped and re-made on a later call);
+  // a Redis error reply is returned as a reply of type kError, not a status.
+  absl::StatusOr<RedisReply> Command(const std::vector<std::string>& argv);
+  // Sends all commands in one round trip and returns one reply per command.
+  absl::StatusOr<std::vector<RedisReply>> Pipeline(
+      const std::vector<std::vector<std::string>>& commands);
+  // PING succeeds.
+  bool Ping();
+
+  const Options& options() const { return options_; }
+
+ private:
+  struct Connection;
+  Connection* Acquire();
+  void Release(Connection* conn);
+
+  Options options_;
+  absl::Mutex mu_;
+  std::vector<std::unique_ptr<Connection>> all_;
+  std::vector<Connection*> free_ ABSL_GUARDED_BY(mu_);
+  absl::Time down_until_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
+};
+
+}  // namespace labor

@@ -1,0 +1,59 @@
+// China's administrative division codes (统计用区划代码 2023) from data/regions.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include "absl/strings/string_view.h"
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace labor {
+
+enum class RegionLevel { kProvince = 1, kCity = 2, kArea = 3, kStreet = 4 };
+
+// The code of Tongchuan District and its city and province.
+inline constexpr absl::string_view kTongchuanArea = "511702";
+inline constexpr absl::string_view kDazhouCity = "5117";
+inline constexpr absl::string_view kSichuanProvince = "51";
+
+// Immutable after load; safe to share between threads.
+class RegionRegistry {
+ public:
+  // Loads provinces.csv, cities.csv, areas.csv, streets.csv from `dir`.
+  // NOT_FOUND when a file is missing, DATA_LOSS when one is malformed.
+  static absl::StatusOr<std::unique_ptr<RegionRegistry>> LoadFromDir(const std::string& dir);
+
+  // The level of an existing code: 2 digits province, 4 city, 6 area, 9 street.
+  std::optional<RegionLevel> LevelOf(absl::string_view code) const;
+  bool Exists(absl::string_view code) const { return LevelOf(code).has_value(); }
+  // Official name ("通川区"), or "" when unknown.
+  std::string Name(absl::string_view code) const;
+  // "四川省达州市通川区罗江镇" style full name, or "" when unknown.
+  std::string FullName(absl::string_view code) const;
+  // Streets/townships of an area, sorted by code.
+  std::vector<std::string> StreetsOf(absl::string_view area_code) const;
+
+  // OK for an existing code of any level; INVALID_ARGUMENT saying why
+  // (format or unknown code) otherwise. The message never names a field.
+  absl::Status Validate(absl::string_view code) const;
+  // OK for an existing 9-digit street code under `area_code`.
+  absl::Status ValidateStreetIn(absl::string_view code, absl::string_view area_code) const;
+
+  size_t size() const { return names_.size(); }
+
+ private:
+  RegionRegistry() = default;
+  absl::flat_hash_map<std::string, std::string> names_;  // code -> name, all levels
+  absl::flat_hash_map<std::string, std::vector<std::string>> streets_by_area_;
+};
+
+// "51" for "511702001": the province part of a code of any level ("" if too short).
+absl::string_view ProvinceOf(absl::string_view code);
+// Whether region code `code` lies within `prefix` (same code or a sub-region).
+bool RegionContains(absl::string_view prefix, absl::string_view code);
+
+}  // namespace labor

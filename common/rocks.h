@@ -1,0 +1,69 @@
+// RocksDB with named column families, atomic batches and durable writes.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include "absl/strings/string_view.h"
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "rocksdb/db.h"
+#include "rocksdb/write_batch.h"
+
+namespace labor {
+
+// rocksdb::Status -> absl::Status (NotFound -> NOT_FOUND, Corruption ->
+// DATA_LOSS, IOError/Busy/TimedOut -> UNAVAILABLE, others INTERNAL).
+absl::Status FromRocks(const rocksdb::Status& status);
+
+class RocksStore {
+ public:
+  struct Options {
+    std::string path;
+    // Column families besides "default"; created when missing.
+    std::vector<std::string> column_families;
+    // fsync the WAL on every write (durability of acknowledged writes across
+    // power loss). With false, a process crash still loses nothing (the WAL
+    // is in the OS page cache) but a machine crash may.
+    bool sync_writes = true;
+    size_t block_cache_bytes = 128 << 20;
+  };
+
+  // Opens or creates the database. UNAVAILABLE when locked by another process.
+  static absl::StatusOr<std::unique_ptr<RocksStore>> Open(const Options& options);
+  // Flushes and syncs the WAL, then closes.
+  ~RocksStore();
+
+  // The handle of a configured column family (LABOR_CHECK on an unknown name).
+  rocksdb::ColumnFamilyHandle* cf(absl::string_view name) const;
+
+  // nullopt when the key is absent.
+  absl::StatusOr<std::optional<std::string>> Get(absl::string_view cf_name,
+                                                 absl::string_view key) const;
+  // Commits the batch atomically (synced per Options).
+  absl::Status Write(rocksdb::WriteBatch* batch);
+  std::unique_ptr<rocksdb::Iterator> NewIterator(absl::string_view cf_name) const;
+  // Syncs the WAL to disk (graceful shutdown).
+  absl::Status FlushWal();
+  // OK unless RocksDB reports a background error (then the store is read-only).
+  absl::Status Health() const;
+
+  rocksdb::DB* db() const { return db_.get(); }
+
+ private:
+  RocksStore() = default;
+  Options options_;
+  std::unique_ptr<rocksdb::DB> db_;
+  absl::flat_hash_map<std::string, rocksdb::ColumnFamilyHandle*> cfs_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  rocksdb::WriteOptions write_options_;
+};
+
+// Big-endian encoding, so numeric keys sort in RocksDB's byte order.
+std::string EncodeBigEndian64(uint64_t value);
+uint64_t DecodeBigEndian64(absl::string_view bytes);  // LABOR_CHECK size 8
+
+}  // namespace labor
