@@ -8,7 +8,19 @@
 
 namespace labor {
 
-enum class LogLevel { kDebug = 0, kInfo = 1, kWarning = 2, kError = 3, kFatal = 4 };
+enum class LogLevel {
+  kDebug = 0,
+  kInfo = 1,
+  kWarning = 2,
+  kError = 3,
+  kFatal = 4,
+  // Spellings for LABOR_LOG(INFO) etc.
+  kDEBUG = kDebug,
+  kINFO = kInfo,
+  kWARNING = kWarning,
+  kERROR = kError,
+  kFATAL = kFatal,
+};
 
 // Messages below this level are dropped. Default kInfo; LABOR_LOG_LEVEL=debug|info|warning|error.
 void SetMinLogLevel(LogLevel level);

@@ -14,14 +14,15 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "absl/strings/string_view.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "common/clock.h"
@@ -55,13 +56,20 @@ class Outbox {
 
   // `service` names the stream: labor.events.<service>. Reads (or on first
   // open creates) the store epoch and the next sequence from the store.
+  // The store must have the kOutboxCf and kMetaCf column families. Sequences
+  // start at 1 and never repeat, even after the outbox was emptied.
+  // INVALID_ARGUMENT for an empty service; DATA_LOSS for corrupt metadata.
   static absl::StatusOr<std::unique_ptr<Outbox>> Open(RocksStore* store, std::string service,
                                                       Clock* clock);
 
-  // Adds `event` to `batch` (filling event_id and occurred_at) and reserves
-  // its sequence. Several events may be added to one batch (one reservation each).
+  // Adds `event` to `batch` (setting event_id, and occurred_at to the clock's
+  // now unless the caller set it) and reserves its sequence. Several events may
+  // be added to one batch (one reservation each); the relay publishes them in
+  // sequence order. event_id is "<service>-<epoch_ms>-<seq>".
   Reservation Add(rocksdb::WriteBatch* batch, v1::Event event);
 
+  const std::string& service() const { return service_; }
+  // "labor.events.<service>".
   const std::string& stream() const { return stream_; }
   uint64_t epoch_ms() const { return epoch_ms_; }
   // The lowest sequence still being committed, or UINT64_MAX when none.
@@ -98,8 +106,8 @@ class OutboxRelay {
   };
   // Extra Redis commands to pipeline right after an event's XADD (e.g. cache
   // invalidation). Runs on the relay thread.
-  using SideEffects = std::function<void(const v1::Event& event,
-                                         std::vector<std::vector<std::string>>* commands)>;
+  using SideEffects =
+      std::function<void(const v1::Event& event, std::vector<std::vector<std::string>>* commands)>;
 
   OutboxRelay(RocksStore* store, Outbox* outbox, RedisClient* redis, Options options,
               SideEffects side_effects = nullptr);
@@ -108,9 +116,15 @@ class OutboxRelay {
   void Start();
   // Stops the thread after the current round; pending events stay in the store.
   void Stop();
-  // One round: publishes up to batch_size events in order and deletes them.
-  // Returns how many were published (or confirmed already published).
-  // UNAVAILABLE when Redis is down (nothing is deleted).
+  // One round: publishes up to batch_size events in order (all below
+  // Outbox::LowestInFlight) and deletes them. The XADDs of a round run in one
+  // Lua script that stops at the first refused XADD, so the stream never
+  // gets a later event ahead of an earlier one. Returns how many were
+  // published or confirmed already published (ID not above the stream top).
+  // UNAVAILABLE when Redis is down (nothing is deleted); INTERNAL when Redis
+  // refused the first event of the round (e.g. WRONGTYPE, OOM); DATA_LOSS for
+  // an undecodable stored event (the relay then stays at it, never skips).
+  // Thread-safe (rounds are serialized).
   absl::StatusOr<int> PublishOnce();
   // Events waiting in the store (scans; for tests, metrics and health).
   absl::StatusOr<int64_t> PendingCount() const;
@@ -128,6 +142,13 @@ class OutboxRelay {
   std::atomic<bool> stop_{false};
   std::atomic<int64_t> published_total_{0};
   std::thread thread_;
+  // Serializes rounds; the first sequence not yet deleted (seeking to it skips
+  // the tombstones of the deleted prefix).
+  absl::Mutex publish_mu_;
+  uint64_t resume_seq_ ABSL_GUARDED_BY(publish_mu_) = 0;
+  // Lets Stop() cut a backoff sleep short.
+  absl::Mutex stop_mu_;
+  bool stopping_ ABSL_GUARDED_BY(stop_mu_) = false;
 };
 
 // Stream entry fields written by the relay: "event" holds the serialized

@@ -1,6 +1,12 @@
 // A small synchronous Redis client over hiredis 0.14: connect and command
 // timeouts, reconnect after any error (a hiredis context is unusable after
 // one), a pool of connections for concurrency, and pipelining.
+//
+// Thread-safe. Connections are made lazily; a call blocks while all
+// pool_size connections are busy. Status messages carry hiredis' error text,
+// never command arguments (which may hold PII). The first client created
+// sets SIGPIPE to SIG_IGN if it is at its default (hiredis writes with
+// write(2); a server closing the socket must not kill the process).
 #pragma once
 
 #include <memory>
@@ -18,8 +24,8 @@ namespace labor {
 struct RedisReply {
   enum class Type { kNil, kString, kInteger, kArray, kStatus, kError };
   Type type = Type::kNil;
-  std::string str;          // kString, kStatus, kError
-  long long integer = 0;    // kInteger
+  std::string str;                   // kString, kStatus, kError
+  long long integer = 0;             // kInteger
   std::vector<RedisReply> elements;  // kArray
   bool is_error() const { return type == Type::kError; }
   bool is_nil() const { return type == Type::kNil; }
@@ -39,13 +45,17 @@ class RedisClient {
   };
 
   explicit RedisClient(Options options);
+  // All calls must have returned (LABOR_CHECK).
   ~RedisClient();
 
   // Runs one command (binary-safe arguments). UNAVAILABLE on connection or
   // timeout errors (the connection is dropped and re-made on a later call);
   // a Redis error reply is returned as a reply of type kError, not a status.
   absl::StatusOr<RedisReply> Command(const std::vector<std::string>& argv);
-  // Sends all commands in one round trip and returns one reply per command.
+  // Sends all commands in one round trip on one connection and returns one
+  // reply per command, in order (a Redis error reply for one command does not
+  // stop the others). UNAVAILABLE as for Command: then it is unknown which
+  // commands ran. INVALID_ARGUMENT for an empty command; {} for no commands.
   absl::StatusOr<std::vector<RedisReply>> Pipeline(
       const std::vector<std::vector<std::string>>& commands);
   // PING succeeds.

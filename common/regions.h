@@ -4,12 +4,12 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace labor {
 
@@ -32,7 +32,10 @@ class RegionRegistry {
   bool Exists(absl::string_view code) const { return LevelOf(code).has_value(); }
   // Official name ("通川区"), or "" when unknown.
   std::string Name(absl::string_view code) const;
-  // "四川省达州市通川区罗江镇" style full name, or "" when unknown.
+  // "四川省达州市通川区罗江镇" style full name, or "" when unknown. Statistical
+  // city placeholders (市辖区, 县, 省直辖县级行政区划) are left out, and a name
+  // repeated at the start of the next level's name is written once (东莞市
+  // 4419 / 441900; 济源市 419001 / 济源市沁园街道 419001001).
   std::string FullName(absl::string_view code) const;
   // Streets/townships of an area, sorted by code.
   std::vector<std::string> StreetsOf(absl::string_view area_code) const;
@@ -40,7 +43,9 @@ class RegionRegistry {
   // OK for an existing code of any level; INVALID_ARGUMENT saying why
   // (format or unknown code) otherwise. The message never names a field.
   absl::Status Validate(absl::string_view code) const;
-  // OK for an existing 9-digit street code under `area_code`.
+  // OK for an existing 9-digit street code under `area_code` (normally a
+  // 6-digit area; a province or city code also works). INVALID_ARGUMENT for a
+  // bad format, an unknown code, or "not a township of <area_code>".
   absl::Status ValidateStreetIn(absl::string_view code, absl::string_view area_code) const;
 
   size_t size() const { return names_.size(); }
@@ -54,6 +59,9 @@ class RegionRegistry {
 // "51" for "511702001": the province part of a code of any level ("" if too short).
 absl::string_view ProvinceOf(absl::string_view code);
 // Whether region code `code` lies within `prefix` (same code or a sub-region).
+// Both must have the shape of a whole-level code (2, 4, 6 or 9 digits), so
+// "5117" contains "511702001" but "51170" contains nothing. Existence is not
+// checked (use RegionRegistry for that).
 bool RegionContains(absl::string_view prefix, absl::string_view code);
 
 }  // namespace labor

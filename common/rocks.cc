@@ -1,1 +1,137 @@
-// placeholder: being written
+#include "common/rocks.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/log.h"
+#include "rocksdb/cache.h"
+#include "rocksdb/options.h"
+#include "rocksdb/table.h"
+
+namespace labor {
+
+absl::Status FromRocks(const rocksdb::Status& status) {
+  if (status.ok()) return absl::OkStatus();
+  std::string message = absl::StrCat("rocksdb: ", status.ToString());
+  if (status.IsNotFound()) return absl::NotFoundError(message);
+  if (status.IsCorruption()) return absl::DataLossError(message);
+  if (status.IsIOError() || status.IsBusy() || status.IsTimedOut() || status.IsTryAgain()) {
+    return absl::UnavailableError(message);
+  }
+  return absl::InternalError(message);
+}
+
+absl::StatusOr<std::unique_ptr<RocksStore>> RocksStore::Open(const Options& options) {
+  if (options.path.empty()) return absl::InvalidArgumentError("RocksStore: empty path");
+
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = true;
+  db_options.create_missing_column_families = true;
+  // Two cores per node: keep background work modest but non-blocking.
+  db_options.max_background_jobs = 2;
+
+  // One block cache shared by every column family, so the memory budget is
+  // the configured total rather than per family.
+  rocksdb::BlockBasedTableOptions table_options;
+  table_options.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  rocksdb::ColumnFamilyOptions cf_options;
+  cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table_options));
+
+  // Families already in the database must all be opened (RocksDB refuses to
+  // open a subset), including ones a newer version of the service added.
+  std::vector<std::string> names = {rocksdb::kDefaultColumnFamilyName};
+  std::vector<std::string> existing;
+  if (rocksdb::DB::ListColumnFamilies(db_options, options.path, &existing).ok()) {
+    for (const auto& name : existing) {
+      if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+    }
+  }
+  for (const auto& name : options.column_families) {
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+  }
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  descriptors.reserve(names.size());
+  for (const auto& name : names) descriptors.emplace_back(name, cf_options);
+
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(db_options, options.path, descriptors, &handles, &raw);
+  if (!s.ok()) return FromRocks(s);
+
+  std::unique_ptr<RocksStore> store(new RocksStore());
+  store->options_ = options;
+  store->db_.reset(raw);
+  store->handles_ = std::move(handles);
+  for (size_t i = 0; i < names.size(); ++i) store->cfs_[names[i]] = store->handles_[i];
+  store->write_options_.sync = options.sync_writes;
+  store->write_options_.disableWAL = false;
+  return store;
+}
+
+RocksStore::~RocksStore() {
+  if (db_ == nullptr) return;
+  rocksdb::Status s = db_->FlushWAL(/*sync=*/true);
+  if (!s.ok()) LABOR_LOG(Warning) << "RocksStore: FlushWAL on close failed: " << s.ToString();
+  for (auto* handle : handles_) db_->DestroyColumnFamilyHandle(handle);
+  handles_.clear();
+  cfs_.clear();
+  s = db_->Close();
+  if (!s.ok()) LABOR_LOG(Warning) << "RocksStore: close failed: " << s.ToString();
+  db_.reset();
+}
+
+rocksdb::ColumnFamilyHandle* RocksStore::cf(absl::string_view name) const {
+  auto it = cfs_.find(name);
+  LABOR_CHECK(it != cfs_.end()) << "unknown column family " << name;
+  return it->second;
+}
+
+absl::StatusOr<std::optional<std::string>> RocksStore::Get(absl::string_view cf_name,
+                                                           absl::string_view key) const {
+  std::string value;
+  rocksdb::Status s =
+      db_->Get(rocksdb::ReadOptions(), cf(cf_name), rocksdb::Slice(key.data(), key.size()), &value);
+  if (s.IsNotFound()) return std::optional<std::string>();
+  if (!s.ok()) return FromRocks(s);
+  return std::optional<std::string>(std::move(value));
+}
+
+absl::Status RocksStore::Write(rocksdb::WriteBatch* batch) {
+  LABOR_CHECK(batch != nullptr);
+  return FromRocks(db_->Write(write_options_, batch));
+}
+
+std::unique_ptr<rocksdb::Iterator> RocksStore::NewIterator(absl::string_view cf_name) const {
+  return std::unique_ptr<rocksdb::Iterator>(db_->NewIterator(rocksdb::ReadOptions(), cf(cf_name)));
+}
+
+absl::Status RocksStore::FlushWal() { return FromRocks(db_->FlushWAL(/*sync=*/true)); }
+
+absl::Status RocksStore::Health() const {
+  uint64_t background_errors = 0;
+  if (db_->GetIntProperty(rocksdb::DB::Properties::kBackgroundErrors, &background_errors) &&
+      background_errors > 0) {
+    return absl::UnavailableError(
+        absl::StrCat("rocksdb: ", background_errors, " background error(s); store is read-only"));
+  }
+  return absl::OkStatus();
+}
+
+std::string EncodeBigEndian64(uint64_t value) {
+  std::string out(8, '\0');
+  for (int i = 7; i >= 0; --i) {
+    out[i] = static_cast<char>(value & 0xff);
+    value >>= 8;
+  }
+  return out;
+}
+
+uint64_t DecodeBigEndian64(absl::string_view bytes) {
+  LABOR_CHECK(bytes.size() == 8) << "DecodeBigEndian64 needs 8 bytes, got " << bytes.size();
+  uint64_t value = 0;
+  for (char c : bytes) value = (value << 8) | static_cast<uint8_t>(c);
+  return value;
+}
+
+}  // namespace labor

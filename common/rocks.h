@@ -4,12 +4,12 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "rocksdb/db.h"
 #include "rocksdb/write_batch.h"
 
@@ -32,7 +32,10 @@ class RocksStore {
     size_t block_cache_bytes = 128 << 20;
   };
 
-  // Opens or creates the database. UNAVAILABLE when locked by another process.
+  // Opens or creates the database. Families already in the database but not
+  // in `column_families` are opened too (reachable through cf()); all share
+  // one LRU block cache. UNAVAILABLE when locked by another process,
+  // INVALID_ARGUMENT for an empty path.
   static absl::StatusOr<std::unique_ptr<RocksStore>> Open(const Options& options);
   // Flushes and syncs the WAL, then closes.
   ~RocksStore();
@@ -48,7 +51,9 @@ class RocksStore {
   std::unique_ptr<rocksdb::Iterator> NewIterator(absl::string_view cf_name) const;
   // Syncs the WAL to disk (graceful shutdown).
   absl::Status FlushWal();
-  // OK unless RocksDB reports a background error (then the store is read-only).
+  // OK unless RocksDB has reported a background error (then UNAVAILABLE:
+  // the store may be read-only). The count is cumulative: it stays unhealthy
+  // until restart.
   absl::Status Health() const;
 
   rocksdb::DB* db() const { return db_.get(); }

@@ -1,1 +1,355 @@
-// placeholder: being written
+#include "common/validation.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "common/regions.h"
+
+namespace labor {
+namespace {
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+bool AllDigits(absl::string_view s) {
+  for (char c : s) {
+    if (!IsDigit(c)) return false;
+  }
+  return true;
+}
+
+int DigitsValue(absl::string_view s) {
+  int v = 0;
+  for (char c : s) v = v * 10 + (c - '0');
+  return v;
+}
+
+// GB 11643-1999: weight of position i (1-based from the left) is 2^(18-i) mod 11.
+constexpr int kResidentIdWeights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+constexpr char kResidentIdCheckChars[] = "10X98765432";
+
+// GB 32100-2015: 31 characters, I O Z S V left out to avoid confusion.
+constexpr absl::string_view kCreditAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+// Weight of position i (0-based) is 3^i mod 31.
+constexpr int kCreditWeights[17] = {1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28};
+
+int CreditValue(char c) {
+  size_t pos = kCreditAlphabet.find(c);
+  return pos == absl::string_view::npos ? -1 : static_cast<int>(pos);
+}
+
+// Decodes one UTF-8 sequence at `s[*i]`, advancing *i; -1 when invalid
+// (truncated, overlong, surrogate or above U+10FFFF).
+int32_t DecodeUtf8(absl::string_view s, size_t* i) {
+  const auto b0 = static_cast<unsigned char>(s[*i]);
+  if (b0 < 0x80) {
+    ++*i;
+    return b0;
+  }
+  int len;
+  int32_t cp;
+  int32_t min;
+  if ((b0 & 0xE0) == 0xC0) {
+    len = 2, cp = b0 & 0x1F, min = 0x80;
+  } else if ((b0 & 0xF0) == 0xE0) {
+    len = 3, cp = b0 & 0x0F, min = 0x800;
+  } else if ((b0 & 0xF8) == 0xF0) {
+    len = 4, cp = b0 & 0x07, min = 0x10000;
+  } else {
+    return -1;
+  }
+  if (*i + len > s.size()) return -1;
+  for (int k = 1; k < len; ++k) {
+    const auto b = static_cast<unsigned char>(s[*i + k]);
+    if ((b & 0xC0) != 0x80) return -1;
+    cp = (cp << 6) | (b & 0x3F);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return -1;
+  *i += len;
+  return cp;
+}
+
+bool IsWhiteSpace(int32_t cp) {
+  return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\v' || cp == '\f' ||
+         cp == 0x3000;  // ideographic space, typed by Chinese input methods
+}
+
+}  // namespace
+
+char ResidentIdCheckChar(absl::string_view first17) {
+  int sum = 0;
+  for (size_t i = 0; i < 17 && i < first17.size(); ++i) {
+    sum += (first17[i] - '0') * kResidentIdWeights[i];
+  }
+  return kResidentIdCheckChars[sum % 11];
+}
+
+absl::StatusOr<ResidentIdInfo> ParseResidentId(absl::string_view id, absl::CivilDay today,
+                                               const RegionRegistry& regions) {
+  if (id.size() != 18) {
+    return absl::InvalidArgumentError("must be 18 characters");
+  }
+  const absl::string_view body = id.substr(0, 17);
+  const char last = id[17];
+  if (!AllDigits(body) || !(IsDigit(last) || last == 'X' || last == 'x')) {
+    return absl::InvalidArgumentError("must be 17 digits followed by a digit or X");
+  }
+  if (ResidentIdCheckChar(body) != absl::ascii_toupper(last)) {
+    return absl::InvalidArgumentError("check digit does not match (GB 11643)");
+  }
+  const int year = DigitsValue(id.substr(6, 4));
+  const int month = DigitsValue(id.substr(10, 2));
+  const int day = DigitsValue(id.substr(12, 2));
+  if (!ValidateCivilDate(year, month, day).ok()) {
+    return absl::InvalidArgumentError("birth date is not a real calendar date");
+  }
+  const absl::CivilDay birth(year, month, day);
+  if (birth > today) {
+    return absl::InvalidArgumentError("birth date is in the future");
+  }
+  if (birth < absl::CivilDay(1900, 1, 1)) {
+    return absl::InvalidArgumentError("birth date is before 1900");
+  }
+  // The address code records where the number was first issued and may name
+  // a county merged away since, so only its province has to exist today.
+  if (regions.LevelOf(id.substr(0, 2)) != RegionLevel::kProvince) {
+    return absl::InvalidArgumentError("unknown province code");
+  }
+  ResidentIdInfo info;
+  info.address_code = std::string(id.substr(0, 6));
+  info.birth_date = birth;
+  info.male = (id[16] - '0') % 2 == 1;
+  return info;
+}
+
+std::string NormalizeResidentId(absl::string_view id) {
+  std::string out(absl::StripAsciiWhitespace(id));
+  if (!out.empty() && out.back() == 'x') out.back() = 'X';
+  return out;
+}
+
+char CreditCodeCheckChar(absl::string_view first17) {
+  if (first17.size() != 17) return '\0';
+  int sum = 0;
+  for (size_t i = 0; i < 17; ++i) {
+    const int v = CreditValue(first17[i]);
+    if (v < 0) return '\0';
+    sum += v * kCreditWeights[i];
+  }
+  return kCreditAlphabet[(31 - sum % 31) % 31];
+}
+
+absl::Status ValidateCreditCode(absl::string_view code) {
+  if (code.size() != 18) {
+    return absl::InvalidArgumentError("must be 18 characters");
+  }
+  for (char c : code) {
+    if (CreditValue(c) < 0) {
+      return absl::InvalidArgumentError(
+          "may only contain digits and upper-case letters other than I, O, Z, S, V");
+    }
+  }
+  if (!AllDigits(code.substr(2, 6))) {
+    return absl::InvalidArgumentError("characters 3-8 (the region code) must be digits");
+  }
+  if (CreditCodeCheckChar(code.substr(0, 17)) != code[17]) {
+    return absl::InvalidArgumentError("check character does not match (GB 32100)");
+  }
+  return absl::OkStatus();
+}
+
+std::string NormalizeCreditCode(absl::string_view code) {
+  return absl::AsciiStrToUpper(absl::StripAsciiWhitespace(code));
+}
+
+absl::Status ValidateMobile(absl::string_view phone) {
+  if (phone.size() != 11 || !AllDigits(phone)) {
+    return absl::InvalidArgumentError("must be 11 digits");
+  }
+  if (phone[0] != '1' || phone[1] < '3') {
+    return absl::InvalidArgumentError("must start with 13 to 19");
+  }
+  return absl::OkStatus();
+}
+
+std::string NormalizeMobile(absl::string_view phone) {
+  std::string out;
+  out.reserve(phone.size());
+  for (char c : phone) {
+    if (c == ' ' || c == '-' || c == '\t') continue;
+    out.push_back(c);
+  }
+  for (absl::string_view prefix : {"+86", "0086", "86"}) {
+    if (out.size() == prefix.size() + 11 &&
+        absl::string_view(out).substr(0, prefix.size()) == prefix &&
+        AllDigits(absl::string_view(out).substr(prefix.size()))) {
+      return out.substr(prefix.size());
+    }
+  }
+  return out;
+}
+
+absl::Status ValidateText(absl::string_view text, size_t max_chars, bool required) {
+  size_t chars = 0;
+  bool blank = true;
+  for (size_t i = 0; i < text.size();) {
+    const int32_t cp = DecodeUtf8(text, &i);
+    if (cp < 0) return absl::InvalidArgumentError("is not valid UTF-8");
+    if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)) {
+      return absl::InvalidArgumentError("must not contain control characters");
+    }
+    if (!IsWhiteSpace(cp)) blank = false;
+    ++chars;
+  }
+  if (required && blank) return absl::InvalidArgumentError("is required");
+  if (chars > max_chars) {
+    return absl::InvalidArgumentError(absl::StrCat("must be at most ", max_chars, " characters"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateCivilDate(int year, int month, int day) {
+  if (month < 1 || month > 12 || day < 1 || day > 31) {
+    return absl::InvalidArgumentError("is not a real calendar date");
+  }
+  // CivilDay normalizes 02-30 to 03-02; a date exists when it round-trips.
+  const absl::CivilDay d(year, month, day);
+  if (d.year() != year || d.month() != month || d.day() != day) {
+    return absl::InvalidArgumentError("is not a real calendar date");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ForEachCsvRecord(
+    const std::string& path, const std::vector<std::string>& columns,
+    const std::function<absl::Status(const std::vector<std::string>& fields)>& on_record) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return absl::NotFoundError(absl::StrCat("cannot open ", path, ": ", std::strerror(errno)));
+  }
+  std::string buffer;
+  in.seekg(0, std::ios::end);
+  const std::streamoff file_size = in.tellg();
+  in.seekg(0, std::ios::beg);
+  if (file_size > 0) {
+    buffer.resize(static_cast<size_t>(file_size));
+    in.read(buffer.data(), file_size);
+  }
+  if (!in) return absl::DataLossError(absl::StrCat("cannot read ", path));
+
+  absl::string_view data = buffer;
+  if (data.substr(0, 3) == "\xEF\xBB\xBF") data.remove_prefix(3);
+  const size_t n = data.size();
+  size_t i = 0;
+  int line = 1;
+  auto error = [&](int at_line, absl::string_view why) {
+    return absl::DataLossError(absl::StrCat(path, ":", at_line, ": ", why));
+  };
+
+  // Parses one record starting at `i` into `fields`; false at end of input.
+  std::vector<std::string> fields;
+  size_t field_count = 0;
+  absl::Status parse_error;
+  bool blank = false;
+  auto next_record = [&]() -> bool {
+    // Field strings are reused across records to keep loading allocation-free.
+    field_count = 0;
+    blank = true;
+    if (i >= n) return false;
+    while (true) {
+      if (field_count == fields.size()) fields.emplace_back();
+      std::string& field = fields[field_count++];
+      field.clear();
+      if (i < n && data[i] == '"') {
+        blank = false;
+        const int open_line = line;
+        ++i;
+        while (true) {
+          if (i >= n) {
+            parse_error = error(open_line, "unterminated quoted field");
+            return false;
+          }
+          const size_t quote = data.find('"', i);
+          if (quote == absl::string_view::npos) {
+            parse_error = error(open_line, "unterminated quoted field");
+            return false;
+          }
+          const absl::string_view chunk = data.substr(i, quote - i);
+          for (char c : chunk) line += c == '\n';
+          field.append(chunk.data(), chunk.size());
+          i = quote + 1;
+          if (i < n && data[i] == '"') {  // "" is a literal quote
+            field.push_back('"');
+            ++i;
+            continue;
+          }
+          break;
+        }
+        if (i < n && data[i] != ',' && data[i] != '\n' &&
+            !(data[i] == '\r' && (i + 1 == n || data[i + 1] == '\n'))) {
+          parse_error = error(line, "unexpected character after a quoted field");
+          return false;
+        }
+      } else {
+        const size_t start = i;
+        while (i < n && data[i] != ',' && data[i] != '\n' &&
+               !(data[i] == '\r' && (i + 1 == n || data[i + 1] == '\n'))) {
+          if (data[i] == '"') {
+            parse_error = error(line, "quote inside an unquoted field");
+            return false;
+          }
+          ++i;
+        }
+        field.assign(data.data() + start, i - start);
+        if (!field.empty()) blank = false;
+      }
+      if (i < n && data[i] == ',') {
+        blank = false;
+        ++i;
+        continue;
+      }
+      // End of record: CRLF, LF, or end of input.
+      if (i < n && data[i] == '\r') ++i;
+      if (i < n && data[i] == '\n') {
+        ++i;
+        ++line;
+      }
+      return true;
+    }
+  };
+
+  if (!next_record()) {
+    if (!parse_error.ok()) return parse_error;
+    return error(1, "missing header line");
+  }
+  const size_t width = field_count;
+  std::vector<size_t> index;
+  index.reserve(columns.size());
+  for (const std::string& column : columns) {
+    size_t k = 0;
+    while (k < width && fields[k] != column) ++k;
+    if (k == width) return error(1, absl::StrCat("header has no column ", column));
+    index.push_back(k);
+  }
+  std::vector<std::string> projected(columns.size());
+  while (true) {
+    const int record_line = line;
+    if (!next_record()) break;
+    if (blank && field_count == 1) continue;
+    if (field_count != width) {
+      return error(record_line,
+                   absl::StrCat("has ", field_count, " fields, the header has ", width));
+    }
+    // Swapping keeps both vectors' string buffers for the next record.
+    for (size_t k = 0; k < index.size(); ++k) projected[k].swap(fields[index[k]]);
+    if (absl::Status s = on_record(projected); !s.ok()) {
+      return error(record_line, s.message());
+    }
+  }
+  return parse_error;
+}
+
+}  // namespace labor

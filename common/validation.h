@@ -3,11 +3,13 @@
 // callers attach the field name (ViolationCollector::Merge).
 #pragma once
 
+#include <functional>
 #include <string>
-#include "absl/strings/string_view.h"
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 
 namespace labor {
@@ -17,7 +19,7 @@ class RegionRegistry;
 struct ResidentIdInfo {
   std::string address_code;  // first 6 digits (address at registration)
   absl::CivilDay birth_date;
-  bool male = false;         // odd 17th digit
+  bool male = false;  // odd 17th digit
 };
 
 // GB 11643-1999 check character of the first 17 digits ('0'..'9' or 'X').
@@ -36,20 +38,39 @@ std::string NormalizeResidentId(absl::string_view id);
 // GB 32100-2015 check character of the first 17 characters of a unified
 // social credit code (alphabet 0-9 A-H J-N P-R T-U W-Y), or '\0' on bad input.
 char CreditCodeCheckChar(absl::string_view first17);
-// Validates an 18-character unified social credit code.
+// Validates an 18-character unified social credit code: alphabet, a 6-digit
+// region code in characters 3-8, and the check character. Expects the
+// canonical (upper-case) form.
 absl::Status ValidateCreditCode(absl::string_view code);
+// Canonical form: trimmed, ASCII upper-cased.
+std::string NormalizeCreditCode(absl::string_view code);
 
-// Mainland mobile number: 11 digits starting 13-19 (an optional +86 / 86
-// prefix is allowed by NormalizeMobile).
+// Mainland mobile number: exactly 11 digits starting 13-19. Expects the
+// normalized form (see NormalizeMobile).
 absl::Status ValidateMobile(absl::string_view phone);
-// Strips spaces, dashes and a +86/86 prefix.
+// Strips spaces, dashes and a +86 / 86 / 0086 prefix; the prefix only when
+// 11 digits remain after it (so "86" starting a bare number is kept).
 std::string NormalizeMobile(absl::string_view phone);
 
-// Plain text fields: UTF-8, 1..max_chars characters (not bytes), no control
-// characters.
+// Plain text fields: UTF-8, 1..max_chars characters (code points, not
+// bytes), no control characters (C0 including tab and newline, DEL, C1).
+// When `required`, the text must hold something besides white space
+// (ASCII and U+3000); an empty optional text is OK.
 absl::Status ValidateText(absl::string_view text, size_t max_chars, bool required);
 
-// A civil date that exists.
+// A civil date that exists (month 1-12, day within that month).
 absl::Status ValidateCivilDate(int year, int month, int day);
+
+// Reads a CSV data file (data/regions, data/taxonomy): UTF-8 with an optional
+// BOM, LF or CRLF line ends, fields optionally double-quoted ("" is a quote
+// inside quotes; a quoted field may span lines). The first record is the
+// header and must name every column in `columns`; every later record must have
+// as many fields as the header (blank lines are skipped). `on_record` gets the
+// fields of `columns`, in that order. NOT_FOUND when the file is missing;
+// DATA_LOSS naming the file and line when it is malformed or when `on_record`
+// returns an error.
+absl::Status ForEachCsvRecord(
+    const std::string& path, const std::vector<std::string>& columns,
+    const std::function<absl::Status(const std::vector<std::string>& fields)>& on_record);
 
 }  // namespace labor

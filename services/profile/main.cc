@@ -1,0 +1,153 @@
+// profile_server: the ProfileService binary. Every setting has a loopback
+// default; see README "Configuration".
+#include <cstdio>
+#include <memory>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
+#include "common/auth.h"
+#include "common/cache.h"
+#include "common/config.h"
+#include "common/log.h"
+#include "common/occupations.h"
+#include "common/outbox.h"
+#include "common/pii.h"
+#include "common/redis.h"
+#include "common/regions.h"
+#include "common/rocks.h"
+#include "common/server.h"
+#include "common/thread_pool.h"
+#include "services/profile/profile_manager.h"
+#include "services/profile/profile_service.h"
+#include "services/profile/rocks_worker_store.h"
+
+ABSL_FLAG(absl::Duration, cache_ttl, absl::Minutes(10), "Redis cache entry lifetime");
+ABSL_FLAG(int, worker_threads, 16,
+          "threads running requests (they block on synced RocksDB writes; group commit "
+          "needs several)");
+ABSL_FLAG(int, max_queued_requests, 10000,
+          "requests waiting for a worker thread before RESOURCE_EXHAUSTED");
+ABSL_FLAG(int, suppression_threshold, 5, "partner aggregates: smallest count shown");
+
+namespace labor::profile {
+namespace {
+
+int Run() {
+  auto regions = RegionRegistry::LoadFromDir(absl::StrCat(absl::GetFlag(FLAGS_data_dir), "/regions"));
+  if (!regions.ok()) {
+    LABOR_LOG(ERROR) << "loading region codes: " << regions.status();
+    return 1;
+  }
+  auto occupations = OccupationTaxonomy::LoadFromFile(
+      absl::StrCat(absl::GetFlag(FLAGS_data_dir), "/taxonomy/occupations.csv"));
+  if (!occupations.ok()) {
+    LABOR_LOG(ERROR) << "loading occupations: " << occupations.status();
+    return 1;
+  }
+  auto cipher = PiiCipher::LoadKeyFile(absl::GetFlag(FLAGS_pii_key_file),
+                                       absl::GetFlag(FLAGS_create_pii_key));
+  if (!cipher.ok()) {
+    LABOR_LOG(ERROR) << "PII key: " << cipher.status();
+    return 1;
+  }
+  auto tokens = TokenStore::LoadFromFile(absl::GetFlag(FLAGS_auth_tokens_file));
+  if (!tokens.ok()) {
+    LABOR_LOG(ERROR) << "auth tokens: " << tokens.status()
+                     << " (scripts/dev-init.sh creates a development tokens file)";
+    return 1;
+  }
+
+  RocksStore::Options store_options;
+  store_options.path = absl::GetFlag(FLAGS_db_path);
+  store_options.column_families = RocksWorkerStore::ColumnFamilies();
+  store_options.sync_writes = absl::GetFlag(FLAGS_sync_writes);
+  auto store = RocksStore::Open(store_options);
+  if (!store.ok()) {
+    LABOR_LOG(ERROR) << "opening the store: " << store.status();
+    return 1;
+  }
+  auto outbox = Outbox::Open(store->get(), "profile", Clock::Real());
+  if (!outbox.ok()) {
+    LABOR_LOG(ERROR) << "opening the outbox: " << outbox.status();
+    return 1;
+  }
+
+  RedisClient::Options redis_options;
+  redis_options.host = absl::GetFlag(FLAGS_redis_host);
+  redis_options.port = absl::GetFlag(FLAGS_redis_port);
+  redis_options.connect_timeout = absl::GetFlag(FLAGS_redis_connect_timeout);
+  redis_options.command_timeout = absl::GetFlag(FLAGS_redis_command_timeout);
+  redis_options.pool_size = absl::GetFlag(FLAGS_worker_threads) + 2;
+  RedisClient redis(redis_options);
+  VersionedCache cache(&redis, "labor:profile:worker:", absl::GetFlag(FLAGS_cache_ttl));
+
+  RocksWorkerStore worker_store(store->get(), outbox->get());
+  ProfileDeps deps;
+  deps.store = &worker_store;
+  deps.cipher = cipher->get();
+  deps.regions = regions->get();
+  deps.occupations = occupations->get();
+  deps.clock = Clock::Real();
+  deps.cache = &cache;
+  ProfileManagerOptions manager_options;
+  manager_options.suppression_threshold = absl::GetFlag(FLAGS_suppression_threshold);
+  ProfileManager manager(deps, manager_options);
+
+  // The relay also moves the cache forward: if the writer's own cache update
+  // failed (Redis down), the relayed event invalidates the stale entry later.
+  OutboxRelay relay(store->get(), outbox->get(), &redis, OutboxRelay::Options{},
+                    [&cache](const v1::Event& event, std::vector<std::vector<std::string>>* cmds) {
+                      cmds->push_back(cache.InvalidateCommand(event.entity_id(),
+                                                              event.entity_version()));
+                    });
+
+  ThreadPool pool(absl::GetFlag(FLAGS_worker_threads),
+                  static_cast<size_t>(absl::GetFlag(FLAGS_max_queued_requests)));
+  Authenticator auth(tokens->get(), ProfileMethodPolicy());
+
+  ServerOptions server_options;
+  server_options.service_name = "labor.v1.ProfileService";
+  server_options.listen_address = absl::GetFlag(FLAGS_listen);
+  server_options.metrics_address = absl::GetFlag(FLAGS_metrics_listen);
+  server_options.port_file = absl::GetFlag(FLAGS_port_file);
+  server_options.tls_cert_file = absl::GetFlag(FLAGS_tls_cert_file);
+  server_options.tls_key_file = absl::GetFlag(FLAGS_tls_key_file);
+  server_options.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca_file);
+  server_options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+  server_options.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
+  GrpcServer server(server_options, [&worker_store] { return worker_store.Health(); });
+  ProfileServiceImpl service(&manager, &auth, &pool, &server.metrics());
+  server.AddService(&service);
+  server.AddShutdownHook([&relay] { relay.Stop(); });
+  server.AddShutdownHook([&store] {
+    absl::Status s = (*store)->FlushWal();
+    if (!s.ok()) LABOR_LOG(ERROR) << "WAL sync at shutdown: " << s;
+  });
+
+  relay.Start();
+  absl::Status started = server.Start();
+  if (!started.ok()) {
+    LABOR_LOG(ERROR) << "starting the server: " << started;
+    relay.Stop();
+    return 1;
+  }
+  LABOR_LOG(INFO) << "ProfileService serving on port " << server.port() << " (store "
+                  << store_options.path << ", redis " << redis_options.host << ":"
+                  << redis_options.port << ")";
+  server.Wait();
+  LABOR_LOG(INFO) << "ProfileService stopped";
+  return 0;
+}
+
+}  // namespace
+}  // namespace labor::profile
+
+int main(int argc, char** argv) {
+  labor::GrpcServer::InstallSignalHandlers();
+  absl::SetFlag(&FLAGS_listen, "127.0.0.1:50051");
+  absl::SetFlag(&FLAGS_metrics_listen, "127.0.0.1:9151");
+  absl::SetFlag(&FLAGS_db_path, "var/data/profile");
+  labor::ParseFlagsWithEnv(argc, argv,
+                           "profile_server: ProfileService (real-name worker records)");
+  return labor::profile::Run();
+}

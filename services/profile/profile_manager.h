@@ -1,0 +1,130 @@
+// ProfileService's domain logic: the real-name worker record, employment
+// registrations, quarterly verification, reports, erasure and audit. Plain
+// C++: it knows nothing of gRPC (the adapter in profile_service.h calls it),
+// and its clock, ids, store and cache are injected.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "common/auth.h"
+#include "common/cache.h"
+#include "common/clock.h"
+#include "common/occupations.h"
+#include "common/pii.h"
+#include "common/regions.h"
+#include "labor/v1/profile.pb.h"
+#include "services/profile/worker_store.h"
+
+namespace labor::profile {
+
+struct ProfileManagerOptions {
+  // Partner aggregates: cells with fewer workers are suppressed.
+  int suppression_threshold = 5;
+  // Unemployment registration requires this many months of urban residence
+  // (the district plan, clause 3: 在城镇居住半年以上).
+  int unemployment_min_urban_months = 6;
+};
+
+struct ProfileDeps {
+  WorkerStore* store = nullptr;              // required
+  const PiiCipher* cipher = nullptr;         // required
+  const RegionRegistry* regions = nullptr;   // required
+  const OccupationTaxonomy* occupations = nullptr;  // required
+  Clock* clock = nullptr;                    // required
+  VersionedCache* cache = nullptr;           // optional read-through cache
+  std::function<std::string()> new_worker_id;  // optional; default random "w_<20 hex>"
+};
+
+class ProfileManager {
+ public:
+  ProfileManager(ProfileDeps deps, ProfileManagerOptions options = {});
+
+  // Registers a worker. INVALID_ARGUMENT naming each bad field; ALREADY_EXISTS
+  // naming the existing worker when the ID number (without upsert) or the
+  // openid is taken; PERMISSION_DENIED when a wechat caller registers another
+  // openid.
+  absl::StatusOr<v1::RegisterWorkerResponse> Register(const Caller& caller,
+                                                      const v1::RegisterWorkerRequest& request);
+
+  // NOT_FOUND when no worker matches; PERMISSION_DENIED for a wechat caller
+  // asking for anyone but its own worker, or a non-admin asking to reveal the
+  // ID number; FAILED_PRECONDITION for a phone shared by several workers.
+  absl::StatusOr<v1::Worker> Get(const Caller& caller, const v1::GetWorkerRequest& request);
+
+  // ABORTED on a stale expected_version; INVALID_ARGUMENT for unknown or
+  // immutable mask paths and bad values.
+  absl::StatusOr<v1::Worker> Update(const Caller& caller, const v1::UpdateWorkerRequest& request);
+
+  // Appends to the employment history. FAILED_PRECONDITION when a
+  // registration's rule is not met (e.g. under six months of urban residence).
+  absl::StatusOr<v1::Worker> UpdateEmployment(const Caller& caller,
+                                              const v1::UpdateEmploymentRequest& request);
+
+  absl::StatusOr<v1::Worker> MarkVerified(const Caller& caller,
+                                          const v1::MarkVerifiedRequest& request);
+
+  absl::StatusOr<v1::ListWorkersResponse> List(const Caller& caller,
+                                               const v1::ListWorkersRequest& request);
+
+  // Deletes the worker's record, indexes and cache entry; keeps an audit record.
+  absl::StatusOr<v1::EraseWorkerResponse> Erase(const Caller& caller,
+                                                const v1::EraseWorkerRequest& request);
+
+  absl::StatusOr<v1::ZeroEmploymentHouseholdsResponse> ZeroEmploymentHouseholds(
+      const Caller& caller, const v1::ZeroEmploymentHouseholdsRequest& request);
+  absl::StatusOr<v1::EmploymentReport> TransferEmploymentReport(
+      const Caller& caller, const v1::TransferEmploymentReportRequest& request);
+  // The same report for partners: consenting workers only, small cells suppressed.
+  absl::StatusOr<v1::EmploymentReport> PartnerSupplyReport(
+      const Caller& caller, const v1::PartnerSupplyReportRequest& request);
+
+  absl::StatusOr<v1::ListAuditRecordsResponse> ListAudit(
+      const Caller& caller, const v1::ListAuditRecordsRequest& request);
+
+  // The cache key version a relayed event invalidates (for the outbox relay).
+  VersionedCache* cache() const { return deps_.cache; }
+
+ private:
+  struct Loaded {
+    StoredWorker stored;
+    store::v1::WorkerPii pii;
+  };
+
+  absl::StatusOr<std::optional<StoredWorker>> LoadStored(absl::string_view worker_id);
+  absl::StatusOr<Loaded> LoadForWrite(const Caller& caller, absl::string_view worker_id,
+                                      int64_t expected_version, bool check_version);
+  absl::StatusOr<store::v1::WorkerPii> OpenPii(const StoredWorker& stored) const;
+  absl::StatusOr<std::string> SealPii(absl::string_view worker_id,
+                                      const store::v1::WorkerPii& pii) const;
+  absl::Status CheckOwnership(const Caller& caller, const StoredWorker& stored) const;
+  // The worker as `caller` may see it.
+  v1::Worker Present(const Caller& caller, const StoredWorker& stored,
+                     const store::v1::WorkerPii& pii, bool reveal_id) const;
+  absl::Status Commit(const Caller& caller, const std::optional<StoredWorker>& before,
+                      const std::optional<StoredWorker>& after, absl::string_view event_type,
+                      std::vector<v1::AuditRecord> audit);
+  v1::AuditRecord MakeAudit(const Caller& caller, absl::string_view action,
+                            absl::string_view worker_id, absl::string_view purpose,
+                            absl::string_view detail) const;
+  absl::StatusOr<v1::EmploymentReport> BuildReport(int year, int quarter, bool partner_view);
+  absl::CivilDay Today() const;
+
+  // Serializes read-modify-write of one worker (and registration of one ID
+  // number) so optimistic-concurrency checks and uniqueness are exact.
+  absl::Mutex& StripeFor(absl::string_view key);
+
+  ProfileDeps deps_;
+  ProfileManagerOptions options_;
+  static constexpr int kStripes = 64;
+  absl::Mutex stripes_[kStripes];
+};
+
+}  // namespace labor::profile

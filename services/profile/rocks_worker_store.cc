@@ -1,0 +1,209 @@
+#include "services/profile/rocks_worker_store.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/log.h"
+#include "common/status.h"
+#include "google/protobuf/util/time_util.h"
+
+namespace labor::profile {
+namespace {
+
+constexpr absl::string_view kWorkersCf = "workers";
+constexpr absl::string_view kIndexCf = "index";
+constexpr absl::string_view kAuditCf = "audit";
+
+std::string Key(absl::string_view kind, absl::string_view a) {
+  return absl::StrCat(kind, absl::string_view("\0", 1), a);
+}
+std::string Key(absl::string_view kind, absl::string_view a, absl::string_view b) {
+  return absl::StrCat(kind, absl::string_view("\0", 1), a, absl::string_view("\0", 1), b);
+}
+
+// Every index entry a stored worker has.
+std::vector<std::pair<std::string, std::string>> IndexEntries(const StoredWorker& stored) {
+  const auto& w = stored.worker();
+  std::vector<std::pair<std::string, std::string>> out;
+  out.emplace_back(Key("id", stored.id_number_index()), w.worker_id());
+  if (!w.wechat_openid().empty()) out.emplace_back(Key("oid", w.wechat_openid()), w.worker_id());
+  if (!stored.phone_index().empty()) {
+    out.emplace_back(Key("ph", stored.phone_index(), w.worker_id()), "");
+  }
+  out.emplace_back(Key("tw", w.hukou_township(), w.worker_id()), "");
+  if (!w.household_id().empty()) out.emplace_back(Key("hh", w.household_id(), w.worker_id()), "");
+  return out;
+}
+
+bool StartsWith(const rocksdb::Slice& s, absl::string_view prefix) {
+  return s.size() >= prefix.size() && memcmp(s.data(), prefix.data(), prefix.size()) == 0;
+}
+
+}  // namespace
+
+std::vector<std::string> RocksWorkerStore::ColumnFamilies() {
+  return {std::string(kWorkersCf), std::string(kIndexCf), std::string(kAuditCf),
+          std::string(kOutboxCf), std::string(kMetaCf)};
+}
+
+RocksWorkerStore::RocksWorkerStore(RocksStore* store, Outbox* outbox)
+    : store_(store), outbox_(outbox) {
+  // Audit keys are <micros><seq>; seq only separates records of the same
+  // microsecond, so starting from the wall clock keeps it unique across restarts.
+  audit_seq_ = static_cast<uint64_t>(absl::ToUnixNanos(absl::Now()));
+}
+
+absl::StatusOr<std::optional<StoredWorker>> RocksWorkerStore::Get(absl::string_view worker_id) {
+  ASSIGN_OR_RETURN(auto value, store_->Get(kWorkersCf, worker_id));
+  if (!value.has_value()) return std::optional<StoredWorker>();
+  StoredWorker stored;
+  if (!stored.ParseFromString(*value)) {
+    return absl::DataLossError(absl::StrCat("worker record ", worker_id, " is corrupt"));
+  }
+  return std::optional<StoredWorker>(std::move(stored));
+}
+
+absl::StatusOr<std::optional<std::string>> RocksWorkerStore::FindByIdNumberIndex(
+    absl::string_view index) {
+  return store_->Get(kIndexCf, Key("id", index));
+}
+
+absl::StatusOr<std::optional<std::string>> RocksWorkerStore::FindByOpenId(
+    absl::string_view openid) {
+  return store_->Get(kIndexCf, Key("oid", openid));
+}
+
+absl::StatusOr<std::vector<std::string>> RocksWorkerStore::FindByPhoneIndex(
+    absl::string_view index) {
+  std::string prefix = Key("ph", index, "");
+  std::vector<std::string> ids;
+  auto it = store_->NewIterator(kIndexCf);
+  for (it->Seek(prefix); it->Valid() && StartsWith(it->key(), prefix); it->Next()) {
+    ids.emplace_back(it->key().data() + prefix.size(), it->key().size() - prefix.size());
+  }
+  RETURN_IF_ERROR(FromRocks(it->status()));
+  return ids;
+}
+
+absl::Status RocksWorkerStore::Apply(const Mutation& mutation) {
+  rocksdb::WriteBatch batch;
+  auto* workers = store_->cf(kWorkersCf);
+  auto* index = store_->cf(kIndexCf);
+  auto* audit = store_->cf(kAuditCf);
+
+  std::vector<std::pair<std::string, std::string>> old_entries, new_entries;
+  if (mutation.before.has_value()) old_entries = IndexEntries(*mutation.before);
+  if (mutation.after.has_value()) new_entries = IndexEntries(*mutation.after);
+  for (const auto& [key, value] : old_entries) {
+    bool kept = false;
+    for (const auto& [nk, nv] : new_entries) kept |= (nk == key && nv == value);
+    if (!kept) RETURN_IF_ERROR(FromRocks(batch.Delete(index, key)));
+  }
+  for (const auto& [key, value] : new_entries) {
+    RETURN_IF_ERROR(FromRocks(batch.Put(index, key, value)));
+  }
+
+  if (mutation.after.has_value()) {
+    RETURN_IF_ERROR(FromRocks(batch.Put(workers, mutation.after->worker().worker_id(),
+                                        mutation.after->SerializeAsString())));
+  } else {
+    LABOR_CHECK(mutation.before.has_value()) << "a mutation needs a before or an after";
+    RETURN_IF_ERROR(FromRocks(batch.Delete(workers, mutation.before->worker().worker_id())));
+  }
+
+  for (const auto& record : mutation.audit) {
+    int64_t micros = google::protobuf::util::TimeUtil::TimestampToMicroseconds(record.at());
+    std::string key = absl::StrCat(EncodeBigEndian64(static_cast<uint64_t>(micros)),
+                                   EncodeBigEndian64(audit_seq_.fetch_add(1)));
+    RETURN_IF_ERROR(FromRocks(batch.Put(audit, key, record.SerializeAsString())));
+  }
+
+  std::vector<Outbox::Reservation> reservations;
+  reservations.reserve(mutation.events.size());
+  for (const auto& event : mutation.events) reservations.push_back(outbox_->Add(&batch, event));
+  absl::Status status = store_->Write(&batch);
+  reservations.clear();  // the relay may now publish past these sequences
+  if (status.ok() && !mutation.events.empty()) outbox_->NotifyCommitted();
+  return status;
+}
+
+absl::Status RocksWorkerStore::ScanIndexPrefix(
+    const std::string& prefix, absl::string_view start_after,
+    const std::function<bool(const StoredWorker&)>& visit) {
+  auto it = store_->NewIterator(kIndexCf);
+  std::string seek = start_after.empty() ? prefix : absl::StrCat(prefix, start_after);
+  for (it->Seek(seek); it->Valid() && StartsWith(it->key(), prefix); it->Next()) {
+    absl::string_view worker_id(it->key().data() + prefix.size(), it->key().size() - prefix.size());
+    if (!start_after.empty() && worker_id == start_after) continue;
+    ASSIGN_OR_RETURN(auto stored, Get(worker_id));
+    if (!stored.has_value()) continue;  // erased between index read and get
+    if (!visit(*stored)) return absl::OkStatus();
+  }
+  return FromRocks(it->status());
+}
+
+absl::Status RocksWorkerStore::Scan(const ScanOptions& options,
+                                   const std::function<bool(const StoredWorker&)>& visit) {
+  if (!options.household_id.empty()) {
+    return ScanIndexPrefix(Key("hh", options.household_id, ""), options.start_after,
+                           [&](const StoredWorker& s) {
+                             if (!options.township.empty() &&
+                                 s.worker().hukou_township() != options.township) {
+                               return true;
+                             }
+                             return visit(s);
+                           });
+  }
+  if (!options.township.empty()) {
+    return ScanIndexPrefix(Key("tw", options.township, ""), options.start_after, visit);
+  }
+  auto it = store_->NewIterator(kWorkersCf);
+  if (options.start_after.empty()) {
+    it->SeekToFirst();
+  } else {
+    it->Seek(options.start_after);
+    if (it->Valid() && it->key() == rocksdb::Slice(options.start_after)) it->Next();
+  }
+  for (; it->Valid(); it->Next()) {
+    StoredWorker stored;
+    if (!stored.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return absl::DataLossError(absl::StrCat("worker record ", it->key().ToString(), " is corrupt"));
+    }
+    if (!visit(stored)) return absl::OkStatus();
+  }
+  return FromRocks(it->status());
+}
+
+absl::StatusOr<std::vector<v1::AuditRecord>> RocksWorkerStore::ListAudit(
+    absl::string_view worker_id, absl::string_view start_after, int limit,
+    std::string* next_cursor) {
+  std::vector<v1::AuditRecord> out;
+  next_cursor->clear();
+  auto it = store_->NewIterator(kAuditCf);
+  if (start_after.empty()) {
+    it->SeekToFirst();
+  } else {
+    it->Seek(rocksdb::Slice(start_after.data(), start_after.size()));
+    if (it->Valid() && it->key() == rocksdb::Slice(start_after.data(), start_after.size())) {
+      it->Next();
+    }
+  }
+  for (; it->Valid(); it->Next()) {
+    v1::AuditRecord record;
+    if (!record.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return absl::DataLossError("audit record is corrupt");
+    }
+    if (!worker_id.empty() && record.worker_id() != worker_id) continue;
+    if (static_cast<int>(out.size()) == limit) {
+      break;
+    }
+    out.push_back(std::move(record));
+    *next_cursor = it->key().ToString();
+  }
+  RETURN_IF_ERROR(FromRocks(it->status()));
+  if (!it->Valid()) next_cursor->clear();  // reached the end: no further page
+  return out;
+}
+
+absl::Status RocksWorkerStore::Health() { return store_->Health(); }
+
+}  // namespace labor::profile

@@ -1,0 +1,51 @@
+// WorkerStore on RocksDB. Column families:
+//   workers  worker_id -> StoredWorker
+//   index    "id\0<id hash>" -> worker_id, "oid\0<openid>" -> worker_id,
+//            "ph\0<phone hash>\0<worker_id>", "tw\0<township>\0<worker_id>",
+//            "hh\0<household>\0<worker_id>" -> ""
+//   audit    <micros BE64><seq BE64> -> AuditRecord
+//   outbox, meta (common/outbox.h)
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/outbox.h"
+#include "common/rocks.h"
+#include "services/profile/worker_store.h"
+
+namespace labor::profile {
+
+class RocksWorkerStore : public WorkerStore {
+ public:
+  // The column families to open the RocksStore with.
+  static std::vector<std::string> ColumnFamilies();
+
+  // `store` and `outbox` must outlive this object.
+  RocksWorkerStore(RocksStore* store, Outbox* outbox);
+
+  absl::StatusOr<std::optional<StoredWorker>> Get(absl::string_view worker_id) override;
+  absl::StatusOr<std::optional<std::string>> FindByIdNumberIndex(absl::string_view index) override;
+  absl::StatusOr<std::optional<std::string>> FindByOpenId(absl::string_view openid) override;
+  absl::StatusOr<std::vector<std::string>> FindByPhoneIndex(absl::string_view index) override;
+  absl::Status Apply(const Mutation& mutation) override;
+  absl::Status Scan(const ScanOptions& options,
+                    const std::function<bool(const StoredWorker&)>& visit) override;
+  absl::StatusOr<std::vector<v1::AuditRecord>> ListAudit(absl::string_view worker_id,
+                                                         absl::string_view start_after, int limit,
+                                                         std::string* next_cursor) override;
+  absl::Status Health() override;
+
+ private:
+  absl::Status ScanIndexPrefix(const std::string& prefix, absl::string_view start_after,
+                               const std::function<bool(const StoredWorker&)>& visit);
+
+  RocksStore* store_;
+  Outbox* outbox_;
+  std::atomic<uint64_t> audit_seq_{0};
+};
+
+}  // namespace labor::profile

@@ -1,0 +1,243 @@
+#include "common/regions.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_split.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/testing/util.h"
+
+namespace labor {
+namespace {
+
+using ::testing::Contains;
+
+// Data lines (all but the header) of a CSV file.
+size_t DataLines(const std::string& path) {
+  const std::string text = labor::testing::ReadFileOrEmpty(path);
+  size_t lines = 0;
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    if (!line.empty()) ++lines;
+  }
+  return lines - 1;
+}
+
+class RegionRegistryTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto loaded = RegionRegistry::LoadFromDir(Dir());
+    ASSERT_TRUE(loaded.ok()) << loaded.status();
+    registry_ = std::move(loaded).value().release();
+  }
+  static void TearDownTestSuite() {
+    delete registry_;
+    registry_ = nullptr;
+  }
+  static std::string Dir() { return labor::testing::SourcePath("data/regions"); }
+  const RegionRegistry& r() { return *registry_; }
+
+  static RegionRegistry* registry_;
+};
+RegionRegistry* RegionRegistryTest::registry_ = nullptr;
+
+TEST_F(RegionRegistryTest, LoadsEveryRow) {
+  const size_t expected = DataLines(Dir() + "/provinces.csv") + DataLines(Dir() + "/cities.csv") +
+                          DataLines(Dir() + "/areas.csv") + DataLines(Dir() + "/streets.csv");
+  EXPECT_GT(expected, 44000u);
+  EXPECT_EQ(r().size(), expected);
+}
+
+TEST_F(RegionRegistryTest, Levels) {
+  EXPECT_EQ(r().LevelOf("51"), RegionLevel::kProvince);
+  EXPECT_EQ(r().LevelOf(kDazhouCity), RegionLevel::kCity);
+  EXPECT_EQ(r().LevelOf(kTongchuanArea), RegionLevel::kArea);
+  EXPECT_EQ(r().LevelOf("511702102"), RegionLevel::kStreet);
+  EXPECT_EQ(r().LevelOf("511702999"), std::nullopt);
+  EXPECT_EQ(r().LevelOf("99"), std::nullopt);
+  EXPECT_EQ(r().LevelOf("5"), std::nullopt);
+  EXPECT_EQ(r().LevelOf(""), std::nullopt);
+  EXPECT_EQ(r().LevelOf("51170"), std::nullopt);
+  EXPECT_TRUE(r().Exists(kSichuanProvince));
+  EXPECT_FALSE(r().Exists("511702102001"));
+}
+
+TEST_F(RegionRegistryTest, Names) {
+  EXPECT_EQ(r().Name("51"), "四川省");
+  EXPECT_EQ(r().Name("5117"), "达州市");
+  EXPECT_EQ(r().Name("511702"), "通川区");
+  EXPECT_EQ(r().Name("511702102"), "罗江镇");
+  EXPECT_EQ(r().Name("511702999"), "");
+  EXPECT_EQ(r().Name(""), "");
+}
+
+TEST_F(RegionRegistryTest, FullNames) {
+  EXPECT_EQ(r().FullName("511702102"), "四川省达州市通川区罗江镇");
+  EXPECT_EQ(r().FullName("511702"), "四川省达州市通川区");
+  EXPECT_EQ(r().FullName("5117"), "四川省达州市");
+  EXPECT_EQ(r().FullName("51"), "四川省");
+  // The 市辖区 city row of a municipality is not part of an address.
+  EXPECT_EQ(r().Name("1101"), "市辖区");
+  EXPECT_EQ(r().FullName("110101001"), "北京市东城区东华门街道");
+  EXPECT_EQ(r().FullName("1101"), "北京市");
+  // Dongguan has no districts: its area repeats the city name.
+  EXPECT_EQ(r().FullName("441900003"), "广东省东莞市东城街道");
+  // 济源市 sits under 省直辖县级行政区划 and its townships repeat its name.
+  EXPECT_EQ(r().FullName("419001001"), "河南省济源市沁园街道");
+  EXPECT_EQ(r().FullName("511702999"), "");
+  EXPECT_EQ(r().FullName("abc"), "");
+}
+
+TEST_F(RegionRegistryTest, StreetsOfTongchuan) {
+  std::vector<std::string> streets = r().StreetsOf(kTongchuanArea);
+  EXPECT_EQ(streets.size(), 18u);
+  EXPECT_TRUE(std::is_sorted(streets.begin(), streets.end()));
+  ASSERT_FALSE(streets.empty());
+  EXPECT_EQ(streets.front(), "511702001");
+  EXPECT_THAT(streets, Contains("511702102"));
+  for (const std::string& s : streets) {
+    EXPECT_TRUE(RegionContains(kTongchuanArea, s)) << s;
+    EXPECT_EQ(r().LevelOf(s), RegionLevel::kStreet);
+  }
+  EXPECT_TRUE(r().StreetsOf("511799").empty());
+  EXPECT_TRUE(r().StreetsOf("5117").empty());
+}
+
+TEST_F(RegionRegistryTest, Validate) {
+  for (const char* ok : {"51", "5117", "511702", "511702102", "110101001"}) {
+    EXPECT_TRUE(r().Validate(ok).ok()) << ok;
+  }
+  const std::string format = "must be a 2, 4, 6 or 9 digit region code";
+  for (const char* bad : {"", "5", "511", "51170", "5117021", "51170210", "511702102001", "51a702",
+                          " 511702", "5117-02"}) {
+    absl::Status s = r().Validate(bad);
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << bad;
+    EXPECT_EQ(s.message(), format) << bad;
+  }
+  for (const char* unknown : {"99", "5199", "511799", "511702999"}) {
+    EXPECT_EQ(r().Validate(unknown).message(), "unknown region code") << unknown;
+  }
+}
+
+TEST_F(RegionRegistryTest, ValidateStreetIn) {
+  EXPECT_TRUE(r().ValidateStreetIn("511702102", kTongchuanArea).ok());
+  EXPECT_TRUE(r().ValidateStreetIn("511702001", kTongchuanArea).ok());
+  absl::Status other = r().ValidateStreetIn("511703001", kTongchuanArea);  // 达川区
+  EXPECT_EQ(other.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(other.message(), "not a township of 511702");
+  EXPECT_EQ(r().ValidateStreetIn("511702999", kTongchuanArea).message(), "unknown township code");
+  for (const char* bad : {"511702", "5117021020", "", "51170210x"}) {
+    EXPECT_EQ(r().ValidateStreetIn(bad, kTongchuanArea).message(),
+              "must be a 9 digit township (street) code")
+        << bad;
+  }
+  // A wider scope works too.
+  EXPECT_TRUE(r().ValidateStreetIn("511703001", kDazhouCity).ok());
+}
+
+TEST(RegionFunctionsTest, ProvinceOf) {
+  EXPECT_EQ(ProvinceOf("511702001"), "51");
+  EXPECT_EQ(ProvinceOf("5117"), "51");
+  EXPECT_EQ(ProvinceOf("51"), "51");
+  EXPECT_EQ(ProvinceOf("5"), "");
+  EXPECT_EQ(ProvinceOf(""), "");
+}
+
+TEST(RegionFunctionsTest, RegionContains) {
+  EXPECT_TRUE(RegionContains("5117", "511702001"));
+  EXPECT_TRUE(RegionContains("51", "511702001"));
+  EXPECT_TRUE(RegionContains("511702", "511702001"));
+  EXPECT_TRUE(RegionContains("511702001", "511702001"));
+  EXPECT_TRUE(RegionContains("511702", "511702"));
+  EXPECT_FALSE(RegionContains("511702", "5117"));
+  EXPECT_FALSE(RegionContains("511703", "511702001"));
+  EXPECT_FALSE(RegionContains("52", "511702001"));
+  // Only whole-level prefixes count.
+  EXPECT_FALSE(RegionContains("51170", "511702"));
+  EXPECT_FALSE(RegionContains("5", "511702"));
+  EXPECT_FALSE(RegionContains("", "511702"));
+  EXPECT_FALSE(RegionContains("5117", "5117021"));
+  EXPECT_FALSE(RegionContains("5117", "51170200a"));
+  EXPECT_FALSE(RegionContains("51", ""));
+}
+
+TEST_F(RegionRegistryTest, SharedBetweenThreads) {
+  std::vector<std::thread> threads;
+  std::vector<int> found(4, 0);
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 200; ++i) {
+        if (r().FullName("511702102") == "四川省达州市通川区罗江镇") ++found[t];
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  for (int n : found) EXPECT_EQ(n, 200);
+}
+
+class RegionLoadErrorTest : public ::testing::Test {
+ protected:
+  void Write(const std::string& name, const std::string& contents) {
+    ASSERT_TRUE(labor::testing::WriteFile(dir_.Sub(name), contents).ok());
+  }
+  void WriteValid() {
+    Write("provinces.csv", "code,name\n51,\"四川省\"\n");
+    Write("cities.csv", "code,name,provinceCode\n5117,\"达州市\",51\n");
+    Write("areas.csv", "code,name,cityCode,provinceCode\n511702,\"通川区\",5117,51\n");
+    Write("streets.csv",
+          "code,name,areaCode,provinceCode,cityCode\n"
+          "511702102,\"罗江镇\",511702,51,5117\n511702001,\"东城街道\",511702,51,5117\n");
+  }
+  labor::testing::TempDir dir_;
+};
+
+TEST_F(RegionLoadErrorTest, SmallValidSet) {
+  WriteValid();
+  auto r = RegionRegistry::LoadFromDir(dir_.path());
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ((*r)->size(), 5u);
+  EXPECT_EQ((*r)->StreetsOf("511702"), (std::vector<std::string>{"511702001", "511702102"}));
+  EXPECT_EQ((*r)->FullName("511702001"), "四川省达州市通川区东城街道");
+}
+
+TEST_F(RegionLoadErrorTest, MissingFileIsNotFound) {
+  WriteValid();
+  std::remove(dir_.Sub("areas.csv").c_str());
+  EXPECT_EQ(RegionRegistry::LoadFromDir(dir_.path()).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(RegionRegistry::LoadFromDir(dir_.Sub("nowhere")).status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST_F(RegionLoadErrorTest, MalformedRowsAreDataLoss) {
+  const std::vector<std::pair<std::string, std::string>> broken = {
+      // A street whose area is not loaded.
+      {"streets.csv", "code,name,areaCode,provinceCode,cityCode\n511703001,\"x\",511703,51,5117\n"},
+      // A street whose area column disagrees with its code.
+      {"streets.csv", "code,name,areaCode,provinceCode,cityCode\n511702001,\"x\",511703,51,5117\n"},
+      // Wrong code length for the level.
+      {"areas.csv", "code,name,cityCode,provinceCode\n51170,\"x\",5117,51\n"},
+      // Duplicate code.
+      {"cities.csv", "code,name,provinceCode\n5117,\"达州市\",51\n5117,\"达州市\",51\n"},
+      // Unterminated quote.
+      {"provinces.csv", "code,name\n51,\"四川省\n"},
+      // Missing column.
+      {"provinces.csv", "code\n51\n"},
+      // Empty name.
+      {"provinces.csv", "code,name\n51,\n"},
+  };
+  for (const auto& [file, contents] : broken) {
+    WriteValid();
+    Write(file, contents);
+    auto r = RegionRegistry::LoadFromDir(dir_.path());
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kDataLoss) << file << ": " << contents;
+    EXPECT_THAT(std::string(r.status().message()), ::testing::HasSubstr(file));
+  }
+}
+
+}  // namespace
+}  // namespace labor

@@ -1,0 +1,121 @@
+// Shared setup for ProfileService domain tests: a real RocksDB in a temp dir,
+// the real reference data, a manual clock and deterministic worker ids.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "common/auth.h"
+#include "common/clock.h"
+#include "common/occupations.h"
+#include "common/outbox.h"
+#include "common/pii.h"
+#include "common/regions.h"
+#include "common/rocks.h"
+#include "common/validation.h"
+#include "gtest/gtest.h"
+#include "services/profile/profile_manager.h"
+#include "services/profile/rocks_worker_store.h"
+#include "tests/testing/util.h"
+
+namespace labor::profile::testing {
+
+// A valid resident ID: address 511702, the given birth date (YYYYMMDD) and
+// sequence (3 digits; odd = male), with its GB 11643 check character.
+inline std::string MakeResidentId(absl::string_view birth, absl::string_view seq,
+                                  absl::string_view area = "511702") {
+  std::string first17 = absl::StrCat(area, birth, seq);
+  return absl::StrCat(first17, std::string(1, ResidentIdCheckChar(first17)));
+}
+
+inline Caller MakeCaller(Role role, std::string openid = "") {
+  Caller c;
+  c.role = role;
+  c.tenant = absl::StrCat(RoleName(role), "-tenant");
+  c.principal = absl::StrCat(RoleName(role), "-test");
+  c.openid = std::move(openid);
+  return c;
+}
+
+class ProfileFixture : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto regions = RegionRegistry::LoadFromDir(labor::testing::SourcePath("data/regions"));
+    ASSERT_TRUE(regions.ok()) << regions.status();
+    regions_ = std::move(*regions);
+    auto occupations =
+        OccupationTaxonomy::LoadFromFile(labor::testing::SourcePath("data/taxonomy/occupations.csv"));
+    ASSERT_TRUE(occupations.ok()) << occupations.status();
+    occupations_ = std::move(*occupations);
+    cipher_ = PiiCipher::FromKeys(std::string(32, 'k'), std::string(32, 'm'));
+    OpenStore();
+  }
+
+  void OpenStore() {
+    manager_.reset();
+    worker_store_.reset();
+    outbox_.reset();
+    store_.reset();
+    RocksStore::Options options;
+    options.path = dir_.Sub("db");
+    options.column_families = RocksWorkerStore::ColumnFamilies();
+    options.sync_writes = false;
+    auto store = RocksStore::Open(options);
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = std::move(*store);
+    auto outbox = Outbox::Open(store_.get(), "profile", &clock_);
+    ASSERT_TRUE(outbox.ok()) << outbox.status();
+    outbox_ = std::move(*outbox);
+    worker_store_ = std::make_unique<RocksWorkerStore>(store_.get(), outbox_.get());
+    ProfileDeps deps;
+    deps.store = worker_store_.get();
+    deps.cipher = cipher_.get();
+    deps.regions = regions_.get();
+    deps.occupations = occupations_.get();
+    deps.clock = &clock_;
+    deps.new_worker_id = [this] { return absl::StrCat("w_test_", ++next_id_); };
+    manager_ = std::make_unique<ProfileManager>(deps);
+  }
+
+  // A complete, valid registration.
+  v1::RegisterWorkerRequest ValidRegistration(absl::string_view birth = "19900101",
+                                              absl::string_view seq = "123",
+                                              absl::string_view phone = "13800001234") {
+    v1::RegisterWorkerRequest r;
+    auto* w = r.mutable_worker();
+    w->set_name("张三");
+    w->set_id_number(MakeResidentId(birth, seq));
+    w->set_phone(std::string(phone));
+    w->set_hukou_township("511702102");  // 罗江镇
+    w->set_household_id("TC102-00001");
+    auto* s = w->add_skills();
+    s->set_occupation_code("6-29-01-01");
+    s->set_level(v1::SKILL_LEVEL_4_INTERMEDIATE);
+    s->set_years(8);
+    w->mutable_consent()->set_wechat(true);
+    return r;
+  }
+
+  v1::Worker MustRegister(const v1::RegisterWorkerRequest& request,
+                          const Caller& caller = MakeCaller(Role::kAdmin)) {
+    auto response = manager_->Register(caller, request);
+    EXPECT_TRUE(response.ok()) << response.status();
+    return response.ok() ? response->worker() : v1::Worker();
+  }
+
+  labor::testing::TempDir dir_;
+  // 2026-11-29 10:00 in Shanghai.
+  ManualClock clock_{absl::FromCivil(absl::CivilSecond(2026, 11, 29, 10, 0, 0), ShanghaiTime())};
+  std::unique_ptr<RegionRegistry> regions_;
+  std::unique_ptr<OccupationTaxonomy> occupations_;
+  std::unique_ptr<PiiCipher> cipher_;
+  std::unique_ptr<RocksStore> store_;
+  std::unique_ptr<Outbox> outbox_;
+  std::unique_ptr<RocksWorkerStore> worker_store_;
+  std::unique_ptr<ProfileManager> manager_;
+  int next_id_ = 0;
+};
+
+}  // namespace labor::profile::testing

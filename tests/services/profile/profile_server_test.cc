@@ -1,0 +1,483 @@
+// Integration tests: the real profile_server binary, a real RocksDB on disk
+// and a real redis-server on a free loopback port.
+#include <filesystem>
+#include <set>
+#include <thread>
+
+#include <grpcpp/generic/generic_stub.h>
+
+#include "absl/strings/match.h"
+#include "absl/synchronization/mutex.h"
+#include "common/grpc_status.h"
+#include "common/redis.h"
+#include "common/status.h"
+#include "gmock/gmock.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "gtest/gtest.h"
+#include "tests/services/profile/profile_fixture.h"
+#include "tests/services/profile/server_harness.h"
+#include "tests/testing/redis_server.h"
+
+namespace labor::profile {
+namespace {
+
+using ::testing::HasSubstr;
+using testing::MakeResidentId;
+using testing::ProfileServerHarness;
+
+constexpr char kStream[] = "labor.events.profile";
+
+v1::RegisterWorkerRequest Registration(int n, const std::string& openid = "") {
+  v1::RegisterWorkerRequest r;
+  auto* w = r.mutable_worker();
+  w->set_name("李四");
+  // Distinct birth dates and sequences give distinct, valid ID numbers.
+  absl::CivilDay birth = absl::CivilDay(1970, 1, 1) + n;
+  std::string date = absl::StrCat(absl::FormatCivilTime(birth).substr(0, 4),
+                                  absl::FormatCivilTime(birth).substr(5, 2),
+                                  absl::FormatCivilTime(birth).substr(8, 2));
+  w->set_id_number(MakeResidentId(date, absl::StrCat(100 + n % 900)));
+  w->set_phone(absl::StrCat("139", 10000000 + n));
+  w->set_hukou_township("511702103");
+  w->set_household_id(absl::StrCat("HH", n / 3));
+  w->set_wechat_openid(openid);
+  auto* s = w->add_skills();
+  s->set_occupation_code("6-18-02-04");  // 焊工
+  s->set_level(v1::SKILL_LEVEL_3_ADVANCED);
+  s->set_years(5);
+  return r;
+}
+
+class ProfileServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(redis_.Start().ok());
+    harness_ = std::make_unique<ProfileServerHarness>(&dir_, redis_.port());
+    absl::Status s = harness_->Start();
+    ASSERT_TRUE(s.ok()) << s << "\n" << labor::testing::ReadFileOrEmpty(harness_->log_path());
+    RedisClient::Options options;
+    options.port = redis_.port();
+    redis_client_ = std::make_unique<RedisClient>(options);
+  }
+
+  grpc::Status Register(const v1::RegisterWorkerRequest& r, v1::RegisterWorkerResponse* out,
+                        Role role = Role::kAdmin, const std::string& openid = "") {
+    auto ctx = harness_->Context(role, openid);
+    return harness_->stub()->RegisterWorker(ctx.get(), r, out);
+  }
+
+  int64_t StreamLength() {
+    auto reply = redis_client_->Command({"XLEN", kStream});
+    return reply.ok() ? reply->integer : -1;
+  }
+
+  // Entity ids of the stream's entries, in order.
+  std::vector<std::string> StreamEntities() {
+    std::vector<std::string> out;
+    auto reply = redis_client_->Command({"XRANGE", kStream, "-", "+"});
+    if (!reply.ok()) return out;
+    for (const auto& entry : reply->elements) {
+      const auto& fields = entry.elements[1].elements;
+      for (size_t i = 0; i + 1 < fields.size(); i += 2) {
+        if (fields[i].str == kStreamEventField) {
+          v1::Event event;
+          EXPECT_TRUE(event.ParseFromString(fields[i + 1].str));
+          out.push_back(absl::StrCat(event.type(), "/", event.entity_id(), "/",
+                                     event.entity_version()));
+        }
+      }
+    }
+    return out;
+  }
+
+  bool WaitFor(const std::function<bool()>& condition, absl::Duration timeout) {
+    absl::Time deadline = absl::Now() + timeout;
+    while (absl::Now() < deadline) {
+      if (condition()) return true;
+      absl::SleepFor(absl::Milliseconds(20));
+    }
+    return condition();
+  }
+
+  labor::testing::TempDir dir_;
+  labor::testing::RedisServer redis_{labor::testing::RedisServer::Options{.append_only = true}};
+  std::unique_ptr<ProfileServerHarness> harness_;
+  std::unique_ptr<RedisClient> redis_client_;
+};
+
+TEST_F(ProfileServerTest, HealthIsServing) {
+  auto health = grpc::health::v1::Health::NewStub(harness_->channel());
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  grpc::health::v1::HealthCheckRequest request;
+  request.set_service("labor.v1.ProfileService");
+  grpc::health::v1::HealthCheckResponse response;
+  ASSERT_TRUE(health->Check(&ctx, request, &response).ok());
+  EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+}
+
+TEST_F(ProfileServerTest, ReflectionListsTheService) {
+  // ServerReflectionRequest{list_services: "*"} encoded by hand (field 7),
+  // so the test needs no second copy of reflection.proto.
+  grpc::GenericStub generic(harness_->channel());
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  grpc::CompletionQueue cq;
+  auto call = generic.PrepareCall(&ctx, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", &cq);
+  void* tag;
+  bool ok;
+  call->StartCall(reinterpret_cast<void*>(1));
+  ASSERT_TRUE(cq.Next(&tag, &ok) && ok);
+  std::string request_bytes = std::string("\x3a\x01*", 3);
+  grpc::Slice slice(request_bytes);
+  grpc::ByteBuffer request(&slice, 1);
+  call->Write(request, reinterpret_cast<void*>(2));
+  ASSERT_TRUE(cq.Next(&tag, &ok) && ok);
+  grpc::ByteBuffer response;
+  call->Read(&response, reinterpret_cast<void*>(3));
+  ASSERT_TRUE(cq.Next(&tag, &ok) && ok);
+  std::vector<grpc::Slice> slices;
+  ASSERT_TRUE(response.Dump(&slices).ok());
+  std::string bytes;
+  for (const auto& s : slices) bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+  EXPECT_THAT(bytes, HasSubstr("labor.v1.ProfileService"));
+  call->WritesDone(reinterpret_cast<void*>(4));
+  cq.Next(&tag, &ok);
+  grpc::Status status;
+  call->Finish(&status, reinterpret_cast<void*>(5));
+  cq.Next(&tag, &ok);
+  cq.Shutdown();
+  while (cq.Next(&tag, &ok)) {
+  }
+}
+
+TEST_F(ProfileServerTest, EveryRoleOnEveryRpc) {
+  v1::RegisterWorkerResponse own;
+  ASSERT_TRUE(Register(Registration(1, "oOwn"), &own).ok());
+  const std::string own_id = own.worker().worker_id();
+  int next = 100;
+
+  struct Case {
+    std::string method;
+    std::set<Role> allowed;
+    std::function<grpc::Status(grpc::ClientContext*, Role)> call;
+  };
+  auto* stub = harness_->stub();
+  std::vector<Case> cases = {
+      {"RegisterWorker", {Role::kAdmin, Role::kKiosk, Role::kWechat},
+       [&](grpc::ClientContext* ctx, Role role) {
+         v1::RegisterWorkerResponse out;
+         return stub->RegisterWorker(ctx, Registration(next++, role == Role::kWechat ? "oNew" : ""),
+                                     &out);
+       }},
+      {"GetWorker", {Role::kAdmin, Role::kKiosk, Role::kWechat, Role::kService},
+       [&](grpc::ClientContext* ctx, Role) {
+         v1::GetWorkerRequest r;
+         r.set_worker_id(own_id);
+         v1::Worker out;
+         return stub->GetWorker(ctx, r, &out);
+       }},
+      {"UpdateWorker", {Role::kAdmin, Role::kKiosk, Role::kWechat},
+       [&](grpc::ClientContext* ctx, Role) {
+         v1::UpdateWorkerRequest r;
+         r.mutable_worker()->set_worker_id(own_id);
+         r.mutable_worker()->set_labor_brand(v1::LABOR_BRAND_BASHAN_JIANGONG);
+         r.mutable_update_mask()->add_paths("labor_brand");
+         r.set_expected_version(1);  // stale after the first: ABORTED is fine here
+         v1::Worker out;
+         return stub->UpdateWorker(ctx, r, &out);
+       }},
+      {"UpdateEmployment", {Role::kAdmin},
+       [&](grpc::ClientContext* ctx, Role) {
+         v1::UpdateEmploymentRequest r;
+         r.set_worker_id(own_id);
+         r.set_expected_version(1);
+         r.mutable_record()->set_status(v1::EMPLOYMENT_STATUS_UNEMPLOYED);
+         *r.mutable_record()->mutable_effective_date() = FromCivil(absl::CivilDay(2025, 1, 1));
+         v1::Worker out;
+         return stub->UpdateEmployment(ctx, r, &out);
+       }},
+      {"MarkVerified", {Role::kAdmin},
+       [&](grpc::ClientContext* ctx, Role) {
+         v1::MarkVerifiedRequest r;
+         r.set_worker_id(own_id);
+         v1::Worker out;
+         return stub->MarkVerified(ctx, r, &out);
+       }},
+      {"ListWorkers", {Role::kAdmin, Role::kService},
+       [&](grpc::ClientContext* ctx, Role) {
+         v1::ListWorkersResponse out;
+         return stub->ListWorkers(ctx, v1::ListWorkersRequest(), &out);
+       }},
+      {"ZeroEmploymentHouseholds", {Role::kAdmin},
+       [&](grpc::ClientContext* ctx, Role) {
+         v1::ZeroEmploymentHouseholdsResponse out;
+         return stub->ZeroEmploymentHouseholds(ctx, {}, &out);
+       }},
+      {"TransferEmploymentReport", {Role::kAdmin},
+       [&](grpc::ClientContext* ctx, Role) {
+         v1::EmploymentReport out;
+         return stub->TransferEmploymentReport(ctx, {}, &out);
+       }},
+      {"PartnerSupplyReport", {Role::kAdmin, Role::kPartner},
+       [&](grpc::ClientContext* ctx, Role) {
+         v1::EmploymentReport out;
+         return stub->PartnerSupplyReport(ctx, {}, &out);
+       }},
+      {"ListAuditRecords", {Role::kAdmin},
+       [&](grpc::ClientContext* ctx, Role) {
+         v1::ListAuditRecordsResponse out;
+         return stub->ListAuditRecords(ctx, {}, &out);
+       }},
+      // Last: the wechat caller erases its own record.
+      {"EraseWorker", {Role::kAdmin, Role::kWechat},
+       [&](grpc::ClientContext* ctx, Role role) {
+         v1::EraseWorkerRequest r;
+         r.set_worker_id(role == Role::kWechat ? own_id : "w_does_not_exist");
+         r.set_reason("本人申请");
+         v1::EraseWorkerResponse out;
+         return stub->EraseWorker(ctx, r, &out);
+       }},
+  };
+  const std::vector<Role> roles = {Role::kAdmin, Role::kKiosk, Role::kPartner, Role::kService,
+                                   Role::kWechat};
+  for (const auto& c : cases) {
+    for (Role role : roles) {
+      auto ctx = harness_->Context(role, role == Role::kWechat ? "oOwn" : "");
+      grpc::Status status = c.call(ctx.get(), role);
+      if (c.allowed.contains(role)) {
+        EXPECT_NE(status.error_code(), grpc::StatusCode::PERMISSION_DENIED)
+            << c.method << " as " << RoleName(role) << ": " << status.error_message();
+        EXPECT_NE(status.error_code(), grpc::StatusCode::UNAUTHENTICATED) << c.method;
+        if (c.method == "GetWorker" || c.method == "ListWorkers" || c.method == "MarkVerified" ||
+            c.method == "ListAuditRecords" || c.method == "PartnerSupplyReport") {
+          EXPECT_TRUE(status.ok()) << c.method << " as " << RoleName(role) << ": "
+                                   << status.error_message();
+        }
+      } else {
+        EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED)
+            << c.method << " as " << RoleName(role);
+      }
+    }
+    // No token, a wrong token, and a wechat call without openid.
+    grpc::ClientContext none;
+    none.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+    EXPECT_EQ(c.call(&none, Role::kAdmin).error_code(), grpc::StatusCode::UNAUTHENTICATED)
+        << c.method;
+    grpc::ClientContext wrong;
+    wrong.AddMetadata("authorization", "Bearer lbr_not_a_real_token");
+    wrong.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+    EXPECT_EQ(c.call(&wrong, Role::kAdmin).error_code(), grpc::StatusCode::UNAUTHENTICATED)
+        << c.method;
+    auto wechat_without_openid = harness_->Context(Role::kWechat);
+    EXPECT_EQ(c.call(wechat_without_openid.get(), Role::kAdmin).error_code(),
+              grpc::StatusCode::UNAUTHENTICATED)
+        << c.method;
+  }
+  // The wechat erase above really erased its own record.
+  v1::GetWorkerRequest get;
+  get.set_worker_id(own_id);
+  v1::Worker out;
+  auto ctx = harness_->Context(Role::kAdmin);
+  EXPECT_EQ(harness_->stub()->GetWorker(ctx.get(), get, &out).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(ProfileServerTest, MaskingByRole) {
+  auto request = Registration(5, "oMask");
+  v1::RegisterWorkerResponse reg;
+  ASSERT_TRUE(Register(request, &reg).ok());
+  v1::GetWorkerRequest get;
+  get.set_id_number(request.worker().id_number());
+  for (Role role : {Role::kKiosk, Role::kService}) {
+    v1::Worker w;
+    auto ctx = harness_->Context(role);
+    ASSERT_TRUE(harness_->stub()->GetWorker(ctx.get(), get, &w).ok());
+    EXPECT_EQ(w.id_number(), absl::StrCat(request.worker().id_number().substr(0, 6),
+                                          std::string(8, '*'),
+                                          request.worker().id_number().substr(14)));
+    EXPECT_NE(w.phone(), request.worker().phone());
+    EXPECT_NE(w.name(), request.worker().name());
+    EXPECT_TRUE(w.pii_masked());
+  }
+}
+
+TEST_F(ProfileServerTest, BadInputIsInvalidArgumentNamingTheFieldAndWritesNothing) {
+  const int64_t before = StreamLength();
+  struct Bad {
+    std::string field;
+    std::function<void(v1::RegisterWorkerRequest*)> spoil;
+  };
+  std::vector<Bad> bad = {
+      {"worker.id_number", [](auto* r) { r->mutable_worker()->set_id_number("36042619910102009X"); }},
+      {"worker.id_number", [](auto* r) { r->mutable_worker()->set_id_number("5117021990"); }},
+      {"worker.id_number",
+       [](auto* r) { r->mutable_worker()->set_id_number(MakeResidentId("20991231", "123")); }},
+      {"worker.phone", [](auto* r) { r->mutable_worker()->set_phone("1234567"); }},
+      {"worker.name", [](auto* r) { r->mutable_worker()->set_name(std::string(31 * 3, 'a')); }},
+      {"worker.name", [](auto* r) { r->mutable_worker()->clear_name(); }},
+      {"worker.hukou_township", [](auto* r) { r->mutable_worker()->set_hukou_township("110101001"); }},
+      {"worker.household_id", [](auto* r) { r->mutable_worker()->set_household_id("a b"); }},
+      {"worker.skills[0].occupation_code",
+       [](auto* r) { r->mutable_worker()->mutable_skills(0)->set_occupation_code("6-99-99-99"); }},
+      {"worker.skills[0].level",
+       [](auto* r) { r->mutable_worker()->mutable_skills(0)->set_level(static_cast<v1::SkillLevel>(42)); }},
+      {"worker.preferences.minimum_monthly_wage",
+       [](auto* r) { r->mutable_worker()->mutable_preferences()->mutable_minimum_monthly_wage()->set_fen(-1); }},
+      {"worker.preferences.available_from",
+       [](auto* r) {
+         auto* d = r->mutable_worker()->mutable_preferences()->mutable_available_from();
+         d->set_year(2027);
+         d->set_month(2);
+         d->set_day(30);
+       }},
+      {"worker.return_plan.planned_departure",
+       [](auto* r) {
+         auto* p = r->mutable_worker()->mutable_return_plan();
+         *p->mutable_planned_return() = FromCivil(absl::CivilDay(2027, 2, 1));
+         *p->mutable_planned_departure() = FromCivil(absl::CivilDay(2027, 1, 20));
+       }},
+      {"initial_employment.destination_region",
+       [](auto* r) { r->mutable_initial_employment()->set_status(v1::EMPLOYMENT_STATUS_EMPLOYED_OUTSIDE);
+                     *r->mutable_initial_employment()->mutable_effective_date() = FromCivil(absl::CivilDay(2026, 3, 1)); }},
+  };
+  int n = 500;
+  for (const auto& b : bad) {
+    auto request = Registration(n++);
+    b.spoil(&request);
+    v1::RegisterWorkerResponse out;
+    grpc::Status status = Register(request, &out);
+    ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << b.field;
+    EXPECT_THAT(status.error_message(), HasSubstr(b.field));
+    auto violations = GetFieldViolations(FromGrpcStatus(status));
+    ASSERT_FALSE(violations.empty()) << b.field;
+    bool named = false;
+    for (const auto& v : violations) named |= v.field == b.field;
+    EXPECT_TRUE(named) << b.field << " not in details";
+    // The error never echoes the ID number.
+    EXPECT_THAT(status.error_message(), ::testing::Not(HasSubstr(request.worker().id_number())));
+  }
+  v1::ListWorkersResponse list;
+  auto ctx = harness_->Context(Role::kAdmin);
+  ASSERT_TRUE(harness_->stub()->ListWorkers(ctx.get(), {}, &list).ok());
+  EXPECT_EQ(list.workers_size(), 0);
+  absl::SleepFor(absl::Milliseconds(300));  // let a (wrong) event reach the stream, if any
+  EXPECT_EQ(StreamLength(), before);
+}
+
+TEST_F(ProfileServerTest, OversizedMessageIsRejected) {
+  auto request = Registration(7);
+  request.mutable_worker()->set_name(std::string(5 << 20, 'x'));
+  v1::RegisterWorkerResponse out;
+  grpc::Status status = Register(request, &out);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  // The server is fine afterwards.
+  ASSERT_TRUE(Register(Registration(8), &out).ok());
+}
+
+TEST_F(ProfileServerTest, EveryAcknowledgedWriteSurvivesSigkill) {
+  std::vector<std::string> acknowledged;
+  int n = 1000;
+  for (int round = 0; round < 4; ++round) {
+    std::atomic<bool> stop{false};
+    absl::Mutex mu;
+    std::thread writer([&] {
+      while (!stop.load()) {
+        auto request = Registration(n++);
+        v1::RegisterWorkerResponse out;
+        auto ctx = harness_->Context(Role::kAdmin);
+        ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
+        grpc::Status s = harness_->stub()->RegisterWorker(ctx.get(), request, &out);
+        if (s.ok()) {
+          absl::MutexLock lock(&mu);
+          acknowledged.push_back(request.worker().id_number());
+        } else if (s.error_code() == grpc::StatusCode::UNAVAILABLE) {
+          break;  // the server is gone
+        }
+      }
+    });
+    absl::SleepFor(absl::Milliseconds(300 + 100 * round));
+    harness_->Kill();
+    stop = true;
+    writer.join();
+    absl::Status started = harness_->Start();
+    ASSERT_TRUE(started.ok()) << started << labor::testing::ReadFileOrEmpty(harness_->log_path());
+  }
+  ASSERT_GT(acknowledged.size(), 20u);
+  for (const auto& id : acknowledged) {
+    v1::GetWorkerRequest get;
+    get.set_id_number(id);
+    v1::Worker w;
+    auto ctx = harness_->Context(Role::kAdmin);
+    EXPECT_TRUE(harness_->stub()->GetWorker(ctx.get(), get, &w).ok()) << "lost an acknowledged write";
+  }
+}
+
+TEST_F(ProfileServerTest, RedisOutageWritesSucceedAndEventsArriveExactlyOnce) {
+  std::vector<std::string> worker_ids;
+  auto register_some = [&](int from, int count) {
+    for (int i = from; i < from + count; ++i) {
+      v1::RegisterWorkerResponse out;
+      grpc::Status s = Register(Registration(i), &out);
+      ASSERT_TRUE(s.ok()) << s.error_message();
+      worker_ids.push_back(out.worker().worker_id());
+    }
+  };
+  register_some(2000, 5);
+  ASSERT_TRUE(WaitFor([&] { return StreamLength() == 5; }, absl::Seconds(10)));
+  redis_.Stop();
+  register_some(2100, 20);  // Redis down: writes still succeed
+  // Reads still work too (the cache is skipped).
+  v1::GetWorkerRequest get;
+  get.set_worker_id(worker_ids.back());
+  v1::Worker w;
+  auto ctx = harness_->Context(Role::kAdmin);
+  ASSERT_TRUE(harness_->stub()->GetWorker(ctx.get(), get, &w).ok());
+  ASSERT_TRUE(redis_.Restart().ok());
+  ASSERT_TRUE(WaitFor([&] { return StreamLength() >= 25; }, absl::Seconds(20)))
+      << "stream has " << StreamLength();
+  absl::SleepFor(absl::Milliseconds(500));  // a duplicate would show up by now
+  auto entities = StreamEntities();
+  EXPECT_EQ(entities.size(), 25u);
+  std::set<std::string> unique(entities.begin(), entities.end());
+  EXPECT_EQ(unique.size(), entities.size()) << "an event was published twice";
+  for (const auto& id : worker_ids) {
+    EXPECT_TRUE(unique.contains(absl::StrCat("worker.registered/", id, "/1"))) << id;
+  }
+}
+
+TEST_F(ProfileServerTest, NoPlaintextIdNumbersOrPhonesOnDiskOrInLogs) {
+  std::vector<v1::RegisterWorkerRequest> requests;
+  for (int i = 0; i < 30; ++i) {
+    requests.push_back(Registration(3000 + i));
+    v1::RegisterWorkerResponse out;
+    ASSERT_TRUE(Register(requests.back(), &out).ok());
+    // Exercise the other paths that touch the number: lookup, reveal, duplicate.
+    v1::GetWorkerRequest get;
+    get.set_id_number(requests.back().worker().id_number());
+    get.set_reveal_id_number(true);
+    get.set_purpose("测试");
+    v1::Worker w;
+    auto ctx = harness_->Context(Role::kAdmin);
+    ASSERT_TRUE(harness_->stub()->GetWorker(ctx.get(), get, &w).ok());
+    EXPECT_EQ(w.id_number(), requests.back().worker().id_number());
+    EXPECT_EQ(Register(requests.back(), &out).error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  }
+  EXPECT_EQ(harness_->Terminate(), 0);  // graceful: flushes the WAL
+  std::vector<std::string> files;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir_.path())) {
+    if (entry.is_regular_file()) files.push_back(entry.path().string());
+  }
+  ASSERT_GT(files.size(), 3u);
+  for (const auto& file : files) {
+    std::string contents = labor::testing::ReadFileOrEmpty(file);
+    for (const auto& r : requests) {
+      ASSERT_EQ(contents.find(r.worker().id_number()), std::string::npos)
+          << "plaintext ID number in " << file;
+      ASSERT_EQ(contents.find(r.worker().phone()), std::string::npos) << "plaintext phone in " << file;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace labor::profile
