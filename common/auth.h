@@ -2,18 +2,18 @@
 // authorization, deny by default.
 #pragma once
 
+#include <grpcpp/server_context.h>
+
 #include <memory>
 #include <optional>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
-
-#include <grpcpp/server_context.h>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace labor {
 
@@ -59,15 +59,28 @@ class MethodPolicy {
   absl::flat_hash_map<std::string, absl::flat_hash_set<Role>> roles_;
 };
 
+// A freshly issued bearer token and the tokens-file line that grants it.
+struct IssuedToken {
+  std::string token;  // "lbr_" + 64 hex chars; give to the client, store nowhere
+  std::string line;   // "<sha256 hex> <role> <tenant> <principal>" for the tokens file
+};
+// Issues a random token for dev setup and provisioning tools. `tenant` and
+// `principal` must be non-empty and free of whitespace (LABOR_CHECK; callers
+// taking them from user input check first).
+IssuedToken IssueToken(Role role, absl::string_view tenant, absl::string_view principal);
+
 class Authenticator {
  public:
   Authenticator(const TokenStore* tokens, MethodPolicy policy)
       : tokens_(tokens), policy_(std::move(policy)) {}
   // Authenticates the call ("authorization: Bearer <token>") and checks the
-  // policy for `method`. UNAUTHENTICATED: missing/unknown token, or a wechat
-  // call without x-labor-openid. PERMISSION_DENIED: role not allowed.
+  // policy for `method`. UNAUTHENTICATED: missing/malformed/unknown token, or
+  // a wechat call without a well-formed x-labor-openid. PERMISSION_DENIED:
+  // role not allowed. Caller.openid is set for the wechat role only.
   absl::StatusOr<Caller> Check(const grpc::ServerContextBase& ctx, absl::string_view method) const;
-  // Same from raw metadata values (for tests and non-gRPC callers).
+  // Same from raw metadata values (for tests and non-gRPC callers); an empty
+  // value means the header is absent. The gRPC overload also refuses a call
+  // carrying either header more than once (UNAUTHENTICATED).
   absl::StatusOr<Caller> Check(absl::string_view authorization, absl::string_view openid,
                                absl::string_view method) const;
   const MethodPolicy& policy() const { return policy_; }

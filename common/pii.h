@@ -4,10 +4,10 @@
 
 #include <memory>
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace labor {
 
@@ -15,15 +15,20 @@ namespace labor {
 // with independent keys. Thread-safe (stateless per call).
 class PiiCipher {
  public:
-  // Reads the key file (hex of 64 random bytes: 32 encryption + 32 HMAC; a
-  // '#' comment line allowed). When the file is missing and
-  // `create_if_missing`, writes a new one with mode 0600 (first run).
+  // Reads the key file ('#' comment lines, then one line with the hex of 64
+  // random bytes: 32 encryption + 32 HMAC). When the file is missing and
+  // `create_if_missing`, writes a new one atomically with mode 0600 (first
+  // run; missing parent directories are created with mode 0700). A file
+  // another process created meanwhile is loaded, never overwritten.
   // NOT_FOUND (missing), DATA_LOSS (malformed), PERMISSION_DENIED (unreadable
-  // or readable by group/others).
+  // or with any group/other permission bit set).
   static absl::StatusOr<std::unique_ptr<PiiCipher>> LoadKeyFile(const std::string& path,
-                                                                 bool create_if_missing);
+                                                                bool create_if_missing);
   // Keys must be 32 bytes each (LABOR_CHECK).
   static std::unique_ptr<PiiCipher> FromKeys(std::string encryption_key, std::string mac_key);
+  ~PiiCipher();  // wipes the keys from memory
+  PiiCipher(const PiiCipher&) = delete;
+  PiiCipher& operator=(const PiiCipher&) = delete;
 
   // Seals `plaintext` bound to `associated_data` (e.g. the worker id, so a
   // ciphertext cannot be moved to another record). Output: 1 version byte,
@@ -43,12 +48,17 @@ class PiiCipher {
   std::string mac_key_;
 };
 
+// Masking counts UTF-8 code points (one '*' each), so output is always valid
+// UTF-8 and keeps the input's length in characters.
+//
 // "511702********123X": the first 6 and the last 4 kept (the national masking
-// practice for ID numbers). Short input is masked whole.
+// practice for ID numbers). Input shorter than 11 characters is masked whole.
 std::string MaskIdNumber(absl::string_view id_number);
-// "138****5678".
+// "138****5678": the first 3 and the last 4 kept. Input shorter than 11
+// characters is masked whole.
 std::string MaskPhone(absl::string_view phone);
-// Keeps the family name: "张**".
+// Keeps the first character (the family name): "张三丰" -> "张**"; a
+// one-character name becomes "*".
 std::string MaskName(absl::string_view name);
 
 // Lowercase hex SHA-256.
