@@ -1,1 +1,113 @@
-// placeholder: being written
+#include "common/config.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <cstdlib>
+#include <utility>
+
+#include "absl/flags/commandlineflag.h"
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/reflection.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/synchronization/mutex.h"
+
+// Defaults bind to loopback only: a service started with no configuration is
+// reachable from this machine and nowhere else. Each service's main replaces
+// the per-service defaults (listen, metrics_listen, db_path) with
+// absl::SetFlag before ParseFlagsWithEnv, so the environment and the command
+// line still win over them.
+ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
+          "gRPC listen address host:port (port 0 picks a free port)");
+ABSL_FLAG(std::string, metrics_listen, "127.0.0.1:9151",
+          "Prometheus /metrics HTTP address host:port; empty disables the endpoint");
+ABSL_FLAG(std::string, port_file, "",
+          "when set, the bound gRPC port is written to this file after start");
+ABSL_FLAG(std::string, db_path, "var/data/labor", "RocksDB directory of this service");
+ABSL_FLAG(bool, sync_writes, true,
+          "fsync the RocksDB WAL on every write (false trades durability of the last "
+          "writes on power loss for speed)");
+ABSL_FLAG(std::string, data_dir, "data", "reference data directory (regions, occupations)");
+ABSL_FLAG(std::string, redis_host, "127.0.0.1", "Redis host (event streams and cache)");
+ABSL_FLAG(int, redis_port, 6379, "Redis port");
+ABSL_FLAG(absl::Duration, redis_connect_timeout, absl::Milliseconds(200), "Redis connect timeout");
+ABSL_FLAG(absl::Duration, redis_command_timeout, absl::Milliseconds(500),
+          "Redis per-command timeout");
+ABSL_FLAG(std::string, auth_tokens_file, "var/dev/tokens.conf",
+          "bearer tokens and their roles (scripts/dev-init.sh writes a development file)");
+ABSL_FLAG(std::string, pii_key_file, "var/dev/pii.key",
+          "key file for encrypting and hashing personal data");
+ABSL_FLAG(bool, create_pii_key, true,
+          "create pii_key_file when it is missing (development and first-run convenience; "
+          "set false in production so a missing key is an error, not a new key)");
+ABSL_FLAG(std::string, tls_cert_file, "", "server certificate chain (PEM); empty = plaintext");
+ABSL_FLAG(std::string, tls_key_file, "", "server private key (PEM)");
+ABSL_FLAG(std::string, tls_client_ca_file, "",
+          "CA bundle (PEM) for client certificates; set = mutual TLS required");
+ABSL_FLAG(int, max_message_bytes, 4 << 20, "largest gRPC message accepted or sent");
+ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
+          "on shutdown, how long in-flight calls may finish before they are cancelled");
+
+namespace labor {
+
+std::string EnvNameForFlag(const std::string& flag_name) {
+  std::string env = "LABOR_";
+  env.reserve(env.size() + flag_name.size());
+  for (char c : flag_name) {
+    env.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  }
+  return env;
+}
+
+absl::Status ApplyEnvToFlags() {
+  // Sorted so that errors come out in a stable order.
+  std::vector<std::pair<std::string, absl::CommandLineFlag*>> flags;
+  for (const auto& [name, flag] : absl::GetAllFlags()) {
+    if (flag->IsRetired()) continue;
+    flags.emplace_back(std::string(name), flag);
+  }
+  std::sort(flags.begin(), flags.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+
+  std::vector<std::string> errors;
+  for (const auto& [name, flag] : flags) {
+    const std::string env_name = EnvNameForFlag(name);
+    const char* value = std::getenv(env_name.c_str());
+    if (value == nullptr) continue;
+    std::string error;
+    if (!flag->ParseFrom(value, &error)) {
+      errors.push_back(absl::StrCat(env_name, ": ", error));
+    }
+  }
+  if (!errors.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("bad environment setting: ", absl::StrJoin(errors, "; ")));
+  }
+  return absl::OkStatus();
+}
+
+std::vector<char*> ParseFlagsWithEnv(int argc, char** argv, const std::string& usage) {
+  // absl exits when the usage message is set twice; tests parse more than once.
+  static absl::Mutex usage_mu(absl::kConstInit);
+  static bool usage_set = false;
+  {
+    absl::MutexLock lock(&usage_mu);
+    if (!usage_set) {
+      absl::SetProgramUsageMessage(usage);
+      usage_set = true;
+    }
+  }
+  absl::Status env = ApplyEnvToFlags();
+  if (!env.ok()) {
+    std::fprintf(stderr, "%s: %s\n", argc > 0 ? argv[0] : "labor",
+                 std::string(env.message()).c_str());
+    std::exit(2);
+  }
+  // Flags on the command line are parsed after the environment, so they win.
+  return absl::ParseCommandLine(argc, argv);
+}
+
+}  // namespace labor

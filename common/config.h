@@ -7,23 +7,24 @@
 #include <vector>
 
 #include "absl/flags/declare.h"
+#include "absl/status/status.h"
 #include "absl/time/time.h"
 
 // Flags every service shares (defined in config.cc).
-ABSL_DECLARE_FLAG(std::string, listen);          // gRPC address, default 127.0.0.1:<service default>
+ABSL_DECLARE_FLAG(std::string, listen);  // gRPC address, default 127.0.0.1:<service default>
 ABSL_DECLARE_FLAG(std::string, metrics_listen);  // Prometheus HTTP, "" disables
 ABSL_DECLARE_FLAG(std::string, port_file);       // write the bound gRPC port here (tests, port 0)
 ABSL_DECLARE_FLAG(std::string, db_path);
 ABSL_DECLARE_FLAG(bool, sync_writes);
-ABSL_DECLARE_FLAG(std::string, data_dir);        // reference data (regions, occupations)
+ABSL_DECLARE_FLAG(std::string, data_dir);  // reference data (regions, occupations)
 ABSL_DECLARE_FLAG(std::string, redis_host);
 ABSL_DECLARE_FLAG(int, redis_port);
 ABSL_DECLARE_FLAG(absl::Duration, redis_connect_timeout);
 ABSL_DECLARE_FLAG(absl::Duration, redis_command_timeout);
 ABSL_DECLARE_FLAG(std::string, auth_tokens_file);
 ABSL_DECLARE_FLAG(std::string, pii_key_file);
-ABSL_DECLARE_FLAG(bool, create_pii_key);         // first run: create the key file if missing
-ABSL_DECLARE_FLAG(std::string, tls_cert_file);   // server certificate (PEM); "" = plaintext
+ABSL_DECLARE_FLAG(bool, create_pii_key);        // first run: create the key file if missing
+ABSL_DECLARE_FLAG(std::string, tls_cert_file);  // server certificate (PEM); "" = plaintext
 ABSL_DECLARE_FLAG(std::string, tls_key_file);
 ABSL_DECLARE_FLAG(std::string, tls_client_ca_file);  // set = require client certificates (mTLS)
 ABSL_DECLARE_FLAG(int, max_message_bytes);
@@ -35,6 +36,11 @@ namespace labor {
 // argv. Exits with a message on a bad flag or environment value. Returns the
 // positional arguments.
 std::vector<char*> ParseFlagsWithEnv(int argc, char** argv, const std::string& usage);
+
+// The environment half of ParseFlagsWithEnv: sets every registered flag whose
+// LABOR_<NAME> variable exists. INVALID_ARGUMENT naming each variable whose
+// value does not parse (the other variables are still applied).
+absl::Status ApplyEnvToFlags();
 
 // The environment variable of a flag name: "redis_port" -> "LABOR_REDIS_PORT".
 std::string EnvNameForFlag(const std::string& flag_name);

@@ -4,13 +4,13 @@
 // in-flight calls and then runs the service's flush hooks (WAL sync).
 #pragma once
 
+#include <grpcpp/grpcpp.h>
+
 #include <functional>
 #include <memory>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -22,10 +22,10 @@
 namespace labor {
 
 struct ServerOptions {
-  std::string service_name;         // fully qualified, e.g. "labor.v1.ProfileService"
+  std::string service_name;  // fully qualified, e.g. "labor.v1.ProfileService"
   std::string listen_address = "127.0.0.1:0";
-  std::string metrics_address;      // "" = no metrics endpoint
-  std::string port_file;            // written after bind when not empty
+  std::string metrics_address;  // "" = no metrics endpoint
+  std::string port_file;        // written after bind when not empty
   std::string tls_cert_file, tls_key_file, tls_client_ca_file;
   int max_message_bytes = 4 << 20;
   absl::Duration shutdown_grace = absl::Seconds(10);
@@ -39,12 +39,15 @@ class GrpcServer {
   GrpcServer(ServerOptions options, std::function<absl::Status()> health_probe);
   ~GrpcServer();
 
-  void AddService(grpc::Service* service);   // before Start
+  void AddService(grpc::Service* service);  // before Start
   // Called after the server drained, in order (e.g. stop relays, sync WAL).
   void AddShutdownHook(std::function<void()> hook);
 
-  // Builds and starts the server. UNAVAILABLE when the address cannot be
-  // bound; INVALID_ARGUMENT / NOT_FOUND for bad TLS files.
+  // Builds and starts the server, sets health from one probe, serves
+  // metrics, writes port_file and prints "listening on <host>:<port>" on
+  // stdout. UNAVAILABLE when the address (or the metrics address) cannot be
+  // bound; INVALID_ARGUMENT / NOT_FOUND for bad TLS files;
+  // FAILED_PRECONDITION when called twice.
   absl::Status Start();
   int port() const { return port_; }
   Metrics& metrics() { return *metrics_; }
@@ -53,14 +56,25 @@ class GrpcServer {
   // was called), then shuts down gracefully.
   void Wait();
   // Graceful: health NOT_SERVING, stop accepting, wait up to shutdown_grace
-  // for in-flight calls, cancel the rest, run the hooks. Idempotent.
+  // for in-flight calls, cancel the rest, run the hooks (only when the server
+  // had started). Idempotent and thread-safe: a concurrent caller returns when
+  // the shutdown has finished.
   void Shutdown();
 
-  // Routes SIGTERM/SIGINT to Shutdown of every GrpcServer.Wait in this process.
+  // Asks Wait() to return after a graceful shutdown; returns at once.
+  // Thread-safe, idempotent.
+  void RequestStop();
+
+  // Routes SIGTERM/SIGINT to RequestStop of every started GrpcServer in this
+  // process (their Wait then shuts down gracefully); a second signal exits at
+  // once. Call first thing in main, before any thread exists: it blocks both
+  // signals in the calling thread (threads created later inherit the mask)
+  // and a dedicated thread sigwait()s for them. Idempotent.
   static void InstallSignalHandlers();
 
  private:
   void HealthLoop();
+  void UpdateHealth();
 
   ServerOptions options_;
   std::function<absl::Status()> health_probe_;
@@ -69,8 +83,10 @@ class GrpcServer {
   std::unique_ptr<Metrics> metrics_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
+  absl::Mutex stop_mu_;  // makes Notify happen once
   absl::Notification stop_requested_;
   absl::Mutex shutdown_mu_;
+  bool started_ ABSL_GUARDED_BY(shutdown_mu_) = false;
   bool shut_down_ ABSL_GUARDED_BY(shutdown_mu_) = false;
   std::thread health_thread_;
 };
@@ -79,12 +95,14 @@ class GrpcServer {
 // metadata (bearer token, openid) plus a deadline on every call.
 struct ClientOptions {
   std::string target = "127.0.0.1:50051";
-  std::string token;                  // bearer token
-  std::string tls_ca_file;            // "" = plaintext (loopback)
+  std::string token;                        // bearer token
+  std::string tls_ca_file;                  // "" = plaintext (loopback)
   std::string tls_cert_file, tls_key_file;  // client certificate for mTLS
   absl::Duration deadline = absl::Seconds(5);
   int max_message_bytes = 4 << 20;
+  std::string tls_server_name;  // name checked in the server certificate; "" = from target
 };
+// NOT_FOUND / INVALID_ARGUMENT for unreadable or non-PEM TLS files.
 absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(const ClientOptions& options);
 // Sets authorization, the optional openid and the deadline on `ctx`.
 void PrepareClientContext(const ClientOptions& options, grpc::ClientContext* ctx,
