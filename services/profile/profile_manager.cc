@@ -755,9 +755,11 @@ absl::StatusOr<v1::EmploymentReport> ProfileManager::BuildReport(int year, int q
   int64_t total = 0;
   RETURN_IF_ERROR(deps_.store->Scan({}, [&](const StoredWorker& s) {
     const auto& w = s.worker();
-    if (FromProto(w.created_at()) > as_of) return true;
     if (partner_view && !w.consent().partner_sharing()) return true;
+    // Staff often record a status after the fact: a worker registered later
+    // still counts when the history has a status in force by the quarter's end.
     const v1::EmploymentRecord* record = StatusAsOf(w, as_of_day);
+    if (record == nullptr && FromProto(w.created_at()) > as_of) return true;
     int status = record ? record->status() : v1::EMPLOYMENT_STATUS_UNSPECIFIED;
     std::string province;
     if (record && record->status() == v1::EMPLOYMENT_STATUS_EMPLOYED_OUTSIDE) {

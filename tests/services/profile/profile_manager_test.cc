@@ -1,5 +1,6 @@
 // Domain tests of ProfileManager against a real RocksDB, with a manual clock.
 #include "services/profile/profile_manager.h"
+#include "services/profile/worker_rules.h"
 
 #include "common/status.h"
 #include "gmock/gmock.h"
@@ -415,7 +416,7 @@ TEST_F(ProfileManagerTest, TransferReportUsesStatusAtQuarterEndAndPartnerViewSup
     workers.push_back(MustRegister(r));
   }
   for (int i = 0; i < 6; ++i) {
-    workers[i] = Employ(workers[i], v1::EMPLOYMENT_STATUS_EMPLOYED_OUTSIDE, i < 5 ? "441900" : "330200",
+    workers[i] = Employ(workers[i], v1::EMPLOYMENT_STATUS_EMPLOYED_OUTSIDE, i < 5 ? "441900" : "3302",
                         absl::CivilDay(2026, 7, 15));
   }
   // One of them came home in Q4: Q3's report still counts her as outside.

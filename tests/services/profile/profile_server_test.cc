@@ -16,6 +16,7 @@
 #include "gtest/gtest.h"
 #include "tests/services/profile/profile_fixture.h"
 #include "tests/services/profile/server_harness.h"
+#include "services/profile/worker_rules.h"
 #include "tests/testing/redis_server.h"
 
 namespace labor::profile {
@@ -167,7 +168,7 @@ TEST_F(ProfileServerTest, EveryRoleOnEveryRpc) {
       {"RegisterWorker", {Role::kAdmin, Role::kKiosk, Role::kWechat},
        [&](grpc::ClientContext* ctx, Role role) {
          v1::RegisterWorkerResponse out;
-         return stub->RegisterWorker(ctx, Registration(next++, role == Role::kWechat ? "oNew" : ""),
+         return stub->RegisterWorker(ctx, Registration(next++),
                                      &out);
        }},
       {"GetWorker", {Role::kAdmin, Role::kKiosk, Role::kWechat, Role::kService},

@@ -1,0 +1,246 @@
+// laborctl: the bureau staff's command line for ProfileService.
+//
+//   laborctl [flags] <group> <command> [flags]
+//
+// Flags may come before or after the words. `laborctl help` prints the
+// reference. Exit codes: 0 ok, 1 the RPC failed (error on stderr), 2 usage.
+#include "tools/laborctl.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/flags/flag.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/config.h"
+#include "common/log.h"
+#include "common/regions.h"
+#include "tools/client.h"
+
+ABSL_FLAG(bool, json, false, "print one JSON document per command (proto field names)");
+ABSL_FLAG(std::string, as_openid, "",
+          "x-labor-openid metadata (wechat-role tokens); defaults to --openid");
+
+ABSL_FLAG(std::string, worker_id, "", "worker id");
+ABSL_FLAG(std::string, name, "", "real name");
+ABSL_FLAG(std::string, id_number, "", "18-character resident ID number");
+ABSL_FLAG(std::string, phone, "", "11-digit mobile number");
+ABSL_FLAG(std::string, openid, "", "WeChat openid of the worker");
+ABSL_FLAG(std::string, township, "", "hukou township: 9-digit code or name (罗江镇)");
+ABSL_FLAG(std::string, location, "", "current location region code");
+ABSL_FLAG(std::string, household, "", "household id");
+ABSL_FLAG(std::string, skill, "", "skills: code:level:years[,…], e.g. 6-29-01-01:四级:8");
+ABSL_FLAG(std::string, cert, "", "certificates: kind:name:level:verified[,…]");
+ABSL_FLAG(std::string, brand, "", "labor brand: bashan_meizi|bashan_chushi|bashan_jiangong|none");
+ABSL_FLAG(std::string, wanted, "", "wanted occupation codes, comma-separated");
+ABSL_FLAG(std::string, scope, "",
+          "location scope: township|district|city|province|anywhere|listed_regions");
+ABSL_FLAG(std::string, regions, "", "accepted region code prefixes, comma-separated");
+ABSL_FLAG(std::string, min_wage, "", "minimum monthly wage in yuan");
+ABSL_FLAG(std::string, available_from, "",
+          "YYYY-MM-DD: register/update: available-from date; list: window start");
+ABSL_FLAG(std::string, available_to, "", "YYYY-MM-DD: list: availability window end");
+ABSL_FLAG(std::string, return_date, "", "YYYY-MM-DD planned return home");
+ABSL_FLAG(std::string, depart_date, "", "YYYY-MM-DD planned departure");
+ABSL_FLAG(std::string, intent, "", "return intent: local_job|go_out_again|start_business");
+ABSL_FLAG(bool, consent_wechat, false, "consents to WeChat messages");
+ABSL_FLAG(bool, consent_sms, false, "consents to SMS");
+ABSL_FLAG(bool, consent_partner, false, "consents to de-identified partner sharing");
+ABSL_FLAG(bool, upsert, false, "register: update the existing worker with the same ID number");
+ABSL_FLAG(bool, reveal, false, "get: show the full ID number (admin; needs --purpose; audited)");
+ABSL_FLAG(std::string, purpose, "", "why the full ID number is read");
+ABSL_FLAG(int64_t, expected_version, -1,
+          "version the change is based on; -1 = read the current one first");
+ABSL_FLAG(std::string, status, "",
+          "employment status: employed_local|employed_outside|unemployed|returned_home|"
+          "self_employed (or 区内就业/转移就业/失业/返乡/自主创业)");
+ABSL_FLAG(std::string, destination, "", "destination region code (employed_outside)");
+ABSL_FLAG(std::string, employer, "", "employer name");
+ABSL_FLAG(std::string, effective, "", "YYYY-MM-DD effective date of the employment record");
+ABSL_FLAG(std::string, registration, "", "registration: none|employment|unemployment");
+ABSL_FLAG(std::string, urban_since, "", "YYYY-MM-DD urban residence since");
+ABSL_FLAG(std::string, note, "", "note (employment record, verification)");
+ABSL_FLAG(std::string, occupation, "", "list: occupation code prefix (6-29 = construction)");
+ABSL_FLAG(bool, overdue, false, "list: only workers whose quarterly verification is overdue");
+ABSL_FLAG(int32_t, page_size, 0, "page size (0 = service default 50, max 500)");
+ABSL_FLAG(std::string, page_token, "", "continue a listing from this token");
+ABSL_FLAG(bool, all, false, "follow next_page_token to the end");
+ABSL_FLAG(std::string, reason, "", "erase: why (required)");
+ABSL_FLAG(int32_t, year, 0, "report year (0 = current quarter)");
+ABSL_FLAG(int32_t, quarter, 0, "report quarter 1..4");
+
+namespace labor::tools {
+namespace {
+
+constexpr char kHelp[] = R"(laborctl - bureau staff CLI for the Tongchuan labor ProfileService
+
+Usage: laborctl [global flags] <group> <command> [flags]   (flags may go anywhere)
+
+Global flags:
+  --target=host:port      ProfileService (default 127.0.0.1:50051, env LABOR_TARGET)
+  --token=T               bearer token (env LABOR_TOKEN), or
+  --token_file=PATH       token file (default var/dev/tokens/admin.token)
+  --as_openid=OPENID      x-labor-openid for wechat-role tokens (default: --openid)
+  --deadline=10s          per-call deadline
+  --json                  machine-readable: one JSON document per command
+  --tls_ca_file=PEM       use TLS, verifying the server with this CA
+  --tls_cert_file/--tls_key_file  client certificate for mTLS
+  --data_dir=data         reference data for township/region names (optional)
+
+Worker commands:
+  worker register --name= --id_number= --phone= --township= --household=
+        [--openid= --location= --skill= --cert= --brand= --wanted= --scope= --regions=
+         --min_wage= --available_from= --return_date= --depart_date= --intent=
+         --consent_wechat --consent_sms --consent_partner --upsert]
+        [--status= ... initial employment, same flags as 'worker employment']
+  worker get (--worker_id= | --id_number= | --openid= | --phone=) [--reveal --purpose=]
+  worker update (--worker_id= | --id_number=) [--expected_version=N]
+        <any register field flags: only the flags given are changed>
+  worker employment (--worker_id= | --id_number= | --openid= | --phone=)
+        --status=S [--destination=REGION --employer= --effective=YYYY-MM-DD
+        --registration=none|employment|unemployment --urban_since=YYYY-MM-DD --note=]
+        [--expected_version=N]
+  worker verify (--worker_id= | ...) [--note= --expected_version=N]
+  worker list [--township= --status= --occupation= --available_from= --available_to=
+        --overdue --household= --page_size= --page_token= --all]
+  worker erase (--worker_id= | ...) --reason="本人申请删除 2026-11-29"
+
+Reports:
+  report zero-employment [--township=]          households with nobody employed
+  report transfer [--year= --quarter=]          transfer-employment statistics
+  report partner [--year= --quarter=]           de-identified partner supply report
+  audit list [--worker_id= --page_size= --all]  audit log (full-ID reads, erasures, …)
+
+Values:
+  status      employed_local 区内就业 | employed_outside 转移就业 | unemployed 失业 |
+              returned_home 返乡 | self_employed 自主创业
+  skill       code:level:years, comma-separated, e.g. --skill=6-29-01-01:四级:8,6-29-01-04:3
+              level: 1 自述 2 学徒工 3 五级(初级工) 4 四级(中级工) 5 三级(高级工)
+                     6 二级(技师) 7 一级(高级技师) 8 特级技师 9 首席技师
+  cert        kind:name:level:verified, kind = skill_level | special_operation | other,
+              e.g. --cert=special_operation:低压电工作业::true,skill_level:焊工:四级:false
+  brand       bashan_meizi 巴山妹子 | bashan_chushi 巴山厨师 | bashan_jiangong 巴山建工 | none
+  scope       township | district | city | province | anywhere | listed_regions
+  intent      local_job | go_out_again | start_business
+  township    9-digit code (511702102) or name (罗江镇)
+  min_wage    yuan per month, e.g. 4500
+  booleans    --consent_sms / --noconsent_sms / --consent_sms=false
+
+Without --expected_version, update/employment read the current version first.
+Exit codes: 0 ok, 1 RPC error (message on stderr), 2 usage error.
+)";
+
+// Names of the flags on the command line: "--name=x", "--name x", "-name",
+// and "--noname" (which also records "name").
+absl::flat_hash_set<std::string> GivenFlags(int argc, char** argv) {
+  absl::flat_hash_set<std::string> given;
+  for (int i = 1; i < argc; ++i) {
+    absl::string_view arg = argv[i];
+    if (arg == "--") break;
+    if (arg.size() < 2 || arg[0] != '-') continue;
+    arg.remove_prefix(arg[1] == '-' ? 2 : 1);
+    absl::string_view name = arg.substr(0, arg.find('='));
+    given.insert(std::string(name));
+    if (absl::StartsWith(name, "no")) given.insert(std::string(name.substr(2)));
+  }
+  return given;
+}
+
+}  // namespace
+
+std::unique_ptr<grpc::ClientContext> CtlContext::NewCall() const {
+  auto call = std::make_unique<grpc::ClientContext>();
+  PrepareClientContext(client, call.get(), openid_metadata);
+  return call;
+}
+
+int UsageError(const std::string& message) {
+  std::cerr << "laborctl: " << message << "\n(see `laborctl help`)\n";
+  return kExitUsage;
+}
+
+absl::StatusOr<std::string> ResolveTownship(const CtlContext& ctx, const std::string& text) {
+  if (text.empty() || (text[0] >= '0' && text[0] <= '9')) return text;
+  if (ctx.regions != nullptr) {
+    for (const std::string& code : ctx.regions->StreetsOf(kTongchuanArea)) {
+      if (ctx.regions->Name(code) == text) return code;
+    }
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown township \"", text, "\"; use the 9-digit code"));
+}
+
+int RpcError(const grpc::Status& status) {
+  std::cerr << DescribeRpcError(status) << "\n";
+  return kExitRpc;
+}
+
+int Main(int argc, char** argv) {
+  // Reference-data loading logs at INFO; a CLI shows only problems unless
+  // LABOR_LOG_LEVEL asks for more.
+  if (std::getenv("LABOR_LOG_LEVEL") == nullptr) SetMinLogLevel(LogLevel::kWarning);
+  std::vector<char*> positional =
+      ParseFlagsWithEnv(argc, argv, "laborctl <group> <command> [flags]; see `laborctl help`");
+  std::vector<std::string> words;
+  for (size_t i = 1; i < positional.size(); ++i) words.emplace_back(positional[i]);
+  if (words.empty()) {
+    std::cerr << kHelp;
+    return kExitUsage;
+  }
+  if (words[0] == "help" || words[0] == "-h") {
+    std::cout << kHelp;
+    return kExitOk;
+  }
+  // Check the words before touching tokens or the network.
+  const std::string group = words[0];
+  static const auto* const kCommands =
+      new absl::flat_hash_map<std::string, std::vector<std::string>>{
+          {"worker", {"register", "get", "update", "employment", "verify", "list", "erase"}},
+          {"report", {"zero-employment", "transfer", "partner"}},
+          {"audit", {"list"}},
+      };
+  auto commands = kCommands->find(group);
+  if (commands == kCommands->end()) {
+    return UsageError(absl::StrCat("unknown command group \"", group, "\""));
+  }
+  if (words.size() != 2) {
+    return UsageError(absl::StrCat("expected: laborctl ", group, " <",
+                                   absl::StrJoin(commands->second, "|"), ">"));
+  }
+  if (std::find(commands->second.begin(), commands->second.end(), words[1]) ==
+      commands->second.end()) {
+    return UsageError(absl::StrCat("unknown ", group, " command \"", words[1], "\""));
+  }
+
+  CtlContext ctx;
+  ctx.json = absl::GetFlag(FLAGS_json);
+  ctx.given_flags = GivenFlags(argc, argv);
+  ctx.openid_metadata = absl::GetFlag(FLAGS_as_openid);
+  if (ctx.openid_metadata.empty()) ctx.openid_metadata = absl::GetFlag(FLAGS_openid);
+
+  absl::StatusOr<ClientOptions> options = ClientOptionsFromFlags();
+  if (!options.ok()) return UsageError(std::string(options.status().message()));
+  ctx.client = *std::move(options);
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = MakeChannel(ctx.client);
+  if (!channel.ok()) return UsageError(std::string(channel.status().message()));
+  ctx.stub = labor::v1::ProfileService::NewStub(*channel);
+
+  // Names are a convenience: without the reference data, codes are shown.
+  absl::StatusOr<std::unique_ptr<RegionRegistry>> regions =
+      RegionRegistry::LoadFromDir(absl::StrCat(absl::GetFlag(FLAGS_data_dir), "/regions"));
+  if (regions.ok()) ctx.regions = *std::move(regions);
+
+  std::vector<std::string> rest(words.begin() + 1, words.end());
+  if (group == "worker") return RunWorkerCommand(ctx, rest);
+  if (group == "report") return RunReportCommand(ctx, rest);
+  return RunAuditCommand(ctx, rest);
+}
+
+}  // namespace labor::tools
+
+int main(int argc, char** argv) { return labor::tools::Main(argc, argv); }

@@ -1,0 +1,102 @@
+// laborctl internals: the per-command flags, the shared command context and
+// the command groups (worker, report, audit). See `laborctl help`.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/flags/declare.h"
+#include "absl/status/status.h"
+#include "common/regions.h"
+#include "common/server.h"
+#include "labor/v1/profile.grpc.pb.h"
+
+// Output and caller.
+ABSL_DECLARE_FLAG(bool, json);
+ABSL_DECLARE_FLAG(std::string, as_openid);
+// Worker fields (register / update) and lookup keys (get and the others).
+ABSL_DECLARE_FLAG(std::string, worker_id);
+ABSL_DECLARE_FLAG(std::string, name);
+ABSL_DECLARE_FLAG(std::string, id_number);
+ABSL_DECLARE_FLAG(std::string, phone);
+ABSL_DECLARE_FLAG(std::string, openid);
+ABSL_DECLARE_FLAG(std::string, township);
+ABSL_DECLARE_FLAG(std::string, location);
+ABSL_DECLARE_FLAG(std::string, household);
+ABSL_DECLARE_FLAG(std::string, skill);
+ABSL_DECLARE_FLAG(std::string, cert);
+ABSL_DECLARE_FLAG(std::string, brand);
+ABSL_DECLARE_FLAG(std::string, wanted);
+ABSL_DECLARE_FLAG(std::string, scope);
+ABSL_DECLARE_FLAG(std::string, regions);
+ABSL_DECLARE_FLAG(std::string, min_wage);
+ABSL_DECLARE_FLAG(std::string, available_from);
+ABSL_DECLARE_FLAG(std::string, available_to);
+ABSL_DECLARE_FLAG(std::string, return_date);
+ABSL_DECLARE_FLAG(std::string, depart_date);
+ABSL_DECLARE_FLAG(std::string, intent);
+ABSL_DECLARE_FLAG(bool, consent_wechat);
+ABSL_DECLARE_FLAG(bool, consent_sms);
+ABSL_DECLARE_FLAG(bool, consent_partner);
+ABSL_DECLARE_FLAG(bool, upsert);
+ABSL_DECLARE_FLAG(bool, reveal);
+ABSL_DECLARE_FLAG(std::string, purpose);
+ABSL_DECLARE_FLAG(int64_t, expected_version);
+// Employment records.
+ABSL_DECLARE_FLAG(std::string, status);
+ABSL_DECLARE_FLAG(std::string, destination);
+ABSL_DECLARE_FLAG(std::string, employer);
+ABSL_DECLARE_FLAG(std::string, effective);
+ABSL_DECLARE_FLAG(std::string, registration);
+ABSL_DECLARE_FLAG(std::string, urban_since);
+ABSL_DECLARE_FLAG(std::string, note);
+// Listing and reports.
+ABSL_DECLARE_FLAG(std::string, occupation);
+ABSL_DECLARE_FLAG(bool, overdue);
+ABSL_DECLARE_FLAG(int32_t, page_size);
+ABSL_DECLARE_FLAG(std::string, page_token);
+ABSL_DECLARE_FLAG(bool, all);
+ABSL_DECLARE_FLAG(std::string, reason);
+ABSL_DECLARE_FLAG(int32_t, year);
+ABSL_DECLARE_FLAG(int32_t, quarter);
+
+namespace labor::tools {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitRpc = 1;
+inline constexpr int kExitUsage = 2;
+
+// Everything a command needs; built once in main.
+struct CtlContext {
+  ClientOptions client;
+  std::string openid_metadata;  // x-labor-openid ("" = none)
+  std::unique_ptr<labor::v1::ProfileService::Stub> stub;
+  std::unique_ptr<RegionRegistry> regions;  // null when --data_dir could not be loaded
+  bool json = false;
+  // Flags named on the command line (so update can build its FieldMask from
+  // exactly the fields the operator gave).
+  absl::flat_hash_set<std::string> given_flags;
+
+  bool Given(const std::string& flag) const { return given_flags.contains(flag); }
+  // A ClientContext with token, openid and deadline set.
+  std::unique_ptr<grpc::ClientContext> NewCall() const;
+};
+
+// Prints `message` and the help hint on stderr; returns kExitUsage.
+int UsageError(const std::string& message);
+// Prints the RPC error on stderr (one line per field violation); returns kExitRpc.
+int RpcError(const grpc::Status& status);
+
+// A township code as given, or the code of the Tongchuan township with that
+// name ("罗江镇"; needs the reference data). "" stays "".
+absl::StatusOr<std::string> ResolveTownship(const CtlContext& ctx, const std::string& text);
+
+// `args` are the words after the group name ("get", "list", …).
+int RunWorkerCommand(CtlContext& ctx, const std::vector<std::string>& args);
+int RunReportCommand(CtlContext& ctx, const std::vector<std::string>& args);
+int RunAuditCommand(CtlContext& ctx, const std::vector<std::string>& args);
+
+}  // namespace labor::tools
