@@ -431,9 +431,7 @@ absl::StatusOr<v1::Worker> ProfileManager::Get(const Caller& caller,
   ASSIGN_OR_RETURN(auto pii, OpenPii(*stored));
   if (request.reveal_id_number()) {
     // The audit record is durable before the number leaves the service.
-    Mutation m;
-    m.before = stored;
-    m.after = stored;
+    Mutation m;  // audit only: the record itself is not rewritten
     m.audit.push_back(MakeAudit(caller, "reveal_id_number", worker_id, request.purpose(), ""));
     RETURN_IF_ERROR(deps_.store->Apply(m));
   }
@@ -806,19 +804,8 @@ absl::StatusOr<v1::EmploymentReport> ProfileManager::PartnerSupplyReport(
 absl::StatusOr<v1::ListAuditRecordsResponse> ProfileManager::ListAudit(
     const Caller& caller, const v1::ListAuditRecordsRequest& request) {
   ASSIGN_OR_RETURN(int page_size, PageSize(request.page()));
-  std::string fingerprint = absl::StrCat("audit:", request.worker_id());
-  std::string start_after;
-  if (!request.page().page_token().empty()) {
-    std::string raw;
-    if (!absl::WebSafeBase64Unescape(request.page().page_token(), &raw)) {
-      return InvalidField("page.page_token", "malformed page token");
-    }
-    std::pair<std::string, std::string> parts = absl::StrSplit(raw, absl::MaxSplits('|', 1));
-    if (parts.first != fingerprint) {
-      return InvalidField("page.page_token", "was issued for a different filter");
-    }
-    start_after = parts.second;
-  }
+  const std::string fingerprint = absl::StrCat("audit:", request.worker_id());
+  ASSIGN_OR_RETURN(std::string start_after, ParsePageToken(request.page().page_token(), fingerprint));
   std::string next;
   ASSIGN_OR_RETURN(auto records,
                    deps_.store->ListAudit(request.worker_id(), start_after, page_size, &next));

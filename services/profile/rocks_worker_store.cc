@@ -105,10 +105,9 @@ absl::Status RocksWorkerStore::Apply(const Mutation& mutation) {
   if (mutation.after.has_value()) {
     RETURN_IF_ERROR(FromRocks(batch.Put(workers, mutation.after->worker().worker_id(),
                                         mutation.after->SerializeAsString())));
-  } else {
-    LABOR_CHECK(mutation.before.has_value()) << "a mutation needs a before or an after";
+  } else if (mutation.before.has_value()) {
     RETURN_IF_ERROR(FromRocks(batch.Delete(workers, mutation.before->worker().worker_id())));
-  }
+  }  // neither: an audit-only mutation
 
   for (const auto& record : mutation.audit) {
     int64_t micros = google::protobuf::util::TimeUtil::TimestampToMicroseconds(record.at());

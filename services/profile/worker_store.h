@@ -19,7 +19,8 @@ namespace labor::profile {
 
 using store::v1::StoredWorker;
 
-// One atomic change.
+// One atomic change. With neither `before` nor `after` it only appends
+// audit records and events (e.g. the audit of a read).
 struct Mutation {
   // The record before the change (nullopt for a new worker); the store derives
   // which index entries to delete from it.

@@ -464,6 +464,29 @@ TEST_F(ProfileServerTest, NoPlaintextIdNumbersOrPhonesOnDiskOrInLogs) {
     EXPECT_EQ(w.id_number(), requests.back().worker().id_number());
     EXPECT_EQ(Register(requests.back(), &out).error_code(), grpc::StatusCode::ALREADY_EXISTS);
   }
+  // Nor in the event stream or the cache.
+  ASSERT_TRUE(WaitFor([&] { return StreamLength() >= 30; }, absl::Seconds(10)));
+  std::string redis_dump;
+  auto keys = redis_client_->Command({"KEYS", "*"});
+  ASSERT_TRUE(keys.ok());
+  ASSERT_GT(keys->elements.size(), 1u);  // the stream and cache entries
+  for (const auto& key : keys->elements) {
+    auto type = redis_client_->Command({"TYPE", key.str});
+    ASSERT_TRUE(type.ok());
+    auto value = type->str == "stream" ? redis_client_->Command({"XRANGE", key.str, "-", "+"})
+                                       : redis_client_->Command({"GET", key.str});
+    ASSERT_TRUE(value.ok());
+    std::function<void(const RedisReply&)> append = [&](const RedisReply& r) {
+      redis_dump += r.str;
+      for (const auto& e : r.elements) append(e);
+    };
+    append(*value);
+  }
+  for (const auto& r : requests) {
+    EXPECT_EQ(redis_dump.find(r.worker().id_number()), std::string::npos);
+    EXPECT_EQ(redis_dump.find(r.worker().phone()), std::string::npos);
+    EXPECT_EQ(redis_dump.find(r.worker().name()), std::string::npos);
+  }
   EXPECT_EQ(harness_->Terminate(), 0);  // graceful: flushes the WAL
   std::vector<std::string> files;
   for (const auto& entry : std::filesystem::recursive_directory_iterator(dir_.path())) {
