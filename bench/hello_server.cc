@@ -9,6 +9,7 @@
 #include <string>
 
 #include "absl/flags/flag.h"
+#include "absl/synchronization/mutex.h"
 #include "common/config.h"
 #include "common/metrics.h"
 #include "common/server.h"
@@ -61,16 +62,7 @@ class HelloProfileService : public v1::ProfileService::CallbackService {
 };
 
 int Run() {
-  ServerOptions options;
-  options.service_name = "labor.v1.ProfileService";
-  options.listen_address = absl::GetFlag(FLAGS_listen);
-  options.metrics_address = absl::GetFlag(FLAGS_metrics_listen);
-  options.port_file = absl::GetFlag(FLAGS_port_file);
-  options.tls_cert_file = absl::GetFlag(FLAGS_tls_cert_file);
-  options.tls_key_file = absl::GetFlag(FLAGS_tls_key_file);
-  options.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca_file);
-  options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
-  options.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
+  ServerOptions options = ServerOptionsFromFlags("labor.v1.ProfileService");
   GrpcServer server(options, nullptr);
   HelloProfileService service(absl::GetFlag(FLAGS_record_metrics) ? &server.metrics() : nullptr);
   server.AddService(&service);
@@ -87,6 +79,7 @@ int Run() {
 }  // namespace labor::bench
 
 int main(int argc, char** argv) {
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);  // as the services
   labor::GrpcServer::InstallSignalHandlers();
   absl::SetFlag(&FLAGS_listen, "127.0.0.1:50090");
   absl::SetFlag(&FLAGS_metrics_listen, "");

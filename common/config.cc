@@ -110,4 +110,27 @@ std::vector<char*> ParseFlagsWithEnv(int argc, char** argv, const std::string& u
   return absl::ParseCommandLine(argc, argv);
 }
 
+ServerOptions ServerOptionsFromFlags(const std::string& service_name) {
+  ServerOptions options;
+  options.service_name = service_name;
+  options.listen_address = absl::GetFlag(FLAGS_listen);
+  options.metrics_address = absl::GetFlag(FLAGS_metrics_listen);
+  options.port_file = absl::GetFlag(FLAGS_port_file);
+  options.tls_cert_file = absl::GetFlag(FLAGS_tls_cert_file);
+  options.tls_key_file = absl::GetFlag(FLAGS_tls_key_file);
+  options.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca_file);
+  options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+  options.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
+  return options;
+}
+
+RedisClient::Options RedisOptionsFromFlags() {
+  RedisClient::Options options;
+  options.host = absl::GetFlag(FLAGS_redis_host);
+  options.port = absl::GetFlag(FLAGS_redis_port);
+  options.connect_timeout = absl::GetFlag(FLAGS_redis_connect_timeout);
+  options.command_timeout = absl::GetFlag(FLAGS_redis_command_timeout);
+  return options;
+}
+
 }  // namespace labor

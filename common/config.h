@@ -9,6 +9,8 @@
 #include "absl/flags/declare.h"
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "common/redis.h"
+#include "common/server.h"
 
 // Flags every service shares (defined in config.cc).
 ABSL_DECLARE_FLAG(std::string, listen);  // gRPC address, default 127.0.0.1:<service default>
@@ -41,6 +43,14 @@ std::vector<char*> ParseFlagsWithEnv(int argc, char** argv, const std::string& u
 // LABOR_<NAME> variable exists. INVALID_ARGUMENT naming each variable whose
 // value does not parse (the other variables are still applied).
 absl::Status ApplyEnvToFlags();
+
+// Server options from the shared flags (listen, metrics, port file, TLS,
+// message size, shutdown grace) for the service `service_name`
+// ("labor.v1.ProfileService").
+ServerOptions ServerOptionsFromFlags(const std::string& service_name);
+
+// Redis client options from the shared redis_* flags.
+RedisClient::Options RedisOptionsFromFlags();
 
 // The environment variable of a flag name: "redis_port" -> "LABOR_REDIS_PORT".
 std::string EnvNameForFlag(const std::string& flag_name);

@@ -299,11 +299,33 @@ std::string MaskMiddle(absl::string_view s, size_t front, size_t back, size_t mi
 }  // namespace
 
 PiiCipher::PiiCipher(std::string encryption_key, std::string mac_key)
-    : encryption_key_(std::move(encryption_key)), mac_key_(std::move(mac_key)) {}
+    : encryption_key_(std::move(encryption_key)), mac_key_(std::move(mac_key)) {
+  // HMAC (RFC 2104) with a key shorter than SHA-256's 64-byte block.
+  constexpr size_t kBlock = 64;
+  LABOR_CHECK(mac_key_.size() <= kBlock);
+  unsigned char ipad[kBlock], opad[kBlock];
+  for (size_t i = 0; i < kBlock; ++i) {
+    unsigned char k = i < mac_key_.size() ? static_cast<unsigned char>(mac_key_[i]) : 0;
+    ipad[i] = k ^ 0x36;
+    opad[i] = k ^ 0x5c;
+  }
+  hmac_inner_ = EVP_MD_CTX_new();
+  hmac_outer_ = EVP_MD_CTX_new();
+  LABOR_CHECK(hmac_inner_ != nullptr && hmac_outer_ != nullptr);
+  LABOR_CHECK(EVP_DigestInit_ex(hmac_inner_, EVP_sha256(), nullptr) == 1 &&
+              EVP_DigestUpdate(hmac_inner_, ipad, kBlock) == 1 &&
+              EVP_DigestInit_ex(hmac_outer_, EVP_sha256(), nullptr) == 1 &&
+              EVP_DigestUpdate(hmac_outer_, opad, kBlock) == 1)
+      << "HMAC-SHA256 setup failed";
+  OPENSSL_cleanse(ipad, kBlock);
+  OPENSSL_cleanse(opad, kBlock);
+}
 
 PiiCipher::~PiiCipher() {
   Cleanse(encryption_key_);
   Cleanse(mac_key_);
+  EVP_MD_CTX_free(hmac_inner_);  // frees (and clears) the keyed states
+  EVP_MD_CTX_free(hmac_outer_);
 }
 
 std::unique_ptr<PiiCipher> PiiCipher::FromKeys(std::string encryption_key, std::string mac_key) {
@@ -407,12 +429,22 @@ std::string PiiCipher::BlindIndex(absl::string_view domain, absl::string_view va
   // A NUL inside the domain would make domain/value boundaries ambiguous.
   LABOR_CHECK(domain.find('\0') == absl::string_view::npos) << "domain must not contain NUL";
   std::string message = absl::StrCat(domain, absl::string_view("\0", 1), value);
+  unsigned char inner[EVP_MAX_MD_SIZE];
   unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int inner_len = 0;
   unsigned int mac_len = 0;
-  unsigned char* result = HMAC(EVP_sha256(), mac_key_.data(), static_cast<int>(mac_key_.size()),
-                               Bytes(message), message.size(), mac, &mac_len);
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  LABOR_CHECK(ctx != nullptr);
+  bool ok = EVP_MD_CTX_copy_ex(ctx, hmac_inner_) == 1 &&
+            EVP_DigestUpdate(ctx, message.data(), message.size()) == 1 &&
+            EVP_DigestFinal_ex(ctx, inner, &inner_len) == 1 &&
+            EVP_MD_CTX_copy_ex(ctx, hmac_outer_) == 1 &&
+            EVP_DigestUpdate(ctx, inner, inner_len) == 1 &&
+            EVP_DigestFinal_ex(ctx, mac, &mac_len) == 1;
+  EVP_MD_CTX_free(ctx);
   Cleanse(message);
-  LABOR_CHECK(result != nullptr && mac_len == 32) << "HMAC-SHA256 failed";
+  OPENSSL_cleanse(inner, sizeof(inner));
+  LABOR_CHECK(ok && mac_len == 32) << "HMAC-SHA256 failed";
   return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(mac), mac_len));
 }
 

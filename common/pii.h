@@ -9,6 +9,9 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
+// OpenSSL's EVP_MD_CTX, without including OpenSSL here.
+struct evp_md_ctx_st;
+
 namespace labor {
 
 // AES-256-GCM for values at rest and HMAC-SHA256 blind indexes for lookups,
@@ -46,6 +49,10 @@ class PiiCipher {
   PiiCipher(std::string encryption_key, std::string mac_key);
   std::string encryption_key_;
   std::string mac_key_;
+  // SHA-256 states after absorbing the HMAC key XOR ipad / opad: copying
+  // them per call skips OpenSSL 3's per-call algorithm fetch in HMAC().
+  evp_md_ctx_st* hmac_inner_ = nullptr;
+  evp_md_ctx_st* hmac_outer_ = nullptr;
 };
 
 // Masking counts UTF-8 code points (one '*' each), so output is always valid

@@ -237,9 +237,13 @@ void GrpcServer::Shutdown() {
   }
   // Stops accepting calls, lets in-flight ones finish until the deadline,
   // then cancels the rest and waits for their handlers.
-  server_->Shutdown(absl::ToChronoTime(absl::Now() + options_.shutdown_grace));
+  const absl::Time start = absl::Now();
+  server_->Shutdown(absl::ToChronoTime(start + options_.shutdown_grace));
   server_->Wait();
+  const absl::Time drained = absl::Now();
   for (const auto& hook : hooks_) hook();
+  LABOR_LOG(INFO) << "shutdown: calls drained in " << absl::FormatDuration(drained - start)
+                  << ", hooks ran in " << absl::FormatDuration(absl::Now() - drained);
 }
 
 void GrpcServer::InstallSignalHandlers() {

@@ -126,18 +126,33 @@ absl::StatusOr<std::string> ProfileManager::SealPii(absl::string_view worker_id,
 
 absl::StatusOr<std::optional<StoredWorker>> ProfileManager::LoadStored(
     absl::string_view worker_id) {
+  if (deps_.local_cache != nullptr) {
+    if (auto hit = deps_.local_cache->Get(worker_id); hit != nullptr) {
+      return std::optional<StoredWorker>(*hit);
+    }
+  }
+  auto remember = [&](const StoredWorker& stored) {
+    if (deps_.local_cache != nullptr) {
+      deps_.local_cache->Put(worker_id, stored.worker().version(),
+                             std::make_shared<const StoredWorker>(stored));
+    }
+  };
   if (deps_.cache != nullptr) {
     if (auto cached = deps_.cache->Get(worker_id); cached.has_value()) {
       StoredWorker stored;
       if (stored.ParseFromString(*cached) && stored.worker().worker_id() == worker_id) {
+        remember(stored);
         return std::optional<StoredWorker>(std::move(stored));
       }
       LABOR_LOG(WARNING) << "ignoring undecodable cache entry for worker " << worker_id;
     }
   }
   ASSIGN_OR_RETURN(auto stored, deps_.store->Get(worker_id));
-  if (stored.has_value() && deps_.cache != nullptr) {
-    deps_.cache->Put(worker_id, stored->worker().version(), stored->SerializeAsString());
+  if (stored.has_value()) {
+    remember(*stored);
+    if (deps_.cache != nullptr) {
+      deps_.cache->Put(worker_id, stored->worker().version(), stored->SerializeAsString());
+    }
   }
   return stored;
 }
@@ -216,8 +231,20 @@ absl::Status ProfileManager::Commit(const Caller& caller, const std::optional<St
   }
   m.events.push_back(std::move(event));
   RETURN_IF_ERROR(deps_.store->Apply(m));
-  if (deps_.cache != nullptr) {
+  if (deps_.local_cache != nullptr) {
+    // Versions only move forward there, so a reader that loaded an older
+    // version cannot put it back; an erasure outranks every version.
     if (after.has_value()) {
+      deps_.local_cache->Put(after->worker().worker_id(), after->worker().version(),
+                             std::make_shared<const StoredWorker>(*after));
+    } else {
+      deps_.local_cache->Put(before->worker().worker_id(), VersionedCache::kErasedVersion, nullptr);
+    }
+  }
+  if (deps_.cache != nullptr) {
+    if (!before.has_value()) {
+      // A new worker has no stale entry to replace; the first read fills it.
+    } else if (after.has_value()) {
       deps_.cache->Put(after->worker().worker_id(), after->worker().version(),
                        after->SerializeAsString());
     } else {

@@ -17,6 +17,7 @@
 #include "common/auth.h"
 #include "common/cache.h"
 #include "common/clock.h"
+#include "common/lru_cache.h"
 #include "common/occupations.h"
 #include "common/pii.h"
 #include "common/regions.h"
@@ -39,7 +40,11 @@ struct ProfileDeps {
   const RegionRegistry* regions = nullptr;   // required
   const OccupationTaxonomy* occupations = nullptr;  // required
   Clock* clock = nullptr;                    // required
-  VersionedCache* cache = nullptr;           // optional read-through cache
+  VersionedCache* cache = nullptr;           // optional read-through cache (Redis)
+  // Optional in-process cache in front of Redis. Coherent because a
+  // worker's record has one owner process (its shard), whose every write
+  // updates it.
+  VersionedLruCache<StoredWorker>* local_cache = nullptr;
   std::function<std::string()> new_worker_id;  // optional; default random "w_<20 hex>"
 };
 

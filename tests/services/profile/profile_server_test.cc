@@ -447,6 +447,57 @@ TEST_F(ProfileServerTest, RedisOutageWritesSucceedAndEventsArriveExactlyOnce) {
   }
 }
 
+TEST_F(ProfileServerTest, EraseRemovesTheCacheEntryAndPublishesTheErasure) {
+  auto request = Registration(4000, "oGone");
+  v1::RegisterWorkerResponse reg;
+  ASSERT_TRUE(Register(request, &reg).ok());
+  const std::string id = reg.worker().worker_id();
+  const std::string key = absl::StrCat("labor:profile:worker:", id);
+  // A fresh process (empty in-process cache) fills Redis on the first read.
+  EXPECT_EQ(harness_->Terminate(), 0);
+  ASSERT_TRUE(harness_->Start().ok());
+  v1::GetWorkerRequest get;
+  get.set_worker_id(id);
+  v1::Worker w;
+  auto ctx = harness_->Context(Role::kAdmin);
+  ASSERT_TRUE(harness_->stub()->GetWorker(ctx.get(), get, &w).ok());
+  auto cached = redis_client_->Command({"GET", key});
+  ASSERT_TRUE(cached.ok());
+  ASSERT_FALSE(cached->is_nil());
+  EXPECT_THAT(cached->str, HasSubstr("|V"));
+
+  v1::EraseWorkerRequest erase;
+  erase.set_worker_id(id);
+  erase.set_reason("本人申请删除");
+  v1::EraseWorkerResponse erased;
+  ctx = harness_->Context(Role::kAdmin);
+  ASSERT_TRUE(harness_->stub()->EraseWorker(ctx.get(), erase, &erased).ok());
+  cached = redis_client_->Command({"GET", key});
+  ASSERT_TRUE(cached.ok());
+  // Only a tombstone is left: no payload of the erased worker.
+  EXPECT_THAT(cached->str, ::testing::EndsWith("|T"));
+  ctx = harness_->Context(Role::kAdmin);
+  EXPECT_EQ(harness_->stub()->GetWorker(ctx.get(), get, &w).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        for (const auto& e : StreamEntities()) {
+          if (absl::StartsWith(e, absl::StrCat("worker.erased/", id, "/"))) return true;
+        }
+        return false;
+      },
+      absl::Seconds(10)));
+  // The audit record stays.
+  v1::ListAuditRecordsRequest list;
+  list.set_worker_id(id);
+  v1::ListAuditRecordsResponse audit;
+  ctx = harness_->Context(Role::kAdmin);
+  ASSERT_TRUE(harness_->stub()->ListAuditRecords(ctx.get(), list, &audit).ok());
+  ASSERT_EQ(audit.records_size(), 1);
+  EXPECT_EQ(audit.records(0).action(), "erase");
+  EXPECT_EQ(audit.records(0).actor().principal(), "admin-principal");
+}
+
 TEST_F(ProfileServerTest, NoPlaintextIdNumbersOrPhonesOnDiskOrInLogs) {
   std::vector<v1::RegisterWorkerRequest> requests;
   for (int i = 0; i < 30; ++i) {
