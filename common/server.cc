@@ -240,10 +240,8 @@ void GrpcServer::Shutdown() {
   const absl::Time start = absl::Now();
   server_->Shutdown(absl::ToChronoTime(start + options_.shutdown_grace));
   server_->Wait();
-  const absl::Time drained = absl::Now();
+  LABOR_LOG(INFO) << "shutdown: calls drained in " << absl::FormatDuration(absl::Now() - start);
   for (const auto& hook : hooks_) hook();
-  LABOR_LOG(INFO) << "shutdown: calls drained in " << absl::FormatDuration(drained - start)
-                  << ", hooks ran in " << absl::FormatDuration(absl::Now() - drained);
 }
 
 void GrpcServer::InstallSignalHandlers() {

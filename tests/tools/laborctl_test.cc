@@ -62,7 +62,7 @@ TEST_F(LaborctlTest, RegisterGetListReportAsStaff) {
                                   "--skill=4-10-01-06:四级:6", "--brand=bashan_meizi",
                                   "--consent_wechat", "--json"});
   ASSERT_EQ(reg.exit_code, 0) << reg.output;
-  EXPECT_THAT(reg.output, HasSubstr("\"workerId\""));
+  EXPECT_THAT(reg.output, HasSubstr("\"worker_id\":\"w_"));
 
   Result get = Run(Role::kAdmin, {"worker", "get", absl::StrCat("--id_number=", kId)});
   ASSERT_EQ(get.exit_code, 0) << get.output;
@@ -82,7 +82,7 @@ TEST_F(LaborctlTest, RegisterGetListReportAsStaff) {
 
   Result report = Run(Role::kAdmin, {"report", "transfer", "--json"});
   ASSERT_EQ(report.exit_code, 0) << report.output;
-  EXPECT_THAT(report.output, HasSubstr("\"destinationProvince\": \"44\""));
+  EXPECT_THAT(report.output, HasSubstr("\"destination_province\":\"44\""));
 }
 
 TEST_F(LaborctlTest, ErrorsNameTheFieldAndExitOne) {
