@@ -46,15 +46,15 @@ struct LogVoidify {
 
 }  // namespace labor
 
-#define LABOR_LOG(level)                                                           \
-  (::labor::LogLevel::k##level < ::labor::MinLogLevel())                           \
-      ? (void)0                                                                    \
-      : ::labor::LogVoidify() &                                                    \
+#define LABOR_LOG(level)                                 \
+  (::labor::LogLevel::k##level < ::labor::MinLogLevel()) \
+      ? (void)0                                          \
+      : ::labor::LogVoidify() &                          \
             ::labor::LogMessage(::labor::LogLevel::k##level, __FILE__, __LINE__).stream()
 
 // Crashes loudly on a broken invariant (never for bad input or outside failures).
-#define LABOR_CHECK(cond)                                                          \
-  (cond) ? (void)0                                                                 \
-         : ::labor::LogVoidify() &                                                 \
+#define LABOR_CHECK(cond)                                                                  \
+  (cond) ? (void)0                                                                         \
+         : ::labor::LogVoidify() &                                                         \
                ::labor::LogMessage(::labor::LogLevel::kFatal, __FILE__, __LINE__).stream() \
                    << "Check failed: " #cond " "

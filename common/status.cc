@@ -1,9 +1,9 @@
 #include "common/status.h"
 
-#include "absl/strings/string_view.h"
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/string_view.h"
 #include "google/rpc/error_details.pb.h"
 
 namespace labor {
@@ -59,7 +59,8 @@ void ViolationCollector::Merge(const absl::Status& status, absl::string_view fie
     return;
   }
   for (auto& v : violations) {
-    if (!field.empty()) v.field = v.field.empty() ? std::string(field) : absl::StrCat(field, ".", v.field);
+    if (!field.empty())
+      v.field = v.field.empty() ? std::string(field) : absl::StrCat(field, ".", v.field);
     violations_.push_back(std::move(v));
   }
 }

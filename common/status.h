@@ -3,29 +3,29 @@
 #pragma once
 
 #include <string>
-#include "absl/strings/string_view.h"
 #include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 #define LABOR_STATUS_CONCAT_INNER(a, b) a##b
 #define LABOR_STATUS_CONCAT(a, b) LABOR_STATUS_CONCAT_INNER(a, b)
 
 // Returns the status from the enclosing function when `expr` is not OK.
-#define RETURN_IF_ERROR(expr)                          \
-  do {                                                 \
-    ::absl::Status labor_status_ = (expr);             \
-    if (!labor_status_.ok()) return labor_status_;     \
+#define RETURN_IF_ERROR(expr)                      \
+  do {                                             \
+    ::absl::Status labor_status_ = (expr);         \
+    if (!labor_status_.ok()) return labor_status_; \
   } while (0)
 
 // `ASSIGN_OR_RETURN(auto x, Foo());` declares/assigns x from an OK StatusOr or
 // returns its status from the enclosing function.
 #define ASSIGN_OR_RETURN(lhs, expr) \
   LABOR_ASSIGN_OR_RETURN_IMPL(LABOR_STATUS_CONCAT(labor_statusor_, __LINE__), lhs, expr)
-#define LABOR_ASSIGN_OR_RETURN_IMPL(statusor, lhs, expr) \
-  auto statusor = (expr);                                \
+#define LABOR_ASSIGN_OR_RETURN_IMPL(statusor, lhs, expr)   \
+  auto statusor = (expr);                                  \
   if (!statusor.ok()) return std::move(statusor).status(); \
   lhs = std::move(statusor).value()
 

@@ -4,8 +4,8 @@
 #include <memory>
 
 #include "absl/flags/flag.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "common/auth.h"
 #include "common/cache.h"
 #include "common/config.h"
@@ -36,7 +36,8 @@ namespace labor::profile {
 namespace {
 
 int Run() {
-  auto regions = RegionRegistry::LoadFromDir(absl::StrCat(absl::GetFlag(FLAGS_data_dir), "/regions"));
+  auto regions =
+      RegionRegistry::LoadFromDir(absl::StrCat(absl::GetFlag(FLAGS_data_dir), "/regions"));
   if (!regions.ok()) {
     LABOR_LOG(ERROR) << "loading region codes: " << regions.status();
     return 1;
@@ -97,11 +98,11 @@ int Run() {
 
   // The relay also moves the cache forward: if the writer's own cache update
   // failed (Redis down), the relayed event invalidates the stale entry later.
-  OutboxRelay relay(store->get(), outbox->get(), &redis, OutboxRelay::Options{},
-                    [&cache](const v1::Event& event, std::vector<std::vector<std::string>>* cmds) {
-                      cmds->push_back(cache.InvalidateCommand(event.entity_id(),
-                                                              event.entity_version()));
-                    });
+  OutboxRelay relay(
+      store->get(), outbox->get(), &redis, OutboxRelay::Options{},
+      [&cache](const v1::Event& event, std::vector<std::vector<std::string>>* cmds) {
+        cmds->push_back(cache.InvalidateCommand(event.entity_id(), event.entity_version()));
+      });
 
   ThreadPool pool(absl::GetFlag(FLAGS_worker_threads),
                   static_cast<size_t>(absl::GetFlag(FLAGS_max_queued_requests)));
@@ -143,7 +144,6 @@ int main(int argc, char** argv) {
   absl::SetFlag(&FLAGS_listen, "127.0.0.1:50051");
   absl::SetFlag(&FLAGS_metrics_listen, "127.0.0.1:9151");
   absl::SetFlag(&FLAGS_db_path, "var/data/profile");
-  labor::ParseFlagsWithEnv(argc, argv,
-                           "profile_server: ProfileService (real-name worker records)");
+  labor::ParseFlagsWithEnv(argc, argv, "profile_server: ProfileService (real-name worker records)");
   return labor::profile::Run();
 }

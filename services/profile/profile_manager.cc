@@ -54,7 +54,8 @@ std::string MakePageToken(const std::string& fingerprint, const std::string& las
   return token;
 }
 
-absl::StatusOr<std::string> ParsePageToken(absl::string_view token, const std::string& fingerprint) {
+absl::StatusOr<std::string> ParsePageToken(absl::string_view token,
+                                           const std::string& fingerprint) {
   if (token.empty()) return std::string();
   std::string raw;
   if (!absl::WebSafeBase64Unescape(token, &raw)) {
@@ -72,6 +73,15 @@ absl::StatusOr<int> PageSize(const v1::PageRequest& page) {
     return InvalidField("page.page_size", absl::StrCat("must be 0..", kMaxPageSize));
   }
   return page.page_size() == 0 ? kDefaultPageSize : page.page_size();
+}
+
+constexpr char kNotOwnWorker[] = "a wechat caller may only access the worker bound to its openid";
+
+// A wechat caller hears the same answer whether a worker is missing or not
+// its own, so it cannot probe who is registered; others get NOT_FOUND.
+absl::Status NotFoundFor(const Caller& caller, absl::string_view message) {
+  if (caller.role == Role::kWechat) return absl::PermissionDeniedError(kNotOwnWorker);
+  return absl::NotFoundError(message);
 }
 
 bool HasOccupationIn(const v1::Worker& w, absl::string_view prefix) {
@@ -157,13 +167,13 @@ absl::StatusOr<std::optional<StoredWorker>> ProfileManager::LoadStored(
   return stored;
 }
 
-absl::Status ProfileManager::CheckOwnership(const Caller& caller, const StoredWorker& stored) const {
+absl::Status ProfileManager::CheckOwnership(const Caller& caller,
+                                            const StoredWorker& stored) const {
   if (caller.role != Role::kWechat) return absl::OkStatus();
   if (!caller.openid.empty() && stored.worker().wechat_openid() == caller.openid) {
     return absl::OkStatus();
   }
-  return absl::PermissionDeniedError(
-      "a wechat caller may only access the worker bound to its openid");
+  return absl::PermissionDeniedError(kNotOwnWorker);
 }
 
 v1::Worker ProfileManager::Present(const Caller& caller, const StoredWorker& stored,
@@ -268,13 +278,16 @@ absl::StatusOr<v1::RegisterWorkerResponse> ProfileManager::Register(
   Refs refs{deps_.regions, deps_.occupations, Today()};
   ViolationCollector violations;
   violations.Merge(ValidateForRegistration(input, refs, "worker"));
-  const bool has_employment = request.initial_employment().status() != v1::EMPLOYMENT_STATUS_UNSPECIFIED;
+  const bool has_employment =
+      request.initial_employment().status() != v1::EMPLOYMENT_STATUS_UNSPECIFIED;
   if (has_employment) {
-    absl::Status s = ValidateEmploymentRecord(request.initial_employment(), refs,
-                                              options_.unemployment_min_urban_months,
-                                              "initial_employment");
-    if (s.code() == absl::StatusCode::kInvalidArgument) violations.Merge(s);
-    else if (!s.ok() && violations.empty()) return s;
+    absl::Status s =
+        ValidateEmploymentRecord(request.initial_employment(), refs,
+                                 options_.unemployment_min_urban_months, "initial_employment");
+    if (s.code() == absl::StatusCode::kInvalidArgument)
+      violations.Merge(s);
+    else if (!s.ok() && violations.empty())
+      return s;
   }
   RETURN_IF_ERROR(violations.ToStatus());
   // Non-admins cannot vouch for certificates.
@@ -291,17 +304,17 @@ absl::StatusOr<v1::RegisterWorkerResponse> ProfileManager::Register(
   if (!input.wechat_openid().empty()) {
     ASSIGN_OR_RETURN(auto openid_owner, deps_.store->FindByOpenId(input.wechat_openid()));
     if (openid_owner.has_value() && (!existing_id.has_value() || *openid_owner != *existing_id)) {
-      return absl::AlreadyExistsError(absl::StrCat(
-          "worker.wechat_openid is already bound to worker ", *openid_owner));
+      return absl::AlreadyExistsError(
+          absl::StrCat("worker.wechat_openid is already bound to worker ", *openid_owner));
     }
   }
   const absl::Time now = deps_.clock->Now();
 
   if (existing_id.has_value()) {
     if (!request.upsert()) {
-      return absl::AlreadyExistsError(absl::StrCat(
-          "a worker with this ID number is already registered: ", *existing_id,
-          " (use upsert to update it)"));
+      return absl::AlreadyExistsError(
+          absl::StrCat("a worker with this ID number is already registered: ", *existing_id,
+                       " (use upsert to update it)"));
     }
     // Upsert: the registration fields are replaced; the rest only when given.
     ASSIGN_OR_RETURN(auto before, deps_.store->Get(*existing_id));
@@ -383,9 +396,10 @@ absl::StatusOr<v1::Worker> ProfileManager::Get(const Caller& caller,
     if (caller.role != Role::kAdmin) {
       return absl::PermissionDeniedError("only staff (admin) may reveal a full ID number");
     }
-    RETURN_IF_ERROR(ValidateText(request.purpose(), kMaxTextChars, true).ok()
-                        ? absl::OkStatus()
-                        : InvalidField("purpose", "required (1..200 characters) to reveal an ID number"));
+    RETURN_IF_ERROR(
+        ValidateText(request.purpose(), kMaxTextChars, true).ok()
+            ? absl::OkStatus()
+            : InvalidField("purpose", "required (1..200 characters) to reveal an ID number"));
   }
   std::string worker_id;
   switch (request.key_case()) {
@@ -400,11 +414,7 @@ absl::StatusOr<v1::Worker> ProfileManager::Get(const Caller& caller,
       ASSIGN_OR_RETURN(auto found,
                        deps_.store->FindByIdNumberIndex(deps_.cipher->BlindIndex("id_number", id)));
       if (!found.has_value()) {
-        if (caller.role == Role::kWechat) {
-          return absl::PermissionDeniedError(
-              "a wechat caller may only access the worker bound to its openid");
-        }
-        return absl::NotFoundError("no worker with this ID number");
+        return NotFoundFor(caller, "no worker with this ID number");
       }
       worker_id = *found;
       break;
@@ -413,9 +423,10 @@ absl::StatusOr<v1::Worker> ProfileManager::Get(const Caller& caller,
       if (request.wechat_openid().empty()) return InvalidField("wechat_openid", "required");
       ASSIGN_OR_RETURN(auto found, deps_.store->FindByOpenId(request.wechat_openid()));
       if (!found.has_value()) {
+        // The WeChat backend asking for its own openid learns it is not
+        // registered yet (NOT_FOUND); any other openid is none of its business.
         if (caller.role == Role::kWechat && request.wechat_openid() != caller.openid) {
-          return absl::PermissionDeniedError(
-              "a wechat caller may only access the worker bound to its openid");
+          return absl::PermissionDeniedError(kNotOwnWorker);
         }
         return absl::NotFoundError("no worker is bound to this openid");
       }
@@ -429,16 +440,12 @@ absl::StatusOr<v1::Worker> ProfileManager::Get(const Caller& caller,
       ASSIGN_OR_RETURN(auto found,
                        deps_.store->FindByPhoneIndex(deps_.cipher->BlindIndex("phone", phone)));
       if (found.empty()) {
-        if (caller.role == Role::kWechat) {
-          return absl::PermissionDeniedError(
-              "a wechat caller may only access the worker bound to its openid");
-        }
-        return absl::NotFoundError("no worker with this phone number");
+        return NotFoundFor(caller, "no worker with this phone number");
       }
       if (found.size() > 1) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "this phone number is shared by ", found.size(),
-            " workers; look the worker up by ID number or worker id"));
+        return absl::FailedPreconditionError(
+            absl::StrCat("this phone number is shared by ", found.size(),
+                         " workers; look the worker up by ID number or worker id"));
       }
       worker_id = found.front();
       break;
@@ -448,11 +455,7 @@ absl::StatusOr<v1::Worker> ProfileManager::Get(const Caller& caller,
   }
   ASSIGN_OR_RETURN(auto stored, LoadStored(worker_id));
   if (!stored.has_value()) {
-    if (caller.role == Role::kWechat) {
-      return absl::PermissionDeniedError(
-          "a wechat caller may only access the worker bound to its openid");
-    }
-    return absl::NotFoundError(absl::StrCat("no worker ", worker_id));
+    return NotFoundFor(caller, absl::StrCat("no worker ", worker_id));
   }
   RETURN_IF_ERROR(CheckOwnership(caller, *stored));
   ASSIGN_OR_RETURN(auto pii, OpenPii(*stored));
@@ -472,11 +475,7 @@ absl::StatusOr<ProfileManager::Loaded> ProfileManager::LoadForWrite(const Caller
   if (worker_id.empty()) return InvalidField("worker_id", "required");
   ASSIGN_OR_RETURN(auto stored, deps_.store->Get(worker_id));  // never the cache for writes
   if (!stored.has_value()) {
-    if (caller.role == Role::kWechat) {
-      return absl::PermissionDeniedError(
-          "a wechat caller may only access the worker bound to its openid");
-    }
-    return absl::NotFoundError(absl::StrCat("no worker ", worker_id));
+    return NotFoundFor(caller, absl::StrCat("no worker ", worker_id));
   }
   RETURN_IF_ERROR(CheckOwnership(caller, *stored));
   if (check_version && stored->worker().version() != expected_version) {
@@ -610,9 +609,9 @@ absl::StatusOr<v1::Worker> ProfileManager::MarkVerified(const Caller& caller,
                       ? absl::OkStatus()
                       : InvalidField("note", "at most 200 characters of text"));
   absl::MutexLock lock(&StripeFor(request.worker_id()));
-  ASSIGN_OR_RETURN(Loaded loaded, LoadForWrite(caller, request.worker_id(),
-                                               request.expected_version(),
-                                               request.expected_version() != 0));
+  ASSIGN_OR_RETURN(Loaded loaded,
+                   LoadForWrite(caller, request.worker_id(), request.expected_version(),
+                                request.expected_version() != 0));
   StoredWorker after = loaded.stored;
   v1::Worker& w = *after.mutable_worker();
   const absl::Time now = deps_.clock->Now();
@@ -625,8 +624,8 @@ absl::StatusOr<v1::Worker> ProfileManager::MarkVerified(const Caller& caller,
   return Present(caller, after, loaded.pii, false);
 }
 
-absl::StatusOr<v1::ListWorkersResponse> ProfileManager::List(const Caller& caller,
-                                                             const v1::ListWorkersRequest& request) {
+absl::StatusOr<v1::ListWorkersResponse> ProfileManager::List(
+    const Caller& caller, const v1::ListWorkersRequest& request) {
   ViolationCollector violations;
   absl::StatusOr<int> page_size = PageSize(request.page());
   violations.Merge(page_size.status());
@@ -636,16 +635,19 @@ absl::StatusOr<v1::ListWorkersResponse> ProfileManager::List(const Caller& calle
   }
   if (!v1::EmploymentStatus_IsValid(request.status())) violations.Add("status", "unknown status");
   if (!request.occupation_code().empty()) {
-    violations.Merge(deps_.occupations->ValidatePrefix(request.occupation_code()), "occupation_code");
+    violations.Merge(deps_.occupations->ValidatePrefix(request.occupation_code()),
+                     "occupation_code");
   }
   for (const auto& [date, field] :
        {std::pair{&request.available_from_start(), "available_from_start"},
         std::pair{&request.available_from_end(), "available_from_end"}}) {
-    if (HasDate(*date)) violations.Merge(ValidateCivilDate(date->year(), date->month(), date->day()), field);
+    if (HasDate(*date))
+      violations.Merge(ValidateCivilDate(date->year(), date->month(), date->day()), field);
   }
   RETURN_IF_ERROR(violations.ToStatus());
   const std::string fingerprint = FilterFingerprint(request);
-  ASSIGN_OR_RETURN(std::string start_after, ParsePageToken(request.page().page_token(), fingerprint));
+  ASSIGN_OR_RETURN(std::string start_after,
+                   ParsePageToken(request.page().page_token(), fingerprint));
 
   const absl::Time quarter_start = QuarterStart(deps_.clock->Now());
   auto matches = [&](const v1::Worker& w) {
@@ -697,8 +699,8 @@ absl::StatusOr<v1::ListWorkersResponse> ProfileManager::List(const Caller& calle
   return response;
 }
 
-absl::StatusOr<v1::EraseWorkerResponse> ProfileManager::Erase(const Caller& caller,
-                                                              const v1::EraseWorkerRequest& request) {
+absl::StatusOr<v1::EraseWorkerResponse> ProfileManager::Erase(
+    const Caller& caller, const v1::EraseWorkerRequest& request) {
   ViolationCollector violations;
   if (request.worker_id().empty()) violations.Add("worker_id", "required");
   violations.Merge(ValidateText(request.reason(), kMaxTextChars, true), "reason");
@@ -737,7 +739,8 @@ absl::StatusOr<v1::ZeroEmploymentHouseholdsResponse> ProfileManager::ZeroEmploym
     ++h.members;
     auto status = w.employment().status();
     if (IsEmployed(status)) ++h.employed;
-    if (status == v1::EMPLOYMENT_STATUS_UNEMPLOYED || status == v1::EMPLOYMENT_STATUS_RETURNED_HOME) {
+    if (status == v1::EMPLOYMENT_STATUS_UNEMPLOYED ||
+        status == v1::EMPLOYMENT_STATUS_RETURNED_HOME) {
       ++h.unemployed;
     }
     h.worker_ids.push_back(w.worker_id());
@@ -767,7 +770,8 @@ absl::StatusOr<v1::EmploymentReport> ProfileManager::BuildReport(int year, int q
     quarter = QuarterOf(today);
   }
   ViolationCollector violations;
-  if (year < 2000 || year > 2200) violations.Add("year", "must be 2000..2200 (or 0 for the current quarter)");
+  if (year < 2000 || year > 2200)
+    violations.Add("year", "must be 2000..2200 (or 0 for the current quarter)");
   if (quarter < 1 || quarter > 4) violations.Add("quarter", "must be 1..4");
   RETURN_IF_ERROR(violations.ToStatus());
   const absl::Time start = QuarterStart(year, quarter);
@@ -820,7 +824,8 @@ absl::StatusOr<v1::EmploymentReport> ProfileManager::BuildReport(int year, int q
 
 absl::StatusOr<v1::EmploymentReport> ProfileManager::TransferEmploymentReport(
     const Caller& caller, const v1::TransferEmploymentReportRequest& request) {
-  return BuildReport(request.year(), request.quarter(), /*partner_view=*/caller.role != Role::kAdmin);
+  return BuildReport(request.year(), request.quarter(),
+                     /*partner_view=*/caller.role != Role::kAdmin);
 }
 
 absl::StatusOr<v1::EmploymentReport> ProfileManager::PartnerSupplyReport(
@@ -832,7 +837,8 @@ absl::StatusOr<v1::ListAuditRecordsResponse> ProfileManager::ListAudit(
     const Caller& caller, const v1::ListAuditRecordsRequest& request) {
   ASSIGN_OR_RETURN(int page_size, PageSize(request.page()));
   const std::string fingerprint = absl::StrCat("audit:", request.worker_id());
-  ASSIGN_OR_RETURN(std::string start_after, ParsePageToken(request.page().page_token(), fingerprint));
+  ASSIGN_OR_RETURN(std::string start_after,
+                   ParsePageToken(request.page().page_token(), fingerprint));
   std::string next;
   ASSIGN_OR_RETURN(auto records,
                    deps_.store->ListAudit(request.worker_id(), start_after, page_size, &next));

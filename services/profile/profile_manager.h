@@ -35,12 +35,12 @@ struct ProfileManagerOptions {
 };
 
 struct ProfileDeps {
-  WorkerStore* store = nullptr;              // required
-  const PiiCipher* cipher = nullptr;         // required
-  const RegionRegistry* regions = nullptr;   // required
+  WorkerStore* store = nullptr;                     // required
+  const PiiCipher* cipher = nullptr;                // required
+  const RegionRegistry* regions = nullptr;          // required
   const OccupationTaxonomy* occupations = nullptr;  // required
-  Clock* clock = nullptr;                    // required
-  VersionedCache* cache = nullptr;           // optional read-through cache (Redis)
+  Clock* clock = nullptr;                           // required
+  VersionedCache* cache = nullptr;                  // optional read-through cache (Redis)
   // Optional in-process cache in front of Redis. Coherent because a
   // worker's record has one owner process (its shard), whose every write
   // updates it.

@@ -141,16 +141,15 @@ absl::Status RocksWorkerStore::ScanIndexPrefix(
 }
 
 absl::Status RocksWorkerStore::Scan(const ScanOptions& options,
-                                   const std::function<bool(const StoredWorker&)>& visit) {
+                                    const std::function<bool(const StoredWorker&)>& visit) {
   if (!options.household_id.empty()) {
-    return ScanIndexPrefix(Key("hh", options.household_id, ""), options.start_after,
-                           [&](const StoredWorker& s) {
-                             if (!options.township.empty() &&
-                                 s.worker().hukou_township() != options.township) {
-                               return true;
-                             }
-                             return visit(s);
-                           });
+    return ScanIndexPrefix(
+        Key("hh", options.household_id, ""), options.start_after, [&](const StoredWorker& s) {
+          if (!options.township.empty() && s.worker().hukou_township() != options.township) {
+            return true;
+          }
+          return visit(s);
+        });
   }
   if (!options.township.empty()) {
     return ScanIndexPrefix(Key("tw", options.township, ""), options.start_after, visit);
@@ -165,7 +164,8 @@ absl::Status RocksWorkerStore::Scan(const ScanOptions& options,
   for (; it->Valid(); it->Next()) {
     StoredWorker stored;
     if (!stored.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
-      return absl::DataLossError(absl::StrCat("worker record ", it->key().ToString(), " is corrupt"));
+      return absl::DataLossError(
+          absl::StrCat("worker record ", it->key().ToString(), " is corrupt"));
     }
     if (!visit(stored)) return absl::OkStatus();
   }

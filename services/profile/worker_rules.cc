@@ -170,18 +170,33 @@ void CheckReturnPlan(const v1::Worker& w, absl::string_view prefix, ViolationCol
 }
 
 void CheckBrand(const v1::Worker& w, absl::string_view prefix, ViolationCollector* out) {
-  if (!v1::LaborBrand_IsValid(w.labor_brand())) out->Add(Path(prefix, "labor_brand"), "unknown brand");
+  if (!v1::LaborBrand_IsValid(w.labor_brand()))
+    out->Add(Path(prefix, "labor_brand"), "unknown brand");
 }
 
 }  // namespace
 
 const std::vector<std::string>& UpdatablePaths() {
-  static const auto* paths = new std::vector<std::string>{
-      "name", "phone", "wechat_openid", "hukou_township", "current_location", "household_id",
-      "skills", "certificates", "labor_brand", "preferences", "preferences.wanted_occupations",
-      "preferences.location_scope", "preferences.accepted_regions",
-      "preferences.minimum_monthly_wage", "preferences.available_from", "return_plan",
-      "consent", "consent.wechat", "consent.sms", "consent.partner_sharing"};
+  static const auto* paths = new std::vector<std::string>{"name",
+                                                          "phone",
+                                                          "wechat_openid",
+                                                          "hukou_township",
+                                                          "current_location",
+                                                          "household_id",
+                                                          "skills",
+                                                          "certificates",
+                                                          "labor_brand",
+                                                          "preferences",
+                                                          "preferences.wanted_occupations",
+                                                          "preferences.location_scope",
+                                                          "preferences.accepted_regions",
+                                                          "preferences.minimum_monthly_wage",
+                                                          "preferences.available_from",
+                                                          "return_plan",
+                                                          "consent",
+                                                          "consent.wechat",
+                                                          "consent.sms",
+                                                          "consent.partner_sharing"};
   return *paths;
 }
 
@@ -218,10 +233,11 @@ absl::Status ValidateUpdate(const v1::Worker& worker, const google::protobuf::Fi
   const auto& allowed = UpdatablePaths();
   for (const auto& path : mask.paths()) {
     if (std::find(allowed.begin(), allowed.end(), path) == allowed.end()) {
-      out.Add("update_mask", absl::StrCat("'", path, "' cannot be updated",
-                                          path == "id_number"
-                                              ? " (erase and register again to correct an ID number)"
-                                              : ""));
+      out.Add(
+          "update_mask",
+          absl::StrCat(
+              "'", path, "' cannot be updated",
+              path == "id_number" ? " (erase and register again to correct an ID number)" : ""));
     }
   }
   if (!out.empty()) return out.ToStatus();
@@ -255,7 +271,8 @@ bool IsEmployed(v1::EmploymentStatus status) {
 absl::Status ValidateEmploymentRecord(const v1::EmploymentRecord& r, const Refs& refs,
                                       int min_urban_months, absl::string_view prefix) {
   ViolationCollector out;
-  if (r.status() == v1::EMPLOYMENT_STATUS_UNSPECIFIED || !v1::EmploymentStatus_IsValid(r.status())) {
+  if (r.status() == v1::EMPLOYMENT_STATUS_UNSPECIFIED ||
+      !v1::EmploymentStatus_IsValid(r.status())) {
     out.Add(Path(prefix, "status"), "required");
   }
   if (!v1::RegistrationKind_IsValid(r.registration())) {
@@ -273,7 +290,8 @@ absl::Status ValidateEmploymentRecord(const v1::EmploymentRecord& r, const Refs&
   }
   if (r.status() == v1::EMPLOYMENT_STATUS_EMPLOYED_LOCAL && !dest.empty() &&
       !RegionContains(kTongchuanArea, dest)) {
-    out.Add(Path(prefix, "destination_region"), "is outside Tongchuan District: use EMPLOYED_OUTSIDE");
+    out.Add(Path(prefix, "destination_region"),
+            "is outside Tongchuan District: use EMPLOYED_OUTSIDE");
   }
   out.Merge(ValidateText(r.employer_name(), 60, false), Path(prefix, "employer_name"));
   out.Merge(ValidateText(r.note(), kMaxTextChars, false), Path(prefix, "note"));
@@ -310,10 +328,10 @@ absl::Status ValidateEmploymentRecord(const v1::EmploymentRecord& r, const Refs&
       threshold = absl::CivilDay(absl::CivilMonth(threshold_month) + 1) - 1;
     }
     if (since > threshold) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "unemployment registration (失业登记) requires at least ", min_urban_months,
-          " months of urban residence before ", absl::FormatCivilTime(effective),
-          "; residence started ", absl::FormatCivilTime(since)));
+      return absl::FailedPreconditionError(
+          absl::StrCat("unemployment registration (失业登记) requires at least ", min_urban_months,
+                       " months of urban residence before ", absl::FormatCivilTime(effective),
+                       "; residence started ", absl::FormatCivilTime(since)));
     }
   }
   return absl::OkStatus();

@@ -32,10 +32,9 @@ class LaborctlTest : public ::testing::Test {
   }
 
   Result Run(Role role, const std::vector<std::string>& args) {
-    std::string cmd = absl::StrCat(labor::testing::BuiltBinary("tools/laborctl"),
-                                   " --target=127.0.0.1:", harness_->port(),
-                                   " --token=", harness_->token(role),
-                                   " --data_dir=", labor::testing::SourcePath("data"));
+    std::string cmd = absl::StrCat(
+        labor::testing::BuiltBinary("tools/laborctl"), " --target=127.0.0.1:", harness_->port(),
+        " --token=", harness_->token(role), " --data_dir=", labor::testing::SourcePath("data"));
     for (const auto& a : args) absl::StrAppend(&cmd, " '", a, "'");
     absl::StrAppend(&cmd, " 2>&1");
     Result result;
@@ -57,10 +56,11 @@ class LaborctlTest : public ::testing::Test {
 constexpr char kId[] = "511702198808082466";
 
 TEST_F(LaborctlTest, RegisterGetListReportAsStaff) {
-  Result reg = Run(Role::kAdmin, {"worker", "register", "--name=王小红", absl::StrCat("--id_number=", kId),
-                                  "--phone=13912345678", "--township=罗江镇", "--household=TC102-1",
-                                  "--skill=4-10-01-06:四级:6", "--brand=bashan_meizi",
-                                  "--consent_wechat", "--json"});
+  Result reg =
+      Run(Role::kAdmin,
+          {"worker", "register", "--name=王小红", absl::StrCat("--id_number=", kId),
+           "--phone=13912345678", "--township=罗江镇", "--household=TC102-1",
+           "--skill=4-10-01-06:四级:6", "--brand=bashan_meizi", "--consent_wechat", "--json"});
   ASSERT_EQ(reg.exit_code, 0) << reg.output;
   EXPECT_THAT(reg.output, HasSubstr("\"worker_id\":\"w_"));
 
@@ -86,9 +86,9 @@ TEST_F(LaborctlTest, RegisterGetListReportAsStaff) {
 }
 
 TEST_F(LaborctlTest, ErrorsNameTheFieldAndExitOne) {
-  Result bad = Run(Role::kAdmin, {"worker", "register", "--name=王小红",
-                                  "--id_number=36042619910102009X", "--phone=13912345678",
-                                  "--township=罗江镇", "--household=TC102-1"});
+  Result bad =
+      Run(Role::kAdmin, {"worker", "register", "--name=王小红", "--id_number=36042619910102009X",
+                         "--phone=13912345678", "--township=罗江镇", "--household=TC102-1"});
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_THAT(bad.output, HasSubstr("INVALID_ARGUMENT"));
   EXPECT_THAT(bad.output, HasSubstr("worker.id_number"));
@@ -97,10 +97,11 @@ TEST_F(LaborctlTest, ErrorsNameTheFieldAndExitOne) {
 }
 
 TEST_F(LaborctlTest, KioskSeesMaskedPiiAndCannotReadReports) {
-  ASSERT_EQ(Run(Role::kAdmin, {"worker", "register", "--name=王小红", absl::StrCat("--id_number=", kId),
-                               "--phone=13912345678", "--township=罗江镇", "--household=TC102-1"})
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      Run(Role::kAdmin, {"worker", "register", "--name=王小红", absl::StrCat("--id_number=", kId),
+                         "--phone=13912345678", "--township=罗江镇", "--household=TC102-1"})
+          .exit_code,
+      0);
   Result get = Run(Role::kKiosk, {"worker", "get", absl::StrCat("--id_number=", kId)});
   ASSERT_EQ(get.exit_code, 0) << get.output;
   EXPECT_THAT(get.output, HasSubstr("王**"));

@@ -1,11 +1,11 @@
 // Domain tests of ProfileManager against a real RocksDB, with a manual clock.
 #include "services/profile/profile_manager.h"
-#include "services/profile/worker_rules.h"
 
 #include "common/status.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/time_util.h"
 #include "gtest/gtest.h"
+#include "services/profile/worker_rules.h"
 #include "tests/services/profile/profile_fixture.h"
 
 namespace labor::profile {
@@ -26,7 +26,13 @@ class ProfileManagerTest : public testing::ProfileFixture {
   }
   int64_t WorkerCount() {
     int64_t n = 0;
-    EXPECT_TRUE(worker_store_->Scan({}, [&](const StoredWorker&) { ++n; return true; }).ok());
+    EXPECT_TRUE(worker_store_
+                    ->Scan({},
+                           [&](const StoredWorker&) {
+                             ++n;
+                             return true;
+                           })
+                    .ok());
     return n;
   }
   v1::Worker Employ(const v1::Worker& w, v1::EmploymentStatus status, absl::string_view dest,
@@ -105,7 +111,7 @@ TEST_F(ProfileManagerTest, InvalidRegistrationNamesEveryFieldAndWritesNothing) {
   auto* w = request.mutable_worker();
   w->set_id_number("36042619910102009X");  // bad check digit
   w->set_phone("12345");
-  w->set_hukou_township("440113001");      // not in Tongchuan
+  w->set_hukou_township("440113001");  // not in Tongchuan
   auto* s = w->add_skills();
   s->set_occupation_code("9-99-99-99");
   s->set_years(80);
@@ -114,11 +120,11 @@ TEST_F(ProfileManagerTest, InvalidRegistrationNamesEveryFieldAndWritesNothing) {
   ASSERT_EQ(response.status().code(), absl::StatusCode::kInvalidArgument);
   std::vector<std::string> fields;
   for (const auto& v : GetFieldViolations(response.status())) fields.push_back(v.field);
-  EXPECT_THAT(fields, ::testing::IsSupersetOf(
-                          {"worker.name", "worker.id_number", "worker.phone",
-                           "worker.hukou_township", "worker.household_id",
-                           "worker.skills[0].occupation_code", "worker.skills[0].years",
-                           "worker.preferences.minimum_monthly_wage"}));
+  EXPECT_THAT(fields,
+              ::testing::IsSupersetOf({"worker.name", "worker.id_number", "worker.phone",
+                                       "worker.hukou_township", "worker.household_id",
+                                       "worker.skills[0].occupation_code", "worker.skills[0].years",
+                                       "worker.preferences.minimum_monthly_wage"}));
   EXPECT_EQ(WorkerCount(), 0);
   EXPECT_EQ(OutboxCount(), 0);
 }
@@ -137,10 +143,18 @@ TEST_F(ProfileManagerTest, GetByEveryKey) {
   v1::GetWorkerRequest get;
   for (int key = 0; key < 4; ++key) {
     switch (key) {
-      case 0: get.set_worker_id(w.worker_id()); break;
-      case 1: get.set_id_number(request.worker().id_number()); break;
-      case 2: get.set_wechat_openid("oAbc123"); break;
-      case 3: get.set_phone("+86 138-0000-1234"); break;
+      case 0:
+        get.set_worker_id(w.worker_id());
+        break;
+      case 1:
+        get.set_id_number(request.worker().id_number());
+        break;
+      case 2:
+        get.set_wechat_openid("oAbc123");
+        break;
+      case 3:
+        get.set_phone("+86 138-0000-1234");
+        break;
     }
     auto found = manager_->Get(MakeCaller(Role::kAdmin), get);
     ASSERT_TRUE(found.ok()) << key << " " << found.status();
@@ -416,8 +430,8 @@ TEST_F(ProfileManagerTest, TransferReportUsesStatusAtQuarterEndAndPartnerViewSup
     workers.push_back(MustRegister(r));
   }
   for (int i = 0; i < 6; ++i) {
-    workers[i] = Employ(workers[i], v1::EMPLOYMENT_STATUS_EMPLOYED_OUTSIDE, i < 5 ? "441900" : "3302",
-                        absl::CivilDay(2026, 7, 15));
+    workers[i] = Employ(workers[i], v1::EMPLOYMENT_STATUS_EMPLOYED_OUTSIDE,
+                        i < 5 ? "441900" : "3302", absl::CivilDay(2026, 7, 15));
   }
   // One of them came home in Q4: Q3's report still counts her as outside.
   Employ(workers[0], v1::EMPLOYMENT_STATUS_RETURNED_HOME, "", absl::CivilDay(2026, 11, 1));

@@ -1,10 +1,10 @@
 // Integration tests: the real profile_server binary, a real RocksDB on disk
 // and a real redis-server on a free loopback port.
+#include <grpcpp/generic/generic_stub.h>
+
 #include <filesystem>
 #include <set>
 #include <thread>
-
-#include <grpcpp/generic/generic_stub.h>
 
 #include "absl/strings/match.h"
 #include "absl/synchronization/mutex.h"
@@ -14,9 +14,9 @@
 #include "gmock/gmock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
+#include "services/profile/worker_rules.h"
 #include "tests/services/profile/profile_fixture.h"
 #include "tests/services/profile/server_harness.h"
-#include "services/profile/worker_rules.h"
 #include "tests/testing/redis_server.h"
 
 namespace labor::profile {
@@ -83,8 +83,8 @@ class ProfileServerTest : public ::testing::Test {
         if (fields[i].str == kStreamEventField) {
           v1::Event event;
           EXPECT_TRUE(event.ParseFromString(fields[i + 1].str));
-          out.push_back(absl::StrCat(event.type(), "/", event.entity_id(), "/",
-                                     event.entity_version()));
+          out.push_back(
+              absl::StrCat(event.type(), "/", event.entity_id(), "/", event.entity_version()));
         }
       }
     }
@@ -124,7 +124,8 @@ TEST_F(ProfileServerTest, ReflectionListsTheService) {
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
   grpc::CompletionQueue cq;
-  auto call = generic.PrepareCall(&ctx, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", &cq);
+  auto call = generic.PrepareCall(
+      &ctx, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", &cq);
   void* tag;
   bool ok;
   call->StartCall(reinterpret_cast<void*>(1));
@@ -165,20 +166,22 @@ TEST_F(ProfileServerTest, EveryRoleOnEveryRpc) {
   };
   auto* stub = harness_->stub();
   std::vector<Case> cases = {
-      {"RegisterWorker", {Role::kAdmin, Role::kKiosk, Role::kWechat},
+      {"RegisterWorker",
+       {Role::kAdmin, Role::kKiosk, Role::kWechat},
        [&](grpc::ClientContext* ctx, Role role) {
          v1::RegisterWorkerResponse out;
-         return stub->RegisterWorker(ctx, Registration(next++),
-                                     &out);
+         return stub->RegisterWorker(ctx, Registration(next++), &out);
        }},
-      {"GetWorker", {Role::kAdmin, Role::kKiosk, Role::kWechat, Role::kService},
+      {"GetWorker",
+       {Role::kAdmin, Role::kKiosk, Role::kWechat, Role::kService},
        [&](grpc::ClientContext* ctx, Role) {
          v1::GetWorkerRequest r;
          r.set_worker_id(own_id);
          v1::Worker out;
          return stub->GetWorker(ctx, r, &out);
        }},
-      {"UpdateWorker", {Role::kAdmin, Role::kKiosk, Role::kWechat},
+      {"UpdateWorker",
+       {Role::kAdmin, Role::kKiosk, Role::kWechat},
        [&](grpc::ClientContext* ctx, Role) {
          v1::UpdateWorkerRequest r;
          r.mutable_worker()->set_worker_id(own_id);
@@ -188,7 +191,8 @@ TEST_F(ProfileServerTest, EveryRoleOnEveryRpc) {
          v1::Worker out;
          return stub->UpdateWorker(ctx, r, &out);
        }},
-      {"UpdateEmployment", {Role::kAdmin},
+      {"UpdateEmployment",
+       {Role::kAdmin},
        [&](grpc::ClientContext* ctx, Role) {
          v1::UpdateEmploymentRequest r;
          r.set_worker_id(own_id);
@@ -198,40 +202,47 @@ TEST_F(ProfileServerTest, EveryRoleOnEveryRpc) {
          v1::Worker out;
          return stub->UpdateEmployment(ctx, r, &out);
        }},
-      {"MarkVerified", {Role::kAdmin},
+      {"MarkVerified",
+       {Role::kAdmin},
        [&](grpc::ClientContext* ctx, Role) {
          v1::MarkVerifiedRequest r;
          r.set_worker_id(own_id);
          v1::Worker out;
          return stub->MarkVerified(ctx, r, &out);
        }},
-      {"ListWorkers", {Role::kAdmin, Role::kService},
+      {"ListWorkers",
+       {Role::kAdmin, Role::kService},
        [&](grpc::ClientContext* ctx, Role) {
          v1::ListWorkersResponse out;
          return stub->ListWorkers(ctx, v1::ListWorkersRequest(), &out);
        }},
-      {"ZeroEmploymentHouseholds", {Role::kAdmin},
+      {"ZeroEmploymentHouseholds",
+       {Role::kAdmin},
        [&](grpc::ClientContext* ctx, Role) {
          v1::ZeroEmploymentHouseholdsResponse out;
          return stub->ZeroEmploymentHouseholds(ctx, {}, &out);
        }},
-      {"TransferEmploymentReport", {Role::kAdmin},
+      {"TransferEmploymentReport",
+       {Role::kAdmin},
        [&](grpc::ClientContext* ctx, Role) {
          v1::EmploymentReport out;
          return stub->TransferEmploymentReport(ctx, {}, &out);
        }},
-      {"PartnerSupplyReport", {Role::kAdmin, Role::kPartner},
+      {"PartnerSupplyReport",
+       {Role::kAdmin, Role::kPartner},
        [&](grpc::ClientContext* ctx, Role) {
          v1::EmploymentReport out;
          return stub->PartnerSupplyReport(ctx, {}, &out);
        }},
-      {"ListAuditRecords", {Role::kAdmin},
+      {"ListAuditRecords",
+       {Role::kAdmin},
        [&](grpc::ClientContext* ctx, Role) {
          v1::ListAuditRecordsResponse out;
          return stub->ListAuditRecords(ctx, {}, &out);
        }},
       // Last: the wechat caller erases its own record.
-      {"EraseWorker", {Role::kAdmin, Role::kWechat},
+      {"EraseWorker",
+       {Role::kAdmin, Role::kWechat},
        [&](grpc::ClientContext* ctx, Role role) {
          v1::EraseWorkerRequest r;
          r.set_worker_id(role == Role::kWechat ? own_id : "w_does_not_exist");
@@ -252,8 +263,8 @@ TEST_F(ProfileServerTest, EveryRoleOnEveryRpc) {
         EXPECT_NE(status.error_code(), grpc::StatusCode::UNAUTHENTICATED) << c.method;
         if (c.method == "GetWorker" || c.method == "ListWorkers" || c.method == "MarkVerified" ||
             c.method == "ListAuditRecords" || c.method == "PartnerSupplyReport") {
-          EXPECT_TRUE(status.ok()) << c.method << " as " << RoleName(role) << ": "
-                                   << status.error_message();
+          EXPECT_TRUE(status.ok())
+              << c.method << " as " << RoleName(role) << ": " << status.error_message();
         }
       } else {
         EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED)
@@ -294,9 +305,9 @@ TEST_F(ProfileServerTest, MaskingByRole) {
     v1::Worker w;
     auto ctx = harness_->Context(role);
     ASSERT_TRUE(harness_->stub()->GetWorker(ctx.get(), get, &w).ok());
-    EXPECT_EQ(w.id_number(), absl::StrCat(request.worker().id_number().substr(0, 6),
-                                          std::string(8, '*'),
-                                          request.worker().id_number().substr(14)));
+    EXPECT_EQ(w.id_number(),
+              absl::StrCat(request.worker().id_number().substr(0, 6), std::string(8, '*'),
+                           request.worker().id_number().substr(14)));
     EXPECT_NE(w.phone(), request.worker().phone());
     EXPECT_NE(w.name(), request.worker().name());
     EXPECT_TRUE(w.pii_masked());
@@ -310,21 +321,27 @@ TEST_F(ProfileServerTest, BadInputIsInvalidArgumentNamingTheFieldAndWritesNothin
     std::function<void(v1::RegisterWorkerRequest*)> spoil;
   };
   std::vector<Bad> bad = {
-      {"worker.id_number", [](auto* r) { r->mutable_worker()->set_id_number("36042619910102009X"); }},
+      {"worker.id_number",
+       [](auto* r) { r->mutable_worker()->set_id_number("36042619910102009X"); }},
       {"worker.id_number", [](auto* r) { r->mutable_worker()->set_id_number("5117021990"); }},
       {"worker.id_number",
        [](auto* r) { r->mutable_worker()->set_id_number(MakeResidentId("20991231", "123")); }},
       {"worker.phone", [](auto* r) { r->mutable_worker()->set_phone("1234567"); }},
       {"worker.name", [](auto* r) { r->mutable_worker()->set_name(std::string(31 * 3, 'a')); }},
       {"worker.name", [](auto* r) { r->mutable_worker()->clear_name(); }},
-      {"worker.hukou_township", [](auto* r) { r->mutable_worker()->set_hukou_township("110101001"); }},
+      {"worker.hukou_township",
+       [](auto* r) { r->mutable_worker()->set_hukou_township("110101001"); }},
       {"worker.household_id", [](auto* r) { r->mutable_worker()->set_household_id("a b"); }},
       {"worker.skills[0].occupation_code",
        [](auto* r) { r->mutable_worker()->mutable_skills(0)->set_occupation_code("6-99-99-99"); }},
       {"worker.skills[0].level",
-       [](auto* r) { r->mutable_worker()->mutable_skills(0)->set_level(static_cast<v1::SkillLevel>(42)); }},
+       [](auto* r) {
+         r->mutable_worker()->mutable_skills(0)->set_level(static_cast<v1::SkillLevel>(42));
+       }},
       {"worker.preferences.minimum_monthly_wage",
-       [](auto* r) { r->mutable_worker()->mutable_preferences()->mutable_minimum_monthly_wage()->set_fen(-1); }},
+       [](auto* r) {
+         r->mutable_worker()->mutable_preferences()->mutable_minimum_monthly_wage()->set_fen(-1);
+       }},
       {"worker.preferences.available_from",
        [](auto* r) {
          auto* d = r->mutable_worker()->mutable_preferences()->mutable_available_from();
@@ -339,8 +356,11 @@ TEST_F(ProfileServerTest, BadInputIsInvalidArgumentNamingTheFieldAndWritesNothin
          *p->mutable_planned_departure() = FromCivil(absl::CivilDay(2027, 1, 20));
        }},
       {"initial_employment.destination_region",
-       [](auto* r) { r->mutable_initial_employment()->set_status(v1::EMPLOYMENT_STATUS_EMPLOYED_OUTSIDE);
-                     *r->mutable_initial_employment()->mutable_effective_date() = FromCivil(absl::CivilDay(2026, 3, 1)); }},
+       [](auto* r) {
+         r->mutable_initial_employment()->set_status(v1::EMPLOYMENT_STATUS_EMPLOYED_OUTSIDE);
+         *r->mutable_initial_employment()->mutable_effective_date() =
+             FromCivil(absl::CivilDay(2026, 3, 1));
+       }},
   };
   int n = 500;
   for (const auto& b : bad) {
@@ -410,7 +430,8 @@ TEST_F(ProfileServerTest, EveryAcknowledgedWriteSurvivesSigkill) {
     get.set_id_number(id);
     v1::Worker w;
     auto ctx = harness_->Context(Role::kAdmin);
-    EXPECT_TRUE(harness_->stub()->GetWorker(ctx.get(), get, &w).ok()) << "lost an acknowledged write";
+    EXPECT_TRUE(harness_->stub()->GetWorker(ctx.get(), get, &w).ok())
+        << "lost an acknowledged write";
   }
 }
 
@@ -549,7 +570,8 @@ TEST_F(ProfileServerTest, NoPlaintextIdNumbersOrPhonesOnDiskOrInLogs) {
     for (const auto& r : requests) {
       ASSERT_EQ(contents.find(r.worker().id_number()), std::string::npos)
           << "plaintext ID number in " << file;
-      ASSERT_EQ(contents.find(r.worker().phone()), std::string::npos) << "plaintext phone in " << file;
+      ASSERT_EQ(contents.find(r.worker().phone()), std::string::npos)
+          << "plaintext phone in " << file;
     }
   }
 }

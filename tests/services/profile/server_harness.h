@@ -2,13 +2,12 @@
 // a real redis-server) and gives tests authenticated stubs for each role.
 #pragma once
 
+#include <grpcpp/grpcpp.h>
 #include <signal.h>
 
 #include <map>
 #include <memory>
 #include <string>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -61,8 +60,8 @@ class ProfileServerHarness {
     auto port = labor::testing::WaitForPortFile(port_file, absl::Seconds(30));
     if (!port.ok()) return port.status();
     port_ = *port;
-    channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", port_),
-                                   grpc::InsecureChannelCredentials());
+    channel_ =
+        grpc::CreateChannel(absl::StrCat("127.0.0.1:", port_), grpc::InsecureChannelCredentials());
     stub_ = v1::ProfileService::NewStub(channel_);
     return absl::OkStatus();
   }

@@ -40,20 +40,23 @@ OccupationTaxonomy* WorkerRulesTest::occupations_ = nullptr;
 
 TEST_F(WorkerRulesTest, SixMonthsOfUrbanResidenceClampsToMonthEnd) {
   // 2026-08-31 minus six months is 2026-02-28 (February has no 31st).
-  EXPECT_TRUE(ValidateEmploymentRecord(
-                  Unemployment(absl::CivilDay(2026, 8, 31), absl::CivilDay(2026, 2, 28)), refs(), 6, "r")
-                  .ok());
+  EXPECT_TRUE(
+      ValidateEmploymentRecord(
+          Unemployment(absl::CivilDay(2026, 8, 31), absl::CivilDay(2026, 2, 28)), refs(), 6, "r")
+          .ok());
   absl::Status late = ValidateEmploymentRecord(
       Unemployment(absl::CivilDay(2026, 8, 31), absl::CivilDay(2026, 3, 1)), refs(), 6, "r");
   EXPECT_EQ(late.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(late.message(), HasSubstr("6 months"));
   // Across a year boundary.
-  EXPECT_TRUE(ValidateEmploymentRecord(
-                  Unemployment(absl::CivilDay(2026, 3, 15), absl::CivilDay(2025, 9, 15)), refs(), 6, "r")
-                  .ok());
-  EXPECT_FALSE(ValidateEmploymentRecord(
-                   Unemployment(absl::CivilDay(2026, 3, 15), absl::CivilDay(2025, 9, 16)), refs(), 6, "r")
-                   .ok());
+  EXPECT_TRUE(
+      ValidateEmploymentRecord(
+          Unemployment(absl::CivilDay(2026, 3, 15), absl::CivilDay(2025, 9, 15)), refs(), 6, "r")
+          .ok());
+  EXPECT_FALSE(
+      ValidateEmploymentRecord(
+          Unemployment(absl::CivilDay(2026, 3, 15), absl::CivilDay(2025, 9, 16)), refs(), 6, "r")
+          .ok());
 }
 
 TEST_F(WorkerRulesTest, UnemploymentRegistrationNeedsResidenceDate) {
@@ -119,8 +122,8 @@ TEST_F(WorkerRulesTest, NormalizeAndProjection) {
 
 TEST(ProfileMethodPolicyTest, EveryMethodHasAPolicyAndAdminMayCallIt) {
   MethodPolicy policy = ProfileMethodPolicy();
-  const auto* service =
-      google::protobuf::DescriptorPool::generated_pool()->FindServiceByName("labor.v1.ProfileService");
+  const auto* service = google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
+      "labor.v1.ProfileService");
   ASSERT_NE(service, nullptr);
   ASSERT_GT(service->method_count(), 0);
   for (int i = 0; i < service->method_count(); ++i) {
