@@ -101,7 +101,10 @@ int Run() {
   OutboxRelay relay(
       store->get(), outbox->get(), &redis, OutboxRelay::Options{},
       [&cache](const v1::Event& event, std::vector<std::vector<std::string>>* cmds) {
-        cmds->push_back(cache.InvalidateCommand(event.entity_id(), event.entity_version()));
+        // Version 1 (a registration) has no older version to invalidate.
+        if (event.entity_version() > 1) {
+          cmds->push_back(cache.InvalidateCommand(event.entity_id(), event.entity_version()));
+        }
       });
 
   ThreadPool pool(absl::GetFlag(FLAGS_worker_threads),
