@@ -536,12 +536,22 @@ TEST_F(ProfileServerTest, NoPlaintextIdNumbersOrPhonesOnDiskOrInLogs) {
     EXPECT_EQ(w.id_number(), requests.back().worker().id_number());
     EXPECT_EQ(Register(requests.back(), &out).error_code(), grpc::StatusCode::ALREADY_EXISTS);
   }
-  // Nor in the event stream or the cache.
+  // Nor in the event stream or the Redis cache. A fresh process (empty
+  // in-process cache) fills Redis with the sealed records on its reads.
+  EXPECT_EQ(harness_->Terminate(), 0);
+  ASSERT_TRUE(harness_->Start().ok());
+  for (const auto& r : requests) {
+    v1::GetWorkerRequest get;
+    get.set_id_number(r.worker().id_number());
+    v1::Worker w;
+    auto ctx = harness_->Context(Role::kKiosk);
+    ASSERT_TRUE(harness_->stub()->GetWorker(ctx.get(), get, &w).ok());
+  }
   ASSERT_TRUE(WaitFor([&] { return StreamLength() >= 30; }, absl::Seconds(10)));
   std::string redis_dump;
   auto keys = redis_client_->Command({"KEYS", "*"});
   ASSERT_TRUE(keys.ok());
-  ASSERT_GT(keys->elements.size(), 1u);  // the stream and cache entries
+  ASSERT_EQ(keys->elements.size(), 31u);  // the stream and 30 cache entries
   for (const auto& key : keys->elements) {
     auto type = redis_client_->Command({"TYPE", key.str});
     ASSERT_TRUE(type.ok());
