@@ -219,9 +219,8 @@ v1::AuditRecord ProfileManager::MakeAudit(const Caller& caller, absl::string_vie
   return r;
 }
 
-absl::Status ProfileManager::Commit(const Caller& caller, const std::optional<StoredWorker>& before,
-                                    const std::optional<StoredWorker>& after,
-                                    absl::string_view event_type,
+absl::Status ProfileManager::Commit(const Caller& caller, const StoredWorker* before,
+                                    const StoredWorker* after, absl::string_view event_type,
                                     std::vector<v1::AuditRecord> audit) {
   Mutation m;
   m.before = before;
@@ -229,7 +228,7 @@ absl::Status ProfileManager::Commit(const Caller& caller, const std::optional<St
   m.audit = std::move(audit);
   v1::Event event;
   event.set_type(std::string(event_type));
-  if (after.has_value()) {
+  if (after != nullptr) {
     event.set_entity_id(after->worker().worker_id());
     event.set_entity_version(after->worker().version());
     event.set_payload(PublicProjection(after->worker()).SerializeAsString());
@@ -244,7 +243,7 @@ absl::Status ProfileManager::Commit(const Caller& caller, const std::optional<St
   if (deps_.local_cache != nullptr) {
     // Versions only move forward there, so a reader that loaded an older
     // version cannot put it back; an erasure outranks every version.
-    if (after.has_value()) {
+    if (after != nullptr) {
       deps_.local_cache->Put(after->worker().worker_id(), after->worker().version(),
                              std::make_shared<const StoredWorker>(*after));
     } else {
@@ -252,9 +251,9 @@ absl::Status ProfileManager::Commit(const Caller& caller, const std::optional<St
     }
   }
   if (deps_.cache != nullptr) {
-    if (!before.has_value()) {
+    if (before == nullptr) {
       // A new worker has no stale entry to replace; the first read fills it.
-    } else if (after.has_value()) {
+    } else if (after != nullptr) {
       deps_.cache->Put(after->worker().worker_id(), after->worker().version(),
                        after->SerializeAsString());
     } else {
@@ -343,7 +342,7 @@ absl::StatusOr<v1::RegisterWorkerResponse> ProfileManager::Register(
     after.set_phone_index(deps_.cipher->BlindIndex("phone", input.phone()));
     w.set_version(w.version() + 1);
     *w.mutable_updated_at() = ToProto(now);
-    RETURN_IF_ERROR(Commit(caller, before, after, "worker.updated", {}));
+    RETURN_IF_ERROR(Commit(caller, &*before, &after, "worker.updated", {}));
     v1::RegisterWorkerResponse response;
     *response.mutable_worker() = Present(caller, after, pii, false);
     response.set_created(false);
@@ -383,7 +382,7 @@ absl::StatusOr<v1::RegisterWorkerResponse> ProfileManager::Register(
   ASSIGN_OR_RETURN(*stored.mutable_sealed_pii(), SealPii(w.worker_id(), pii));
   stored.set_id_number_index(id_index);
   stored.set_phone_index(deps_.cipher->BlindIndex("phone", input.phone()));
-  RETURN_IF_ERROR(Commit(caller, std::nullopt, stored, "worker.registered", {}));
+  RETURN_IF_ERROR(Commit(caller, nullptr, &stored, "worker.registered", {}));
   v1::RegisterWorkerResponse response;
   *response.mutable_worker() = Present(caller, stored, pii, false);
   response.set_created(true);
@@ -559,7 +558,7 @@ absl::StatusOr<v1::Worker> ProfileManager::Update(const Caller& caller,
   ASSIGN_OR_RETURN(*after.mutable_sealed_pii(), SealPii(w.worker_id(), pii));
   w.set_version(w.version() + 1);
   *w.mutable_updated_at() = ToProto(now);
-  RETURN_IF_ERROR(Commit(caller, before, after, "worker.updated", {}));
+  RETURN_IF_ERROR(Commit(caller, &before, &after, "worker.updated", {}));
   return Present(caller, after, pii, false);
 }
 
@@ -598,7 +597,7 @@ absl::StatusOr<v1::Worker> ProfileManager::UpdateEmployment(
   if (!record.destination_region().empty()) w.set_current_location(record.destination_region());
   w.set_version(w.version() + 1);
   *w.mutable_updated_at() = ToProto(now);
-  RETURN_IF_ERROR(Commit(caller, loaded.stored, after, "worker.employment_changed", {}));
+  RETURN_IF_ERROR(Commit(caller, &loaded.stored, &after, "worker.employment_changed", {}));
   return Present(caller, after, loaded.pii, false);
 }
 
@@ -620,7 +619,7 @@ absl::StatusOr<v1::Worker> ProfileManager::MarkVerified(const Caller& caller,
   *w.mutable_updated_at() = ToProto(now);
   std::vector<v1::AuditRecord> audit;
   audit.push_back(MakeAudit(caller, "verify", w.worker_id(), "", request.note()));
-  RETURN_IF_ERROR(Commit(caller, loaded.stored, after, "worker.verified", std::move(audit)));
+  RETURN_IF_ERROR(Commit(caller, &loaded.stored, &after, "worker.verified", std::move(audit)));
   return Present(caller, after, loaded.pii, false);
 }
 
@@ -710,7 +709,7 @@ absl::StatusOr<v1::EraseWorkerResponse> ProfileManager::Erase(
   std::vector<v1::AuditRecord> audit;
   audit.push_back(MakeAudit(caller, "erase", request.worker_id(), request.reason(),
                             absl::StrCat("erased at version ", loaded.stored.worker().version())));
-  RETURN_IF_ERROR(Commit(caller, loaded.stored, std::nullopt, "worker.erased", std::move(audit)));
+  RETURN_IF_ERROR(Commit(caller, &loaded.stored, nullptr, "worker.erased", std::move(audit)));
   v1::EraseWorkerResponse response;
   response.set_worker_id(request.worker_id());
   *response.mutable_erased_at() = ToProto(deps_.clock->Now());

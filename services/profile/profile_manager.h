@@ -113,9 +113,10 @@ class ProfileManager {
   // The worker as `caller` may see it.
   v1::Worker Present(const Caller& caller, const StoredWorker& stored,
                      const store::v1::WorkerPii& pii, bool reveal_id) const;
-  absl::Status Commit(const Caller& caller, const std::optional<StoredWorker>& before,
-                      const std::optional<StoredWorker>& after, absl::string_view event_type,
-                      std::vector<v1::AuditRecord> audit);
+  // Commits `after` (null: erases `before`) with its event and audit records,
+  // then moves both caches forward.
+  absl::Status Commit(const Caller& caller, const StoredWorker* before, const StoredWorker* after,
+                      absl::string_view event_type, std::vector<v1::AuditRecord> audit);
   v1::AuditRecord MakeAudit(const Caller& caller, absl::string_view action,
                             absl::string_view worker_id, absl::string_view purpose,
                             absl::string_view detail) const;

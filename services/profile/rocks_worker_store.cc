@@ -91,8 +91,8 @@ absl::Status RocksWorkerStore::Apply(const Mutation& mutation) {
   auto* audit = store_->cf(kAuditCf);
 
   std::vector<std::pair<std::string, std::string>> old_entries, new_entries;
-  if (mutation.before.has_value()) old_entries = IndexEntries(*mutation.before);
-  if (mutation.after.has_value()) new_entries = IndexEntries(*mutation.after);
+  if (mutation.before != nullptr) old_entries = IndexEntries(*mutation.before);
+  if (mutation.after != nullptr) new_entries = IndexEntries(*mutation.after);
   for (const auto& [key, value] : old_entries) {
     bool kept = false;
     for (const auto& [nk, nv] : new_entries) kept |= (nk == key && nv == value);
@@ -102,10 +102,10 @@ absl::Status RocksWorkerStore::Apply(const Mutation& mutation) {
     RETURN_IF_ERROR(FromRocks(batch.Put(index, key, value)));
   }
 
-  if (mutation.after.has_value()) {
+  if (mutation.after != nullptr) {
     RETURN_IF_ERROR(FromRocks(batch.Put(workers, mutation.after->worker().worker_id(),
                                         mutation.after->SerializeAsString())));
-  } else if (mutation.before.has_value()) {
+  } else if (mutation.before != nullptr) {
     RETURN_IF_ERROR(FromRocks(batch.Delete(workers, mutation.before->worker().worker_id())));
   }  // neither: an audit-only mutation
 

@@ -22,11 +22,11 @@ using store::v1::StoredWorker;
 // One atomic change. With neither `before` nor `after` it only appends
 // audit records and events (e.g. the audit of a read).
 struct Mutation {
-  // The record before the change (nullopt for a new worker); the store derives
-  // which index entries to delete from it.
-  std::optional<StoredWorker> before;
-  // The record after the change; nullopt erases the worker and its indexes.
-  std::optional<StoredWorker> after;
+  // The record before the change (null for a new worker); the store derives
+  // which index entries to delete from it. Not owned; valid during Apply.
+  const StoredWorker* before = nullptr;
+  // The record after the change; null erases the worker and its indexes.
+  const StoredWorker* after = nullptr;
   std::vector<v1::AuditRecord> audit;
   std::vector<v1::Event> events;
 };
