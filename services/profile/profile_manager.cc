@@ -308,6 +308,12 @@ absl::StatusOr<v1::RegisterWorkerResponse> ProfileManager::Register(
     }
   }
   const absl::Time now = deps_.clock->Now();
+  // Both paths below store exactly the registration's personal data.
+  store::v1::WorkerPii pii;
+  pii.set_name(input.name());
+  pii.set_id_number(input.id_number());
+  pii.set_phone(input.phone());
+  const std::string phone_index = deps_.cipher->BlindIndex("phone", input.phone());
 
   if (existing_id.has_value()) {
     if (!request.upsert()) {
@@ -334,12 +340,8 @@ absl::StatusOr<v1::RegisterWorkerResponse> ProfileManager::Register(
       *w.mutable_consent() = input.consent();
       *w.mutable_consent()->mutable_updated_at() = ToProto(now);
     }
-    store::v1::WorkerPii pii;
-    pii.set_name(input.name());
-    pii.set_id_number(input.id_number());
-    pii.set_phone(input.phone());
     ASSIGN_OR_RETURN(*after.mutable_sealed_pii(), SealPii(w.worker_id(), pii));
-    after.set_phone_index(deps_.cipher->BlindIndex("phone", input.phone()));
+    after.set_phone_index(phone_index);
     w.set_version(w.version() + 1);
     *w.mutable_updated_at() = ToProto(now);
     RETURN_IF_ERROR(Commit(caller, &*before, &after, "worker.updated", {}));
@@ -375,13 +377,9 @@ absl::StatusOr<v1::RegisterWorkerResponse> ProfileManager::Register(
     *w.mutable_employment() = record;
     *w.add_employment_history() = record;
   }
-  store::v1::WorkerPii pii;
-  pii.set_name(input.name());
-  pii.set_id_number(input.id_number());
-  pii.set_phone(input.phone());
   ASSIGN_OR_RETURN(*stored.mutable_sealed_pii(), SealPii(w.worker_id(), pii));
   stored.set_id_number_index(id_index);
-  stored.set_phone_index(deps_.cipher->BlindIndex("phone", input.phone()));
+  stored.set_phone_index(phone_index);
   RETURN_IF_ERROR(Commit(caller, nullptr, &stored, "worker.registered", {}));
   v1::RegisterWorkerResponse response;
   *response.mutable_worker() = Present(caller, stored, pii, false);
@@ -395,10 +393,9 @@ absl::StatusOr<v1::Worker> ProfileManager::Get(const Caller& caller,
     if (caller.role != Role::kAdmin) {
       return absl::PermissionDeniedError("only staff (admin) may reveal a full ID number");
     }
-    RETURN_IF_ERROR(
-        ValidateText(request.purpose(), kMaxTextChars, true).ok()
-            ? absl::OkStatus()
-            : InvalidField("purpose", "required (1..200 characters) to reveal an ID number"));
+    if (!ValidateText(request.purpose(), kMaxTextChars, true).ok()) {
+      return InvalidField("purpose", "required (1..200 characters) to reveal an ID number");
+    }
   }
   std::string worker_id;
   switch (request.key_case()) {
@@ -604,9 +601,9 @@ absl::StatusOr<v1::Worker> ProfileManager::UpdateEmployment(
 absl::StatusOr<v1::Worker> ProfileManager::MarkVerified(const Caller& caller,
                                                         const v1::MarkVerifiedRequest& request) {
   if (request.expected_version() < 0) return InvalidField("expected_version", "must be >= 0");
-  RETURN_IF_ERROR(ValidateText(request.note(), kMaxTextChars, false).ok()
-                      ? absl::OkStatus()
-                      : InvalidField("note", "at most 200 characters of text"));
+  if (!ValidateText(request.note(), kMaxTextChars, false).ok()) {
+    return InvalidField("note", "at most 200 characters of text");
+  }
   absl::MutexLock lock(&StripeFor(request.worker_id()));
   ASSIGN_OR_RETURN(Loaded loaded,
                    LoadForWrite(caller, request.worker_id(), request.expected_version(),

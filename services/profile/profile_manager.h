@@ -94,9 +94,6 @@ class ProfileManager {
   absl::StatusOr<v1::ListAuditRecordsResponse> ListAudit(
       const Caller& caller, const v1::ListAuditRecordsRequest& request);
 
-  // The cache key version a relayed event invalidates (for the outbox relay).
-  VersionedCache* cache() const { return deps_.cache; }
-
  private:
   struct Loaded {
     StoredWorker stored;
