@@ -151,6 +151,17 @@ uint64_t Outbox::LowestInFlight() const {
   return in_flight_.empty() ? std::numeric_limits<uint64_t>::max() : *in_flight_.begin();
 }
 
+absl::Status Outbox::Commit(RocksStore* store, rocksdb::WriteBatch* batch,
+                           const std::vector<v1::Event>& events) {
+  std::vector<Reservation> reservations;
+  reservations.reserve(events.size());
+  for (const auto& event : events) reservations.push_back(Add(batch, event));
+  absl::Status status = store->Write(batch);
+  reservations.clear();  // the relay may now publish past these sequences
+  if (status.ok() && !events.empty()) NotifyCommitted();
+  return status;
+}
+
 void Outbox::NotifyCommitted() {
   absl::MutexLock lock(&mu_);
   committed_signal_ = true;

@@ -74,6 +74,11 @@ class Outbox {
   uint64_t epoch_ms() const { return epoch_ms_; }
   // The lowest sequence still being committed, or UINT64_MAX when none.
   uint64_t LowestInFlight() const;
+  // Adds `events` to `batch`, writes it to `store` (atomically, synced per
+  // the store's options) and wakes the relay. The usual way to commit a
+  // record together with its events; returns the Write status.
+  absl::Status Commit(RocksStore* store, rocksdb::WriteBatch* batch,
+                      const std::vector<v1::Event>& events);
   // Wakes the relay (called by services after a commit).
   void NotifyCommitted();
   // Blocks until NotifyCommitted or `timeout`.

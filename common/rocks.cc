@@ -1,10 +1,12 @@
 #include "common/rocks.h"
 
 #include <algorithm>
+#include <cstring>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
+#include "common/status.h"
 #include "rocksdb/cache.h"
 #include "rocksdb/options.h"
 #include "rocksdb/table.h"
@@ -138,6 +140,29 @@ uint64_t DecodeBigEndian64(absl::string_view bytes) {
   uint64_t value = 0;
   for (char c : bytes) value = (value << 8) | static_cast<uint8_t>(c);
   return value;
+}
+
+std::string IndexKey(absl::string_view kind, absl::string_view a) {
+  return absl::StrCat(kind, absl::string_view("\0", 1), a);
+}
+
+std::string IndexKey(absl::string_view kind, absl::string_view a, absl::string_view b) {
+  return absl::StrCat(kind, absl::string_view("\0", 1), a, absl::string_view("\0", 1), b);
+}
+
+bool KeyHasPrefix(const rocksdb::Slice& key, absl::string_view prefix) {
+  return key.size() >= prefix.size() && memcmp(key.data(), prefix.data(), prefix.size()) == 0;
+}
+
+absl::Status PutIndexDiff(rocksdb::WriteBatch* batch, rocksdb::ColumnFamilyHandle* cf,
+                          const IndexEntries& before, const IndexEntries& after) {
+  for (const auto& [key, value] : before) {
+    bool kept = false;
+    for (const auto& [nk, nv] : after) kept |= (nk == key && nv == value);
+    if (!kept) RETURN_IF_ERROR(FromRocks(batch->Delete(cf, key)));
+  }
+  for (const auto& [key, value] : after) RETURN_IF_ERROR(FromRocks(batch->Put(cf, key, value)));
+  return absl::OkStatus();
 }
 
 }  // namespace labor

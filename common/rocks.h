@@ -71,4 +71,19 @@ class RocksStore {
 std::string EncodeBigEndian64(uint64_t value);
 uint64_t DecodeBigEndian64(absl::string_view bytes);  // LABOR_CHECK size 8
 
+// Index keys: parts joined by NUL, so "kind\0a\0b" sorts by kind, then a, then
+// b, and a prefix Key(kind, a, "") covers exactly the entries under a (parts
+// never contain NUL: ids, codes and hashes are printable).
+std::string IndexKey(absl::string_view kind, absl::string_view a);
+std::string IndexKey(absl::string_view kind, absl::string_view a, absl::string_view b);
+
+bool KeyHasPrefix(const rocksdb::Slice& key, absl::string_view prefix);
+
+// Secondary-index maintenance for one record: deletes the entries of
+// `before` that `after` does not have (same key and value) and puts those
+// of `after`, into `batch` on column family `cf`.
+using IndexEntries = std::vector<std::pair<std::string, std::string>>;
+absl::Status PutIndexDiff(rocksdb::WriteBatch* batch, rocksdb::ColumnFamilyHandle* cf,
+                          const IndexEntries& before, const IndexEntries& after);
+
 }  // namespace labor

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/log.h"
+#include "common/proto_util.h"
 #include "common/status.h"
 #include "common/validation.h"
 #include "google/protobuf/util/field_mask_util.h"
@@ -22,58 +23,6 @@ namespace {
 
 using google::protobuf::util::FieldMaskUtil;
 using google::protobuf::util::TimeUtil;
-
-constexpr int kDefaultPageSize = 50;
-constexpr int kMaxPageSize = 500;
-
-google::protobuf::Timestamp ToProto(absl::Time t) {
-  return TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(t));
-}
-
-absl::Time FromProto(const google::protobuf::Timestamp& ts) {
-  return absl::FromUnixNanos(TimeUtil::TimestampToNanoseconds(ts));
-}
-
-bool HasTimestamp(const google::protobuf::Timestamp& ts) {
-  return ts.seconds() != 0 || ts.nanos() != 0;
-}
-
-// Page tokens: base64url("<filter fingerprint>|<last worker id>"), so a token
-// is only accepted with the filter it was issued for.
-std::string FilterFingerprint(const v1::ListWorkersRequest& r) {
-  v1::ListWorkersRequest copy = r;
-  copy.clear_page();
-  std::string bytes;
-  copy.SerializeToString(&bytes);  // deterministic enough for a fingerprint of one version
-  return absl::StrCat(absl::Hash<std::string>()(bytes) & 0xffffffffu);
-}
-
-std::string MakePageToken(const std::string& fingerprint, const std::string& last_key) {
-  std::string token;
-  absl::WebSafeBase64Escape(absl::StrCat(fingerprint, "|", last_key), &token);
-  return token;
-}
-
-absl::StatusOr<std::string> ParsePageToken(absl::string_view token,
-                                           const std::string& fingerprint) {
-  if (token.empty()) return std::string();
-  std::string raw;
-  if (!absl::WebSafeBase64Unescape(token, &raw)) {
-    return InvalidField("page.page_token", "malformed page token");
-  }
-  std::pair<std::string, std::string> parts = absl::StrSplit(raw, absl::MaxSplits('|', 1));
-  if (parts.first != fingerprint) {
-    return InvalidField("page.page_token", "was issued for a different filter");
-  }
-  return parts.second;
-}
-
-absl::StatusOr<int> PageSize(const v1::PageRequest& page) {
-  if (page.page_size() < 0 || page.page_size() > kMaxPageSize) {
-    return InvalidField("page.page_size", absl::StrCat("must be 0..", kMaxPageSize));
-  }
-  return page.page_size() == 0 ? kDefaultPageSize : page.page_size();
-}
 
 constexpr char kNotOwnWorker[] = "a wechat caller may only access the worker bound to its openid";
 
@@ -623,7 +572,7 @@ absl::StatusOr<v1::Worker> ProfileManager::MarkVerified(const Caller& caller,
 absl::StatusOr<v1::ListWorkersResponse> ProfileManager::List(
     const Caller& caller, const v1::ListWorkersRequest& request) {
   ViolationCollector violations;
-  absl::StatusOr<int> page_size = PageSize(request.page());
+  absl::StatusOr<int> page_size = PageSizeOf(request.page());
   violations.Merge(page_size.status());
   if (!request.township().empty()) {
     violations.Merge(deps_.regions->ValidateStreetIn(request.township(), kTongchuanArea),
@@ -831,7 +780,7 @@ absl::StatusOr<v1::EmploymentReport> ProfileManager::PartnerSupplyReport(
 
 absl::StatusOr<v1::ListAuditRecordsResponse> ProfileManager::ListAudit(
     const Caller& caller, const v1::ListAuditRecordsRequest& request) {
-  ASSIGN_OR_RETURN(int page_size, PageSize(request.page()));
+  ASSIGN_OR_RETURN(int page_size, PageSizeOf(request.page()));
   const std::string fingerprint = absl::StrCat("audit:", request.worker_id());
   ASSIGN_OR_RETURN(std::string start_after,
                    ParsePageToken(request.page().page_token(), fingerprint));

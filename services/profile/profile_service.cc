@@ -1,9 +1,6 @@
 #include "services/profile/profile_service.h"
 
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
-#include "common/grpc_status.h"
-#include "common/log.h"
 
 namespace labor::profile {
 namespace {
@@ -33,42 +30,16 @@ MethodPolicy ProfileMethodPolicy() {
 
 ProfileServiceImpl::ProfileServiceImpl(ProfileManager* manager, const Authenticator* auth,
                                        ThreadPool* pool, Metrics* metrics)
-    : manager_(manager), auth_(auth), pool_(pool), metrics_(metrics) {}
+    : manager_(manager), dispatch_("labor.v1.ProfileService", auth, pool, metrics) {}
 
 template <typename Request, typename Response, typename Method>
 grpc::ServerUnaryReactor* ProfileServiceImpl::Handle(grpc::CallbackServerContext* ctx,
                                                      const char* method, const Request* request,
                                                      Response* response, Method fn) {
-  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  const absl::Time start = absl::Now();
-  auto finish = [this, reactor, method, start](const absl::Status& status) {
-    if (!status.ok() && status.code() != absl::StatusCode::kNotFound &&
-        status.code() != absl::StatusCode::kInvalidArgument &&
-        status.code() != absl::StatusCode::kPermissionDenied &&
-        status.code() != absl::StatusCode::kUnauthenticated &&
-        status.code() != absl::StatusCode::kAlreadyExists &&
-        status.code() != absl::StatusCode::kAborted &&
-        status.code() != absl::StatusCode::kFailedPrecondition) {
-      // Messages never carry personal data (validators and the domain promise that).
-      LABOR_LOG(WARNING) << method << " failed: " << status;
-    }
-    if (metrics_ != nullptr) {
-      metrics_->ObserveRpc(method, static_cast<int>(status.code()), absl::Now() - start);
-    }
-    reactor->Finish(ToGrpcStatus(status));
-  };
-  absl::StatusOr<Caller> caller = auth_->Check(*ctx, FullMethod(method));
-  if (!caller.ok()) {
-    finish(caller.status());
-    return reactor;
-  }
-  bool queued = pool_->Submit([this, fn, request, response, finish, caller = *std::move(caller)] {
-    auto result = (manager_->*fn)(caller, *request);
-    if (result.ok()) *response = *std::move(result);
-    finish(result.status());
-  });
-  if (!queued) finish(absl::ResourceExhaustedError("server is busy; retry with backoff"));
-  return reactor;
+  return dispatch_.Handle(ctx, method, request, response,
+                          [this, fn](const Caller& caller, const Request& r) {
+                            return (manager_->*fn)(caller, r);
+                          });
 }
 
 grpc::ServerUnaryReactor* ProfileServiceImpl::RegisterWorker(

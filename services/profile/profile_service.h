@@ -8,6 +8,7 @@
 
 #include "common/auth.h"
 #include "common/metrics.h"
+#include "common/rpc_handler.h"
 #include "common/thread_pool.h"
 #include "labor/v1/profile.grpc.pb.h"
 #include "services/profile/profile_manager.h"
@@ -63,9 +64,7 @@ class ProfileServiceImpl final : public v1::ProfileService::CallbackService {
                                    const Request* request, Response* response, Method fn);
 
   ProfileManager* manager_;
-  const Authenticator* auth_;
-  ThreadPool* pool_;
-  Metrics* metrics_;
+  UnaryDispatcher dispatch_;
 };
 
 }  // namespace labor::profile

@@ -13,17 +13,15 @@ constexpr absl::string_view kWorkersCf = "workers";
 constexpr absl::string_view kIndexCf = "index";
 constexpr absl::string_view kAuditCf = "audit";
 
-std::string Key(absl::string_view kind, absl::string_view a) {
-  return absl::StrCat(kind, absl::string_view("\0", 1), a);
-}
-std::string Key(absl::string_view kind, absl::string_view a, absl::string_view b) {
-  return absl::StrCat(kind, absl::string_view("\0", 1), a, absl::string_view("\0", 1), b);
+template <typename... Parts>
+std::string Key(Parts... parts) {
+  return IndexKey(parts...);
 }
 
 // Every index entry a stored worker has.
-std::vector<std::pair<std::string, std::string>> IndexEntries(const StoredWorker& stored) {
+labor::IndexEntries WorkerIndexEntries(const StoredWorker& stored) {
   const auto& w = stored.worker();
-  std::vector<std::pair<std::string, std::string>> out;
+  labor::IndexEntries out;
   out.emplace_back(Key("id", stored.id_number_index()), w.worker_id());
   if (!w.wechat_openid().empty()) out.emplace_back(Key("oid", w.wechat_openid()), w.worker_id());
   if (!stored.phone_index().empty()) {
@@ -32,10 +30,6 @@ std::vector<std::pair<std::string, std::string>> IndexEntries(const StoredWorker
   out.emplace_back(Key("tw", w.hukou_township(), w.worker_id()), "");
   if (!w.household_id().empty()) out.emplace_back(Key("hh", w.household_id(), w.worker_id()), "");
   return out;
-}
-
-bool StartsWith(const rocksdb::Slice& s, absl::string_view prefix) {
-  return s.size() >= prefix.size() && memcmp(s.data(), prefix.data(), prefix.size()) == 0;
 }
 
 }  // namespace
@@ -77,7 +71,7 @@ absl::StatusOr<std::vector<std::string>> RocksWorkerStore::FindByPhoneIndex(
   std::string prefix = Key("ph", index, "");
   std::vector<std::string> ids;
   auto it = store_->NewIterator(kIndexCf);
-  for (it->Seek(prefix); it->Valid() && StartsWith(it->key(), prefix); it->Next()) {
+  for (it->Seek(prefix); it->Valid() && KeyHasPrefix(it->key(), prefix); it->Next()) {
     ids.emplace_back(it->key().data() + prefix.size(), it->key().size() - prefix.size());
   }
   RETURN_IF_ERROR(FromRocks(it->status()));
@@ -90,17 +84,10 @@ absl::Status RocksWorkerStore::Apply(const Mutation& mutation) {
   auto* index = store_->cf(kIndexCf);
   auto* audit = store_->cf(kAuditCf);
 
-  std::vector<std::pair<std::string, std::string>> old_entries, new_entries;
-  if (mutation.before != nullptr) old_entries = IndexEntries(*mutation.before);
-  if (mutation.after != nullptr) new_entries = IndexEntries(*mutation.after);
-  for (const auto& [key, value] : old_entries) {
-    bool kept = false;
-    for (const auto& [nk, nv] : new_entries) kept |= (nk == key && nv == value);
-    if (!kept) RETURN_IF_ERROR(FromRocks(batch.Delete(index, key)));
-  }
-  for (const auto& [key, value] : new_entries) {
-    RETURN_IF_ERROR(FromRocks(batch.Put(index, key, value)));
-  }
+  RETURN_IF_ERROR(PutIndexDiff(
+      &batch, index,
+      mutation.before != nullptr ? WorkerIndexEntries(*mutation.before) : labor::IndexEntries{},
+      mutation.after != nullptr ? WorkerIndexEntries(*mutation.after) : labor::IndexEntries{}));
 
   if (mutation.after != nullptr) {
     RETURN_IF_ERROR(FromRocks(batch.Put(workers, mutation.after->worker().worker_id(),
@@ -116,13 +103,7 @@ absl::Status RocksWorkerStore::Apply(const Mutation& mutation) {
     RETURN_IF_ERROR(FromRocks(batch.Put(audit, key, record.SerializeAsString())));
   }
 
-  std::vector<Outbox::Reservation> reservations;
-  reservations.reserve(mutation.events.size());
-  for (const auto& event : mutation.events) reservations.push_back(outbox_->Add(&batch, event));
-  absl::Status status = store_->Write(&batch);
-  reservations.clear();  // the relay may now publish past these sequences
-  if (status.ok() && !mutation.events.empty()) outbox_->NotifyCommitted();
-  return status;
+  return outbox_->Commit(store_, &batch, mutation.events);
 }
 
 absl::Status RocksWorkerStore::ScanIndexPrefix(
@@ -130,7 +111,7 @@ absl::Status RocksWorkerStore::ScanIndexPrefix(
     const std::function<bool(const StoredWorker&)>& visit) {
   auto it = store_->NewIterator(kIndexCf);
   std::string seek = start_after.empty() ? prefix : absl::StrCat(prefix, start_after);
-  for (it->Seek(seek); it->Valid() && StartsWith(it->key(), prefix); it->Next()) {
+  for (it->Seek(seek); it->Valid() && KeyHasPrefix(it->key(), prefix); it->Next()) {
     absl::string_view worker_id(it->key().data() + prefix.size(), it->key().size() - prefix.size());
     if (!start_after.empty() && worker_id == start_after) continue;
     ASSIGN_OR_RETURN(auto stored, Get(worker_id));

@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/proto_util.h"
 #include "common/status.h"
 #include "common/validation.h"
 
@@ -13,12 +14,7 @@ namespace labor::profile {
 namespace {
 
 std::string Path(absl::string_view prefix, absl::string_view field) {
-  return prefix.empty() ? std::string(field) : absl::StrCat(prefix, ".", field);
-}
-
-void CheckDate(const v1::Date& date, absl::string_view field, ViolationCollector* out) {
-  if (!HasDate(date)) return;
-  out->Merge(ValidateCivilDate(date.year(), date.month(), date.day()), field);
+  return FieldPath(prefix, field);
 }
 
 bool IsOpenIdChar(char c) {
@@ -357,22 +353,6 @@ v1::Worker PublicProjection(const v1::Worker& worker) {
   out.clear_phone();
   out.set_pii_masked(true);
   return out;
-}
-
-absl::CivilDay ToCivil(const v1::Date& date) {
-  return absl::CivilDay(date.year(), date.month(), date.day());
-}
-
-v1::Date FromCivil(absl::CivilDay day) {
-  v1::Date d;
-  d.set_year(static_cast<int>(day.year()));
-  d.set_month(day.month());
-  d.set_day(day.day());
-  return d;
-}
-
-bool HasDate(const v1::Date& date) {
-  return date.year() != 0 || date.month() != 0 || date.day() != 0;
 }
 
 }  // namespace labor::profile

@@ -10,6 +10,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "common/occupations.h"
+#include "common/proto_util.h"
 #include "common/regions.h"
 #include "google/protobuf/field_mask.pb.h"
 #include "labor/v1/profile.pb.h"
@@ -63,10 +64,5 @@ bool IsEmployed(v1::EmploymentStatus status);
 // The copy of a worker that leaves the service in events and caches of other
 // services: no name, ID number or phone.
 v1::Worker PublicProjection(const v1::Worker& worker);
-
-// Conversions between proto and civil dates.
-absl::CivilDay ToCivil(const v1::Date& date);
-v1::Date FromCivil(absl::CivilDay day);
-bool HasDate(const v1::Date& date);
 
 }  // namespace labor::profile

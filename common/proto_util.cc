@@ -1,0 +1,101 @@
+#include "common/proto_util.h"
+
+#include <memory>
+#include <utility>
+
+#include "absl/hash/hash.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/validation.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "google/protobuf/util/time_util.h"
+
+namespace labor {
+
+using google::protobuf::util::TimeUtil;
+
+google::protobuf::Timestamp ToProto(absl::Time t) {
+  return TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(t));
+}
+
+absl::Time FromProto(const google::protobuf::Timestamp& ts) {
+  return absl::FromUnixNanos(TimeUtil::TimestampToNanoseconds(ts));
+}
+
+bool HasTimestamp(const google::protobuf::Timestamp& ts) {
+  return ts.seconds() != 0 || ts.nanos() != 0;
+}
+
+absl::CivilDay ToCivil(const v1::Date& date) {
+  return absl::CivilDay(date.year(), date.month(), date.day());
+}
+
+v1::Date FromCivil(absl::CivilDay day) {
+  v1::Date d;
+  d.set_year(static_cast<int>(day.year()));
+  d.set_month(day.month());
+  d.set_day(day.day());
+  return d;
+}
+
+bool HasDate(const v1::Date& date) {
+  return date.year() != 0 || date.month() != 0 || date.day() != 0;
+}
+
+void CheckDate(const v1::Date& date, absl::string_view field, ViolationCollector* out) {
+  if (!HasDate(date)) return;
+  out->Merge(ValidateCivilDate(date.year(), date.month(), date.day()), field);
+}
+
+std::string FieldPath(absl::string_view prefix, absl::string_view field) {
+  return prefix.empty() ? std::string(field) : absl::StrCat(prefix, ".", field);
+}
+
+absl::StatusOr<int> PageSizeOf(const v1::PageRequest& page) {
+  if (page.page_size() < 0 || page.page_size() > kMaxPageSize) {
+    return InvalidField("page.page_size", absl::StrCat("must be 0..", kMaxPageSize));
+  }
+  return page.page_size() == 0 ? kDefaultPageSize : page.page_size();
+}
+
+std::string FilterFingerprint(const google::protobuf::Message& request,
+                              absl::string_view page_field) {
+  std::unique_ptr<google::protobuf::Message> copy(request.New());
+  copy->CopyFrom(request);
+  if (const auto* field = copy->GetDescriptor()->FindFieldByName(std::string(page_field))) {
+    copy->GetReflection()->ClearField(copy.get(), field);
+  }
+  std::string bytes;
+  // Deterministic within one build, which is all a page token needs.
+  google::protobuf::io::StringOutputStream stream(&bytes);
+  {
+    google::protobuf::io::CodedOutputStream out(&stream);
+    out.SetSerializationDeterministic(true);
+    copy->SerializeToCodedStream(&out);
+  }
+  return absl::StrCat(absl::Hash<std::string>()(bytes) & 0xffffffffu);
+}
+
+std::string MakePageToken(absl::string_view fingerprint, absl::string_view position) {
+  std::string token;
+  absl::WebSafeBase64Escape(absl::StrCat(fingerprint, "|", position), &token);
+  return token;
+}
+
+absl::StatusOr<std::string> ParsePageToken(absl::string_view token, absl::string_view fingerprint) {
+  if (token.empty()) return std::string();
+  std::string raw;
+  if (!absl::WebSafeBase64Unescape(token, &raw)) {
+    return InvalidField("page.page_token", "malformed page token");
+  }
+  std::pair<std::string, std::string> parts = absl::StrSplit(raw, absl::MaxSplits('|', 1));
+  if (parts.first != fingerprint) {
+    return InvalidField("page.page_token", "was issued for a different filter");
+  }
+  return parts.second;
+}
+
+}  // namespace labor

@@ -1,0 +1,54 @@
+// Conversions and request plumbing every service's domain code shares:
+// protobuf timestamps and dates, field paths, paging (page sizes and page
+// tokens bound to the filter they were issued for).
+#pragma once
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "common/status.h"
+#include "google/protobuf/message.h"
+#include "google/protobuf/timestamp.pb.h"
+#include "labor/v1/common.pb.h"
+
+namespace labor {
+
+google::protobuf::Timestamp ToProto(absl::Time t);
+absl::Time FromProto(const google::protobuf::Timestamp& ts);
+// Whether the timestamp is set (proto3 has no presence for a zero message).
+bool HasTimestamp(const google::protobuf::Timestamp& ts);
+
+absl::CivilDay ToCivil(const v1::Date& date);
+v1::Date FromCivil(absl::CivilDay day);
+// Whether any part of the date is set.
+bool HasDate(const v1::Date& date);
+// Adds a violation at `field` when a set date is not a real calendar date.
+void CheckDate(const v1::Date& date, absl::string_view field, ViolationCollector* out);
+
+// "prefix.field", or "field" when the prefix is empty.
+std::string FieldPath(absl::string_view prefix, absl::string_view field);
+
+inline constexpr int kDefaultPageSize = 50;
+inline constexpr int kMaxPageSize = 500;
+
+// page_size 0 -> kDefaultPageSize; INVALID_ARGUMENT (page.page_size) outside
+// 0..kMaxPageSize.
+absl::StatusOr<int> PageSizeOf(const v1::PageRequest& page);
+
+// A fingerprint of a list request's filter: the request serialized with its
+// paging field cleared (`page_field`, e.g. "page").
+std::string FilterFingerprint(const google::protobuf::Message& request,
+                              absl::string_view page_field = "page");
+
+// Page tokens are base64url("<filter fingerprint>|<position>"): opaque to
+// clients, and refused with another filter.
+std::string MakePageToken(absl::string_view fingerprint, absl::string_view position);
+// "" for an empty token. INVALID_ARGUMENT (page.page_token) when malformed or
+// issued for another filter.
+absl::StatusOr<std::string> ParsePageToken(absl::string_view token, absl::string_view fingerprint);
+
+}  // namespace labor

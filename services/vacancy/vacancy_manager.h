@@ -1,0 +1,175 @@
+// VacancyService's domain logic: employers and the wage-arrears blacklist,
+// vacancies (posting, duplicates, updates, status, expiry), job fairs and
+// check-ins, partner imports, and search. Plain C++: it knows nothing of
+// gRPC (vacancy_service.h adapts it), and its clock, ids, store, cache and
+// search index are injected.
+//
+// Writes are serialized by one writer lock: a write reads, checks
+// (uniqueness, duplicates, versions, the blacklist) and commits as one step,
+// so those checks are exact. Partner imports amortize the synced commit by
+// committing a whole batch of items in one WriteBatch. Reads take no lock.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "common/auth.h"
+#include "common/cache.h"
+#include "common/clock.h"
+#include "common/occupations.h"
+#include "common/regions.h"
+#include "labor/v1/vacancy.pb.h"
+#include "services/vacancy/vacancy_index.h"
+#include "services/vacancy/vacancy_rules.h"
+#include "services/vacancy/vacancy_store.h"
+
+namespace labor::vacancy {
+
+struct VacancyDeps {
+  VacancyStore* store = nullptr;                    // required
+  VacancyIndex* index = nullptr;                    // required (filled by LoadIndex)
+  const RegionRegistry* regions = nullptr;          // required
+  const OccupationTaxonomy* occupations = nullptr;  // required
+  const DiscriminationPolicy* policy = nullptr;     // required
+  Clock* clock = nullptr;                           // required
+  VersionedCache* vacancy_cache = nullptr;          // optional read-through cache (Redis)
+  // Optional id generator; the default is "<prefix>_<20 random hex>".
+  std::function<std::string(absl::string_view prefix)> new_id;
+};
+
+struct VacancyManagerOptions {
+  // Most expirations (or listing ends) committed per scheduler step.
+  int scheduler_batch = 256;
+};
+
+// What one scheduler step did.
+struct ScheduledWork {
+  int vacancies_expired = 0;
+  int listings_ended = 0;
+};
+
+class VacancyManager {
+ public:
+  VacancyManager(VacancyDeps deps, VacancyManagerOptions options = {});
+
+  // Fills the search index from the store. Call once before serving.
+  absl::Status LoadIndex();
+
+  // ---- Employers and the blacklist ----
+  // Registers (new credit code) or updates (known credit code, or
+  // employer_id given) an employer. INVALID_ARGUMENT per field; ABORTED on a
+  // stale expected_version; NOT_FOUND for an unknown employer_id;
+  // ALREADY_EXISTS when employer_id and credit_code name different employers.
+  absl::StatusOr<v1::Employer> UpsertEmployer(const Caller& caller,
+                                              const v1::UpsertEmployerRequest& request);
+  // NOT_FOUND when absent. Contact details only for admin and kiosk.
+  absl::StatusOr<v1::Employer> GetEmployer(const Caller& caller,
+                                           const v1::GetEmployerRequest& request);
+  // Lists an employer (拖欠农民工工资失信名单) and takes its open vacancies out of
+  // matching in the same commit (each gets a vacancy.updated event with
+  // employer_blacklisted set). FAILED_PRECONDITION when already listed.
+  absl::StatusOr<v1::BlacklistEntry> BlacklistEmployer(const Caller& caller,
+                                                       const v1::BlacklistEmployerRequest& request);
+  // Ends the active listing early. FAILED_PRECONDITION when not listed.
+  absl::StatusOr<v1::BlacklistEntry> LiftBlacklist(const Caller& caller,
+                                                   const v1::LiftBlacklistRequest& request);
+  absl::StatusOr<v1::IsBlacklistedResponse> IsBlacklisted(const Caller& caller,
+                                                          const v1::IsBlacklistedRequest& request);
+  absl::StatusOr<v1::ListBlacklistResponse> ListBlacklist(const Caller& caller,
+                                                          const v1::ListBlacklistRequest& request);
+
+  // ---- Vacancies ----
+  // Posts a vacancy, or collapses it into the open vacancy it duplicates
+  // (duplicate_of set). FAILED_PRECONDITION for a blacklisted employer;
+  // NOT_FOUND for an unknown employer or fair; INVALID_ARGUMENT per field.
+  absl::StatusOr<v1::PostVacancyResponse> PostVacancy(const Caller& caller,
+                                                      const v1::PostVacancyRequest& request);
+  // NOT_FOUND when absent or not visible to a partner caller.
+  absl::StatusOr<v1::Vacancy> GetVacancy(const Caller& caller,
+                                         const v1::GetVacancyRequest& request);
+  // FieldMask update (plus `remaining`, 0..headcount; 0 marks it filled).
+  // ABORTED on a stale expected_version; FAILED_PRECONDITION unless open.
+  absl::StatusOr<v1::Vacancy> UpdateVacancy(const Caller& caller,
+                                            const v1::UpdateVacancyRequest& request);
+  // Closes or marks filled an open vacancy. PERMISSION_DENIED for a partner
+  // that is not its only source.
+  absl::StatusOr<v1::Vacancy> ChangeVacancyStatus(const Caller& caller,
+                                                  const v1::ChangeVacancyStatusRequest& request);
+  // Search and the partner feed (see ListVacanciesRequest).
+  absl::StatusOr<v1::ListVacanciesResponse> ListVacancies(const Caller& caller,
+                                                          const v1::ListVacanciesRequest& request);
+
+  // ---- Job fairs ----
+  absl::StatusOr<v1::JobFair> CreateFair(const Caller& caller, const v1::CreateFairRequest& request);
+  absl::StatusOr<v1::JobFair> GetFair(const Caller& caller, const v1::GetFairRequest& request);
+  // Attaches employers and vacancies (each must exist; a vacancy's employer
+  // joins the fair too). NOT_FOUND naming the first unknown id.
+  absl::StatusOr<v1::JobFair> AttachToFair(const Caller& caller,
+                                           const v1::AttachToFairRequest& request);
+  // Records a worker's check-in (once per worker and fair).
+  // FAILED_PRECONDITION outside the fair's dates.
+  absl::StatusOr<v1::CheckInResponse> CheckIn(const Caller& caller,
+                                              const v1::CheckInRequest& request);
+  absl::StatusOr<v1::FairStats> GetFairStats(const Caller& caller,
+                                             const v1::GetFairStatsRequest& request);
+  absl::StatusOr<v1::ListFairsResponse> ListFairs(const Caller& caller,
+                                                  const v1::ListFairsRequest& request);
+
+  // ---- Partner imports ----
+  // Applies a batch of a partner's items (the caller's tenant is the
+  // partner) and commits them in one WriteBatch; returns one result per
+  // item, in order. A bad item is REJECTED with its reason and never fails
+  // the batch; a store failure fails the whole batch (nothing of it was
+  // acknowledged).
+  absl::StatusOr<std::vector<v1::ImportResult>> ImportBatch(const Caller& caller,
+                                                            const std::vector<v1::ImportItem>& items);
+
+  // ---- Scheduler ----
+  // Expires open vacancies past expires_at and ends listings past their
+  // three years, up to the batch size each; call until it reports no work.
+  absl::StatusOr<ScheduledWork> RunScheduledOnce();
+
+ private:
+  class WorkUnit;
+  friend class WorkUnit;
+
+  struct PostOutcome {
+    std::string vacancy_id;
+    std::string duplicate_of;
+    bool created = false;
+  };
+
+  // Posting core shared by PostVacancy and imports. `vacancy` is normalized;
+  // `source` is the posting's source.
+  absl::StatusOr<PostOutcome> PostInUnit(WorkUnit& unit, v1::Vacancy vacancy,
+                                         const v1::VacancySource& source,
+                                         const std::string& fingerprint,
+                                         const std::string& request_id);
+  absl::StatusOr<v1::ImportResult> ImportOne(WorkUnit& unit, const Caller& caller,
+                                             const v1::ImportItem& item);
+  // The employer a vacancy names (id, or credit code + name registering it).
+  absl::StatusOr<StoredEmployer> ResolveEmployer(WorkUnit& unit, const v1::Vacancy& vacancy);
+  absl::Status CheckNotBlacklisted(const StoredEmployer& employer) const;
+
+  // The vacancy as `caller` may see it.
+  v1::Vacancy Present(const Caller& caller, const StoredVacancy& stored) const;
+  v1::Employer PresentEmployer(const Caller& caller, const StoredEmployer& stored) const;
+  bool VisibleTo(const Caller& caller, const v1::Vacancy& vacancy) const;
+  absl::StatusOr<std::optional<StoredVacancy>> LoadVacancy(absl::string_view id);
+  absl::StatusOr<StoredEmployer> LoadEmployerByKey(const v1::GetEmployerRequest& request);
+
+  std::string NewId(absl::string_view prefix) const;
+  absl::CivilDay Today() const;
+
+  VacancyDeps deps_;
+  VacancyManagerOptions options_;
+  absl::Mutex write_mu_;
+};
+
+}  // namespace labor::vacancy

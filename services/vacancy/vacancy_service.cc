@@ -1,0 +1,258 @@
+#include "services/vacancy/vacancy_service.h"
+
+#include <deque>
+#include <utility>
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "common/grpc_status.h"
+
+namespace labor::vacancy {
+namespace {
+
+constexpr absl::string_view kService = "labor.v1.VacancyService";
+
+}  // namespace
+
+MethodPolicy VacancyMethodPolicy() {
+  using R = Role;
+  auto m = [](absl::string_view method) { return absl::StrCat("/", kService, "/", method); };
+  const std::vector<Role> everyone = {R::kAdmin, R::kKiosk, R::kWechat, R::kPartner, R::kService};
+  MethodPolicy policy;
+  policy.Allow(m("UpsertEmployer"), {R::kAdmin, R::kService})
+      .Allow(m("GetEmployer"), everyone)
+      .Allow(m("BlacklistEmployer"), {R::kAdmin})
+      .Allow(m("LiftBlacklist"), {R::kAdmin})
+      // The blacklist is public information (it is published by the authorities).
+      .Allow(m("IsBlacklisted"), everyone)
+      .Allow(m("ListBlacklist"), everyone)
+      .Allow(m("PostVacancy"), {R::kAdmin, R::kService})
+      .Allow(m("GetVacancy"), everyone)
+      .Allow(m("UpdateVacancy"), {R::kAdmin, R::kService})
+      .Allow(m("ChangeVacancyStatus"), {R::kAdmin, R::kService, R::kPartner})
+      .Allow(m("ListVacancies"), everyone)
+      .Allow(m("CreateFair"), {R::kAdmin})
+      .Allow(m("GetFair"), everyone)
+      .Allow(m("AttachToFair"), {R::kAdmin})
+      .Allow(m("CheckIn"), {R::kAdmin, R::kKiosk})
+      .Allow(m("GetFairStats"), {R::kAdmin, R::kKiosk})
+      .Allow(m("ListFairs"), everyone)
+      .Allow(m("ImportVacancies"), {R::kPartner});
+  return policy;
+}
+
+VacancyServiceImpl::VacancyServiceImpl(VacancyManager* manager, const Authenticator* auth,
+                                       ThreadPool* pool, Metrics* metrics,
+                                       VacancyServiceOptions options)
+    : manager_(manager), dispatch_(kService, auth, pool, metrics), options_(options) {}
+
+template <typename Request, typename Response, typename Method>
+grpc::ServerUnaryReactor* VacancyServiceImpl::Handle(grpc::CallbackServerContext* ctx,
+                                                     const char* method, const Request* request,
+                                                     Response* response, Method fn) {
+  return dispatch_.Handle(ctx, method, request, response,
+                          [this, fn](const Caller& caller, const Request& r) {
+                            return (manager_->*fn)(caller, r);
+                          });
+}
+
+#define LABOR_VACANCY_UNARY(Method, Request, Response, ManagerMethod)                       \
+  grpc::ServerUnaryReactor* VacancyServiceImpl::Method(                                     \
+      grpc::CallbackServerContext* ctx, const v1::Request* request, v1::Response* response) { \
+    return Handle(ctx, #Method, request, response, &VacancyManager::ManagerMethod);         \
+  }
+
+LABOR_VACANCY_UNARY(UpsertEmployer, UpsertEmployerRequest, Employer, UpsertEmployer)
+LABOR_VACANCY_UNARY(GetEmployer, GetEmployerRequest, Employer, GetEmployer)
+LABOR_VACANCY_UNARY(BlacklistEmployer, BlacklistEmployerRequest, BlacklistEntry, BlacklistEmployer)
+LABOR_VACANCY_UNARY(LiftBlacklist, LiftBlacklistRequest, BlacklistEntry, LiftBlacklist)
+LABOR_VACANCY_UNARY(IsBlacklisted, IsBlacklistedRequest, IsBlacklistedResponse, IsBlacklisted)
+LABOR_VACANCY_UNARY(ListBlacklist, ListBlacklistRequest, ListBlacklistResponse, ListBlacklist)
+LABOR_VACANCY_UNARY(PostVacancy, PostVacancyRequest, PostVacancyResponse, PostVacancy)
+LABOR_VACANCY_UNARY(GetVacancy, GetVacancyRequest, Vacancy, GetVacancy)
+LABOR_VACANCY_UNARY(UpdateVacancy, UpdateVacancyRequest, Vacancy, UpdateVacancy)
+LABOR_VACANCY_UNARY(ChangeVacancyStatus, ChangeVacancyStatusRequest, Vacancy, ChangeVacancyStatus)
+LABOR_VACANCY_UNARY(ListVacancies, ListVacanciesRequest, ListVacanciesResponse, ListVacancies)
+LABOR_VACANCY_UNARY(CreateFair, CreateFairRequest, JobFair, CreateFair)
+LABOR_VACANCY_UNARY(GetFair, GetFairRequest, JobFair, GetFair)
+LABOR_VACANCY_UNARY(AttachToFair, AttachToFairRequest, JobFair, AttachToFair)
+LABOR_VACANCY_UNARY(CheckIn, CheckInRequest, CheckInResponse, CheckIn)
+LABOR_VACANCY_UNARY(GetFairStats, GetFairStatsRequest, FairStats, GetFairStats)
+LABOR_VACANCY_UNARY(ListFairs, ListFairsRequest, ListFairsResponse, ListFairs)
+
+#undef LABOR_VACANCY_UNARY
+
+// One import stream. Reads run ahead of processing (bounded), processing
+// runs one batch at a time on the pool, writes go out one at a time in item
+// order. Decisions are made under mu_; gRPC operations start after it is
+// released.
+class VacancyServiceImpl::ImportReactor
+    : public grpc::ServerBidiReactor<v1::ImportItem, v1::ImportResult> {
+ public:
+  ImportReactor(VacancyServiceImpl* service, grpc::CallbackServerContext* ctx)
+      : service_(service), start_(absl::Now()) {
+    absl::StatusOr<Caller> caller = service_->dispatch_.Authenticate(*ctx, "ImportVacancies");
+    if (!caller.ok()) {
+      {
+        absl::MutexLock lock(&mu_);
+        finished_ = true;
+      }
+      FinishWith(caller.status());
+      return;
+    }
+    caller_ = *std::move(caller);
+    {
+      absl::MutexLock lock(&mu_);
+      reading_ = true;
+    }
+    StartRead(&incoming_);
+  }
+
+  void OnReadDone(bool ok) override {
+    Actions actions;
+    {
+      absl::MutexLock lock(&mu_);
+      reading_ = false;
+      if (ok) {
+        pending_.push_back(std::move(incoming_));
+        incoming_.Clear();
+      } else {
+        read_done_ = true;
+      }
+      Plan(&actions);
+    }
+    Run(actions);
+  }
+
+  void OnWriteDone(bool ok) override {
+    Actions actions;
+    {
+      absl::MutexLock lock(&mu_);
+      writing_ = false;
+      if (!ok && error_.ok()) error_ = absl::CancelledError("the client stopped reading results");
+      Plan(&actions);
+    }
+    Run(actions);
+  }
+
+  void OnCancel() override {
+    Actions actions;
+    {
+      absl::MutexLock lock(&mu_);
+      if (error_.ok()) error_ = absl::CancelledError("the client cancelled the import");
+      Plan(&actions);
+    }
+    Run(actions);
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  struct Actions {
+    bool read = false;
+    const v1::ImportResult* write = nullptr;
+    std::vector<v1::ImportItem> batch;
+    bool finish = false;
+    absl::Status status;
+  };
+
+  // Decides the next steps from the state (under mu_).
+  void Plan(Actions* actions) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (finished_) return;
+    const auto& opts = service_->options_;
+    if (error_.ok() && !reading_ && !read_done_ &&
+        static_cast<int>(pending_.size()) < opts.max_pending_items) {
+      reading_ = true;
+      actions->read = true;
+    }
+    if (error_.ok() && !processing_ && !pending_.empty() &&
+        static_cast<int>(unwritten_.size()) < opts.max_unwritten_results) {
+      processing_ = true;
+      const size_t n = std::min<size_t>(pending_.size(), static_cast<size_t>(opts.max_batch_items));
+      actions->batch.assign(std::make_move_iterator(pending_.begin()),
+                            std::make_move_iterator(pending_.begin() + static_cast<long>(n)));
+      pending_.erase(pending_.begin(), pending_.begin() + static_cast<long>(n));
+    }
+    if (!writing_ && !unwritten_.empty() && error_.ok()) {
+      writing_ = true;
+      current_write_ = std::move(unwritten_.front());
+      unwritten_.pop_front();
+      actions->write = &current_write_;
+    }
+    // After an error, an outstanding read is cancelled by finishing.
+    const bool drained = read_done_ && pending_.empty() && unwritten_.empty();
+    if (!processing_ && !writing_ && (drained || !error_.ok())) {
+      finished_ = true;
+      actions->finish = true;
+      actions->status = error_;
+    }
+  }
+
+  void Run(Actions& actions) {
+    if (actions.read) StartRead(&incoming_);
+    if (actions.write != nullptr) StartWrite(actions.write);
+    if (!actions.batch.empty()) Process(std::move(actions.batch));
+    if (actions.finish) FinishWith(actions.status);
+  }
+
+  void Process(std::vector<v1::ImportItem> batch) {
+    auto work = [this, batch = std::move(batch)] {
+      absl::StatusOr<std::vector<v1::ImportResult>> results =
+          service_->manager_->ImportBatch(caller_, batch);
+      Actions actions;
+      {
+        absl::MutexLock lock(&mu_);
+        processing_ = false;
+        if (results.ok()) {
+          for (auto& r : *results) unwritten_.push_back(std::move(r));
+        } else if (error_.ok()) {
+          error_ = results.status();
+        }
+        Plan(&actions);
+      }
+      Run(actions);
+    };
+    if (!service_->dispatch_.pool()->Submit(std::move(work))) {
+      Actions actions;
+      {
+        absl::MutexLock lock(&mu_);
+        processing_ = false;
+        if (error_.ok()) error_ = absl::ResourceExhaustedError("server is busy; retry with backoff");
+        Plan(&actions);
+      }
+      Run(actions);
+    }
+  }
+
+  void FinishWith(const absl::Status& status) {
+    LogRpcFailure("ImportVacancies", status);
+    if (Metrics* metrics = service_->dispatch_.metrics(); metrics != nullptr) {
+      metrics->ObserveRpc("ImportVacancies", static_cast<int>(status.code()),
+                          absl::Now() - start_);
+    }
+    Finish(ToGrpcStatus(status));
+  }
+
+  VacancyServiceImpl* service_;
+  const absl::Time start_;
+  Caller caller_;
+  v1::ImportItem incoming_;         // owned by the outstanding read
+  v1::ImportResult current_write_;  // owned by the outstanding write
+  absl::Mutex mu_;
+  std::deque<v1::ImportItem> pending_ ABSL_GUARDED_BY(mu_);
+  std::deque<v1::ImportResult> unwritten_ ABSL_GUARDED_BY(mu_);
+  bool reading_ ABSL_GUARDED_BY(mu_) = false;
+  bool read_done_ ABSL_GUARDED_BY(mu_) = false;
+  bool processing_ ABSL_GUARDED_BY(mu_) = false;
+  bool writing_ ABSL_GUARDED_BY(mu_) = false;
+  bool finished_ ABSL_GUARDED_BY(mu_) = false;
+  absl::Status error_ ABSL_GUARDED_BY(mu_);
+};
+
+grpc::ServerBidiReactor<v1::ImportItem, v1::ImportResult>* VacancyServiceImpl::ImportVacancies(
+    grpc::CallbackServerContext* ctx) {
+  return new ImportReactor(this, ctx);
+}
+
+}  // namespace labor::vacancy
