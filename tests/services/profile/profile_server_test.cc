@@ -17,6 +17,7 @@
 #include "services/profile/worker_rules.h"
 #include "tests/services/profile/profile_fixture.h"
 #include "tests/services/profile/server_harness.h"
+#include "tests/testing/grpc_checks.h"
 #include "tests/testing/redis_server.h"
 
 namespace labor::profile {
@@ -72,32 +73,17 @@ class ProfileServerTest : public ::testing::Test {
     return reply.ok() ? reply->integer : -1;
   }
 
-  // Entity ids of the stream's entries, in order.
+  // "type/entity/version" of the stream's entries, in order.
   std::vector<std::string> StreamEntities() {
     std::vector<std::string> out;
-    auto reply = redis_client_->Command({"XRANGE", kStream, "-", "+"});
-    if (!reply.ok()) return out;
-    for (const auto& entry : reply->elements) {
-      const auto& fields = entry.elements[1].elements;
-      for (size_t i = 0; i + 1 < fields.size(); i += 2) {
-        if (fields[i].str == kStreamEventField) {
-          v1::Event event;
-          EXPECT_TRUE(event.ParseFromString(fields[i + 1].str));
-          out.push_back(
-              absl::StrCat(event.type(), "/", event.entity_id(), "/", event.entity_version()));
-        }
-      }
+    for (const auto& event : labor::testing::StreamEvents(*redis_client_, kStream)) {
+      out.push_back(absl::StrCat(event.type(), "/", event.entity_id(), "/", event.entity_version()));
     }
     return out;
   }
 
   bool WaitFor(const std::function<bool()>& condition, absl::Duration timeout) {
-    absl::Time deadline = absl::Now() + timeout;
-    while (absl::Now() < deadline) {
-      if (condition()) return true;
-      absl::SleepFor(absl::Milliseconds(20));
-    }
-    return condition();
+    return labor::testing::WaitFor(condition, timeout);
   }
 
   labor::testing::TempDir dir_;
@@ -107,50 +93,15 @@ class ProfileServerTest : public ::testing::Test {
 };
 
 TEST_F(ProfileServerTest, HealthIsServing) {
-  auto health = grpc::health::v1::Health::NewStub(harness_->channel());
-  grpc::ClientContext ctx;
-  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
-  grpc::health::v1::HealthCheckRequest request;
-  request.set_service("labor.v1.ProfileService");
-  grpc::health::v1::HealthCheckResponse response;
-  ASSERT_TRUE(health->Check(&ctx, request, &response).ok());
-  EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+  auto health = labor::testing::HealthStatus(harness_->channel(), "labor.v1.ProfileService");
+  ASSERT_TRUE(health.ok()) << health.status();
+  EXPECT_EQ(*health, grpc::health::v1::HealthCheckResponse::SERVING);
 }
 
 TEST_F(ProfileServerTest, ReflectionListsTheService) {
-  // ServerReflectionRequest{list_services: "*"} encoded by hand (field 7),
-  // so the test needs no second copy of reflection.proto.
-  grpc::GenericStub generic(harness_->channel());
-  grpc::ClientContext ctx;
-  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
-  grpc::CompletionQueue cq;
-  auto call = generic.PrepareCall(
-      &ctx, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", &cq);
-  void* tag;
-  bool ok;
-  call->StartCall(reinterpret_cast<void*>(1));
-  ASSERT_TRUE(cq.Next(&tag, &ok) && ok);
-  std::string request_bytes = std::string("\x3a\x01*", 3);
-  grpc::Slice slice(request_bytes);
-  grpc::ByteBuffer request(&slice, 1);
-  call->Write(request, reinterpret_cast<void*>(2));
-  ASSERT_TRUE(cq.Next(&tag, &ok) && ok);
-  grpc::ByteBuffer response;
-  call->Read(&response, reinterpret_cast<void*>(3));
-  ASSERT_TRUE(cq.Next(&tag, &ok) && ok);
-  std::vector<grpc::Slice> slices;
-  ASSERT_TRUE(response.Dump(&slices).ok());
-  std::string bytes;
-  for (const auto& s : slices) bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
-  EXPECT_THAT(bytes, HasSubstr("labor.v1.ProfileService"));
-  call->WritesDone(reinterpret_cast<void*>(4));
-  cq.Next(&tag, &ok);
-  grpc::Status status;
-  call->Finish(&status, reinterpret_cast<void*>(5));
-  cq.Next(&tag, &ok);
-  cq.Shutdown();
-  while (cq.Next(&tag, &ok)) {
-  }
+  auto services = labor::testing::ReflectionServiceList(harness_->channel());
+  ASSERT_TRUE(services.ok()) << services.status();
+  EXPECT_THAT(*services, HasSubstr("labor.v1.ProfileService"));
 }
 
 TEST_F(ProfileServerTest, EveryRoleOnEveryRpc) {

@@ -273,7 +273,9 @@ TEST_F(VacancyIndexTest, SmallPagesEqualOneBigQuery) {
     s.status = i % 5 == 0 ? v1::VACANCY_STATUS_FILLED : v1::VACANCY_STATUS_OPEN;
     index.Upsert(s);
   }
-  for (VacancyQuery q : {VacancyQuery{}, VacancyQuery{.status = v1::VACANCY_STATUS_OPEN}}) {
+  VacancyQuery open;
+  open.status = v1::VACANCY_STATUS_OPEN;
+  for (VacancyQuery q : {VacancyQuery{}, open}) {
     std::vector<std::string> big = QueryAll(index, q, 500);
     EXPECT_EQ(big.size(), index.Count(q));
     for (int limit : {1, 2, 5, 7, 50}) {
@@ -528,12 +530,15 @@ std::vector<std::string> BruteForce(const std::vector<VacancySummary>& all, cons
   for (const VacancySummary& s : all) {
     if (BruteMatches(s, q)) hits.push_back(&s);
   }
+  // The order's resolution is the microsecond (the index's sort keys);
+  // within one microsecond, ids decide.
   std::sort(hits.begin(), hits.end(), [&](const VacancySummary* a, const VacancySummary* b) {
     if (q.updated_since) {
-      return std::tie(a->updated_at, a->vacancy_id) < std::tie(b->updated_at, b->vacancy_id);
+      return std::make_tuple(absl::ToUnixMicros(a->updated_at), a->vacancy_id) <
+             std::make_tuple(absl::ToUnixMicros(b->updated_at), b->vacancy_id);
     }
-    if (a->posted_at != b->posted_at) return a->posted_at > b->posted_at;
-    return a->vacancy_id < b->vacancy_id;
+    return std::make_tuple(-absl::ToUnixMicros(a->posted_at), a->vacancy_id) <
+           std::make_tuple(-absl::ToUnixMicros(b->posted_at), b->vacancy_id);
   });
   std::vector<std::string> ids;
   for (const VacancySummary* s : hits) ids.push_back(s->vacancy_id);
