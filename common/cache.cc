@@ -120,6 +120,28 @@ void VersionedCache::Put(absl::string_view id, int64_t version, absl::string_vie
        absl::StrCat(absl::ToInt64Milliseconds(ttl_))});
 }
 
+void VersionedCache::PutMany(const std::vector<Entry>& entries) {
+  std::vector<std::vector<std::string>> commands;
+  commands.reserve(entries.size());
+  for (const auto& e : entries) {
+    if (!ValidVersion(e.version)) {
+      ++errors_;
+      continue;
+    }
+    commands.push_back({"EVAL", std::string(kPutScript), "1", Key(e.id), PaddedVersion(e.version),
+                        e.value, absl::StrCat(absl::ToInt64Milliseconds(ttl_))});
+  }
+  if (commands.empty()) return;
+  absl::StatusOr<std::vector<RedisReply>> replies = redis_->Pipeline(commands);
+  if (!replies.ok()) {
+    errors_ += static_cast<int64_t>(commands.size());
+    return;
+  }
+  for (const auto& reply : *replies) {
+    if (reply.is_error()) ++errors_;
+  }
+}
+
 void VersionedCache::Invalidate(absl::string_view id, int64_t version) {
   if (!ValidVersion(version) && version != kErasedVersion) {
     ++errors_;

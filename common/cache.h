@@ -49,6 +49,14 @@ class VersionedCache {
   std::optional<std::string> Get(absl::string_view id);
   // Stores `value` at `version` per the transitions above.
   void Put(absl::string_view id, int64_t version, absl::string_view value);
+  // Put for several entries in one Redis round trip (a writer committing a
+  // batch). Same transitions as Put, per entry.
+  struct Entry {
+    std::string id;
+    int64_t version;
+    std::string value;
+  };
+  void PutMany(const std::vector<Entry>& entries);
   // Marks every version below `version` stale (entries at or above stay).
   void Invalidate(absl::string_view id, int64_t version);
   // Forgets the entity for good (erasure): a tombstone no version passes

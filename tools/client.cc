@@ -14,6 +14,8 @@
 
 ABSL_FLAG(std::string, target, "127.0.0.1:50051",
           "ProfileService address host:port (env LABOR_TARGET)");
+ABSL_FLAG(std::string, vacancy_target, "127.0.0.1:50052",
+          "VacancyService address host:port (env LABOR_VACANCY_TARGET)");
 ABSL_FLAG(std::string, token, "", "bearer token (env LABOR_TOKEN); overrides --token_file");
 ABSL_FLAG(std::string, token_file, "var/dev/tokens/admin.token",
           "file holding the bearer token (created by scripts/dev-init.sh)");
@@ -54,6 +56,12 @@ absl::StatusOr<ClientOptions> ClientOptionsFromFlags() {
     }
     options.token = *std::move(token);
   }
+  return options;
+}
+
+absl::StatusOr<ClientOptions> VacancyClientOptionsFromFlags() {
+  absl::StatusOr<ClientOptions> options = ClientOptionsFromFlags();
+  if (options.ok()) options->target = absl::GetFlag(FLAGS_vacancy_target);
   return options;
 }
 

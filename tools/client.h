@@ -1,6 +1,6 @@
 // Client plumbing shared by laborctl and labor-demo: connection flags
-// (--target, --token, --token_file, --deadline, --tls_ca_file plus the
-// common --tls_cert_file/--tls_key_file, used here as the client
+// (--target for ProfileService, --vacancy_target for VacancyService, --token, --token_file,
+// --deadline, --tls_ca_file plus the common --tls_cert_file/--tls_key_file, used here as the client
 // certificate), token loading and error text for operators.
 #pragma once
 
@@ -15,6 +15,7 @@
 #include "common/server.h"
 
 ABSL_DECLARE_FLAG(std::string, target);
+ABSL_DECLARE_FLAG(std::string, vacancy_target);
 ABSL_DECLARE_FLAG(std::string, token);
 ABSL_DECLARE_FLAG(std::string, token_file);
 ABSL_DECLARE_FLAG(absl::Duration, deadline);
@@ -30,6 +31,9 @@ absl::StatusOr<std::string> ReadTokenFile(const std::string& path);
 // read from --token_file; FAILED_PRECONDITION saying how to get one when
 // neither works.
 absl::StatusOr<ClientOptions> ClientOptionsFromFlags();
+// The same for VacancyService: target --vacancy_target (LABOR_VACANCY_TARGET),
+// everything else (token, TLS, deadline) shared.
+absl::StatusOr<ClientOptions> VacancyClientOptionsFromFlags();
 
 // Operator-facing text of an error: one line per field violation,
 // "INVALID_ARGUMENT: worker.id_number: check digit does not match", or

@@ -17,11 +17,16 @@ namespace {
 
 using labor::v1::CertificateKind;
 using labor::v1::EmploymentStatus;
+using labor::v1::FairKind;
+using labor::v1::GenderRequirement;
 using labor::v1::LaborBrand;
 using labor::v1::LocationScope;
 using labor::v1::RegistrationKind;
 using labor::v1::ReturnIntent;
 using labor::v1::SkillLevel;
+using labor::v1::SourceKind;
+using labor::v1::VacancyStatus;
+using labor::v1::WageUnit;
 
 // One enum value: its command-line word, its display label and extra spellings.
 struct EnumName {
@@ -119,6 +124,74 @@ const std::initializer_list<EnumName> kCertKinds = {
     {CertificateKind::CERTIFICATE_KIND_OTHER, "other", "其他证书", {}},
 };
 
+const std::initializer_list<EnumName> kVacancyStatuses = {
+    {VacancyStatus::VACANCY_STATUS_OPEN, "open", "招聘中", {"在招"}},
+    {VacancyStatus::VACANCY_STATUS_FILLED, "filled", "已招满", {"招满"}},
+    {VacancyStatus::VACANCY_STATUS_CLOSED, "closed", "已关闭", {"关闭"}},
+    {VacancyStatus::VACANCY_STATUS_EXPIRED, "expired", "已过期", {"过期"}},
+};
+
+const std::initializer_list<EnumName> kFairKinds = {
+    {FairKind::FAIR_KIND_SPRING_BREEZE, "spring_breeze", "春风行动", {}},
+    {FairKind::FAIR_KIND_EMPLOYMENT_AID_MONTH, "employment_aid_month", "就业援助月", {"aid_month"}},
+    {FairKind::FAIR_KIND_WARM_WAY_HOME, "warm_way_home", "温暖回家路", {}},
+    {FairKind::FAIR_KIND_PRIVATE_ENTERPRISE_WEEK,
+     "private_enterprise_week",
+     "民营企业招聘周",
+     {"private_enterprise", "民营企业招聘月"}},
+    {FairKind::FAIR_KIND_JOBS_TO_COUNTRYSIDE,
+     "jobs_to_countryside",
+     "送岗位下乡",
+     {"countryside", "送岗下乡"}},
+    {FairKind::FAIR_KIND_OTHER, "other", "其他", {"其他招聘会"}},
+};
+
+const std::initializer_list<EnumName> kWageUnits = {
+    {WageUnit::WAGE_UNIT_MONTHLY, "monthly", "月薪", {"month", "月", "元/月"}},
+    {WageUnit::WAGE_UNIT_DAILY, "daily", "日薪", {"day", "天", "日", "元/天"}},
+    {WageUnit::WAGE_UNIT_HOURLY, "hourly", "时薪", {"hour", "小时", "时", "元/小时"}},
+    {WageUnit::WAGE_UNIT_PIECE, "piece", "计件", {"件", "元/件"}},
+};
+
+const std::initializer_list<EnumName> kSourceKinds = {
+    {SourceKind::SOURCE_KIND_EMPLOYER, "employer", "用人单位", {}},
+    {SourceKind::SOURCE_KIND_FAIR, "fair", "招聘会", {}},
+    {SourceKind::SOURCE_KIND_PARTNER, "partner", "合作地区", {}},
+};
+
+const std::initializer_list<EnumName> kGenderRequirements = {
+    {GenderRequirement::GENDER_REQUIREMENT_UNSPECIFIED, "any", "不限", {"none", "-"}},
+    {GenderRequirement::GENDER_REQUIREMENT_MALE, "male", "男", {}},
+    {GenderRequirement::GENDER_REQUIREMENT_FEMALE, "female", "女", {}},
+};
+
+// Yuan without the unit and without trailing zeros: 450000 -> "4500",
+// 150 -> "1.5", 105 -> "1.05".
+std::string YuanNumber(int64_t fen) {
+  if (fen % 100 == 0) return absl::StrCat(fen / 100);
+  if (fen % 10 == 0) return absl::StrFormat("%d.%d", fen / 100, (fen % 100) / 10);
+  return absl::StrFormat("%d.%02d", fen / 100, fen % 100);
+}
+
+// "4500-6000", or "4500" when both ends are equal.
+std::string YuanRange(int64_t min_fen, int64_t max_fen) {
+  if (min_fen == max_fen) return YuanNumber(min_fen);
+  return absl::StrCat(YuanNumber(min_fen), "-", YuanNumber(max_fen));
+}
+
+const char* WageSuffix(WageUnit unit) {
+  switch (unit) {
+    case WageUnit::WAGE_UNIT_DAILY:
+      return "元/天";
+    case WageUnit::WAGE_UNIT_HOURLY:
+      return "元/小时";
+    case WageUnit::WAGE_UNIT_PIECE:
+      return "元/件";
+    default:
+      return "元/月";
+  }
+}
+
 }  // namespace
 
 std::string EmploymentStatusLabel(EmploymentStatus status) {
@@ -130,6 +203,56 @@ std::string RegistrationLabel(RegistrationKind kind) { return LabelOf(kRegistrat
 std::string ReturnIntentLabel(ReturnIntent intent) { return LabelOf(kIntents, intent, ""); }
 std::string LocationScopeLabel(LocationScope scope) { return LabelOf(kScopes, scope, "不限"); }
 std::string CertificateKindLabel(CertificateKind kind) { return LabelOf(kCertKinds, kind, ""); }
+std::string VacancyStatusLabel(VacancyStatus status) {
+  return LabelOf(kVacancyStatuses, status, "");
+}
+std::string FairKindLabel(FairKind kind) { return LabelOf(kFairKinds, kind, ""); }
+std::string WageUnitLabel(WageUnit unit) { return LabelOf(kWageUnits, unit, ""); }
+std::string SourceKindLabel(SourceKind kind) { return LabelOf(kSourceKinds, kind, ""); }
+std::string GenderRequirementLabel(GenderRequirement requirement) {
+  return LabelOf(kGenderRequirements, requirement, "不限");
+}
+
+std::string BenefitsLabel(const labor::v1::Benefits& benefits) {
+  std::vector<std::string> parts;
+  if (benefits.room()) parts.push_back("包住");
+  if (benefits.board()) parts.push_back("包吃");
+  if (benefits.social_insurance()) parts.push_back("社保");
+  return absl::StrJoin(parts, " ");
+}
+
+std::string WageLabel(const labor::v1::Wage& wage) {
+  const int64_t min = wage.min().fen(), max = wage.max().fen();
+  if (min <= 0 && max <= 0) {
+    if (wage.unit() == WageUnit::WAGE_UNIT_PIECE) {
+      std::string monthly = MonthlyWageLabel(wage);
+      return monthly.empty() ? "计件" : absl::StrCat("计件(", monthly, ")");
+    }
+    return "面议";
+  }
+  const char* suffix = WageSuffix(wage.unit());
+  std::string out;
+  if (min > 0 && max > 0) {
+    out = absl::StrCat(YuanRange(min, max), suffix);
+  } else if (min > 0) {
+    out = absl::StrCat(YuanNumber(min), suffix, "起");
+  } else {
+    out = absl::StrCat("最高", YuanNumber(max), suffix);
+  }
+  if (wage.unit() == WageUnit::WAGE_UNIT_PIECE) {
+    std::string monthly = MonthlyWageLabel(wage);
+    if (!monthly.empty()) absl::StrAppend(&out, "(", monthly, ")");
+  }
+  return out;
+}
+
+std::string MonthlyWageLabel(const labor::v1::Wage& wage) {
+  const int64_t min = wage.monthly_min().fen(), max = wage.monthly_max().fen();
+  if (min > 0 && max > 0) return absl::StrCat("约", YuanRange(min, max), "元/月");
+  if (min > 0) return absl::StrCat("约", YuanNumber(min), "元/月起");
+  if (max > 0) return absl::StrCat("最高约", YuanNumber(max), "元/月");
+  return "";
+}
 
 absl::StatusOr<EmploymentStatus> ParseEmploymentStatus(absl::string_view text) {
   absl::StatusOr<int> v = ParseEnum(kStatuses, text, "employment status");
@@ -171,6 +294,30 @@ absl::StatusOr<CertificateKind> ParseCertificateKind(absl::string_view text) {
   absl::StatusOr<int> v = ParseEnum(kCertKinds, text, "certificate kind");
   if (!v.ok()) return v.status();
   return static_cast<CertificateKind>(*v);
+}
+
+absl::StatusOr<VacancyStatus> ParseVacancyStatus(absl::string_view text) {
+  absl::StatusOr<int> v = ParseEnum(kVacancyStatuses, text, "vacancy status");
+  if (!v.ok()) return v.status();
+  return static_cast<VacancyStatus>(*v);
+}
+
+absl::StatusOr<FairKind> ParseFairKind(absl::string_view text) {
+  absl::StatusOr<int> v = ParseEnum(kFairKinds, text, "fair kind");
+  if (!v.ok()) return v.status();
+  return static_cast<FairKind>(*v);
+}
+
+absl::StatusOr<WageUnit> ParseWageUnit(absl::string_view text) {
+  absl::StatusOr<int> v = ParseEnum(kWageUnits, text, "wage unit");
+  if (!v.ok()) return v.status();
+  return static_cast<WageUnit>(*v);
+}
+
+absl::StatusOr<GenderRequirement> ParseGenderRequirement(absl::string_view text) {
+  absl::StatusOr<int> v = ParseEnum(kGenderRequirements, text, "gender requirement");
+  if (!v.ok()) return v.status();
+  return static_cast<GenderRequirement>(*v);
 }
 
 absl::StatusOr<labor::v1::Date> ParseDate(absl::string_view text) {
@@ -286,6 +433,93 @@ std::string FormatYuan(const labor::v1::Money& money) {
   if (money.fen() == 0) return "";
   if (money.fen() % 100 == 0) return absl::StrCat(money.fen() / 100, "元");
   return absl::StrFormat("%d.%02d元", money.fen() / 100, money.fen() % 100);
+}
+
+namespace {
+
+// "MIN" or "MIN-MAX" in yuan into `min` / `max`.
+absl::Status ParseYuanRange(absl::string_view text, absl::string_view whole, labor::v1::Money* min,
+                            labor::v1::Money* max) {
+  std::vector<absl::string_view> parts = absl::StrSplit(text, '-');
+  if (parts.size() > 2) {
+    return absl::InvalidArgumentError(absl::StrCat("bad wage \"", whole, "\"; use MIN-MAX"));
+  }
+  absl::StatusOr<labor::v1::Money> lo = ParseYuan(parts[0]);
+  if (!lo.ok()) return lo.status();
+  absl::StatusOr<labor::v1::Money> hi = parts.size() == 2 ? ParseYuan(parts[1]) : lo;
+  if (!hi.ok()) return hi.status();
+  if (hi->fen() < lo->fen()) {
+    return absl::InvalidArgumentError(absl::StrCat("wage \"", whole, "\": max below min"));
+  }
+  *min = *lo;
+  *max = *hi;
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<labor::v1::Wage> ParseWageSpec(absl::string_view text) {
+  absl::string_view t = absl::StripAsciiWhitespace(text);
+  labor::v1::Wage wage;
+  if (t.empty() || t == "面议" || absl::AsciiStrToLower(t) == "none") return wage;
+  absl::string_view monthly;
+  if (size_t at = t.find('@'); at != absl::string_view::npos) {
+    monthly = t.substr(at + 1);
+    t = t.substr(0, at);
+  }
+  absl::string_view amounts = t, unit_text;
+  if (size_t slash = t.find('/'); slash != absl::string_view::npos) {
+    amounts = t.substr(0, slash);
+    unit_text = t.substr(slash + 1);
+  }
+  wage.set_unit(WageUnit::WAGE_UNIT_MONTHLY);
+  if (!unit_text.empty()) {
+    absl::StatusOr<WageUnit> unit = ParseWageUnit(unit_text);
+    if (!unit.ok()) return unit.status();
+    wage.set_unit(*unit);
+  }
+  if (absl::Status s = ParseYuanRange(amounts, text, wage.mutable_min(), wage.mutable_max());
+      !s.ok()) {
+    return s;
+  }
+  if (wage.unit() == WageUnit::WAGE_UNIT_PIECE) {
+    if (monthly.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("piece-rate wage \"", text,
+                       "\" needs the expected monthly figure: e.g. 1.5-4/piece@6000-9000"));
+    }
+    if (absl::Status s =
+            ParseYuanRange(monthly, text, wage.mutable_monthly_min(), wage.mutable_monthly_max());
+        !s.ok()) {
+      return s;
+    }
+  } else if (!monthly.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "wage \"", text, "\": only piece rates take @MONTHLY (the service computes the others)"));
+  }
+  return wage;
+}
+
+absl::StatusOr<labor::v1::Benefits> ParseBenefits(absl::string_view text) {
+  labor::v1::Benefits benefits;
+  for (absl::string_view item : absl::StrSplit(text, ',', absl::SkipWhitespace())) {
+    std::string word = absl::AsciiStrToLower(absl::StripAsciiWhitespace(item));
+    if (word == "room" || word == "住宿" || word == "包住") {
+      benefits.set_room(true);
+    } else if (word == "board" || word == "包吃" || word == "餐补" || word == "包餐") {
+      benefits.set_board(true);
+    } else if (word == "social_insurance" || word == "insurance" || word == "社保" ||
+               word == "五险" || word == "五险一金") {
+      benefits.set_social_insurance(true);
+    } else if (word == "none" || word == "无") {
+      continue;
+    } else {
+      return absl::InvalidArgumentError(
+          absl::StrCat("unknown benefit \"", item,
+                       "\"; accepted: room/包住, board/包吃, social_insurance/社保, none"));
+    }
+  }
+  return benefits;
 }
 
 }  // namespace labor::tools

@@ -11,6 +11,7 @@
 #include "absl/strings/string_view.h"
 #include "labor/v1/common.pb.h"
 #include "labor/v1/profile.pb.h"
+#include "labor/v1/vacancy.pb.h"
 
 namespace labor::tools {
 
@@ -23,6 +24,27 @@ std::string RegistrationLabel(labor::v1::RegistrationKind kind);  // "" for NONE
 std::string ReturnIntentLabel(labor::v1::ReturnIntent intent);    // "" for none
 std::string LocationScopeLabel(labor::v1::LocationScope scope);
 std::string CertificateKindLabel(labor::v1::CertificateKind kind);
+// Vacancies: "招聘中", "已招满", "已关闭", "已过期"; "" for UNSPECIFIED.
+std::string VacancyStatusLabel(labor::v1::VacancyStatus status);
+// "春风行动", "就业援助月", "温暖回家路", "民营企业招聘周", "送岗位下乡", "其他"; "" for
+// UNSPECIFIED.
+std::string FairKindLabel(labor::v1::FairKind kind);
+// "月薪", "日薪", "时薪", "计件"; "" for UNSPECIFIED.
+std::string WageUnitLabel(labor::v1::WageUnit unit);
+// "用人单位", "招聘会", "合作地区"; "" for UNSPECIFIED.
+std::string SourceKindLabel(labor::v1::SourceKind kind);
+// "不限" for UNSPECIFIED, "男", "女".
+std::string GenderRequirementLabel(labor::v1::GenderRequirement requirement);
+// "包住 包吃 社保" (the benefits offered, space-separated); "" for none.
+std::string BenefitsLabel(const labor::v1::Benefits& benefits);
+
+// A wage as stated: "4500-6000元/月", "200元/天", "20-25元/小时", "4500元/月起"
+// (no max), "最高6000元/月" (no min); piece rates with the expected monthly
+// figure, "1.5-4元/件(约6000-9000元/月)"; "面议" when no wage is stated.
+std::string WageLabel(const labor::v1::Wage& wage);
+// The normalized monthly figure, "约6525-8700元/月"; "" when the service
+// filled none.
+std::string MonthlyWageLabel(const labor::v1::Wage& wage);
 
 // Parsers accept the lowercase enum suffix ("employed_outside") or the Chinese
 // label ("转移就业"); INVALID_ARGUMENT listing the accepted words otherwise.
@@ -34,6 +56,15 @@ absl::StatusOr<labor::v1::RegistrationKind> ParseRegistrationKind(absl::string_v
 absl::StatusOr<labor::v1::ReturnIntent> ParseReturnIntent(absl::string_view text);
 absl::StatusOr<labor::v1::LocationScope> ParseLocationScope(absl::string_view text);
 absl::StatusOr<labor::v1::CertificateKind> ParseCertificateKind(absl::string_view text);
+// open/filled/closed/expired or 招聘中/已招满/已关闭/已过期.
+absl::StatusOr<labor::v1::VacancyStatus> ParseVacancyStatus(absl::string_view text);
+// spring_breeze, employment_aid_month, warm_way_home, private_enterprise_week,
+// jobs_to_countryside, other, or the Chinese names.
+absl::StatusOr<labor::v1::FairKind> ParseFairKind(absl::string_view text);
+// monthly/daily/hourly/piece, month/day/hour, 月/天/日/小时/件, or the labels.
+absl::StatusOr<labor::v1::WageUnit> ParseWageUnit(absl::string_view text);
+// any/male/female or 不限/男/女.
+absl::StatusOr<labor::v1::GenderRequirement> ParseGenderRequirement(absl::string_view text);
 
 // "YYYY-MM-DD" (a date that exists).
 absl::StatusOr<labor::v1::Date> ParseDate(absl::string_view text);
@@ -55,5 +86,16 @@ absl::StatusOr<std::vector<labor::v1::Certificate>> ParseCertificateSpecs(absl::
 absl::StatusOr<labor::v1::Money> ParseYuan(absl::string_view text);
 // "4500元" / "4500.50元"; "" for zero.
 std::string FormatYuan(const labor::v1::Money& money);
+
+// A stated wage in yuan: "MIN[-MAX][/UNIT][@MONTHLY_MIN-MONTHLY_MAX]", e.g.
+// "4500-6000/月", "300/day", "20-25/小时", "1.5-4/piece@6000-9000" (piece rates
+// need the expected monthly figure after '@'); no unit = monthly; "面议",
+// "none" or "" = no stated wage (an empty Wage). Only the syntax and
+// min <= max are checked here; the service normalizes.
+absl::StatusOr<labor::v1::Wage> ParseWageSpec(absl::string_view text);
+
+// Benefits: comma-separated room|board|social_insurance (also 住宿/包住,
+// 包吃/餐补, 社保/五险), or "none"/"" for none.
+absl::StatusOr<labor::v1::Benefits> ParseBenefits(absl::string_view text);
 
 }  // namespace labor::tools

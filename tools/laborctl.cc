@@ -1,4 +1,5 @@
-// laborctl: the bureau staff's command line for ProfileService.
+// laborctl: the bureau staff's command line for ProfileService and
+// VacancyService.
 //
 //   laborctl [flags] <group> <command> [flags]
 //
@@ -77,12 +78,14 @@ ABSL_FLAG(int32_t, quarter, 0, "report quarter 1..4");
 namespace labor::tools {
 namespace {
 
-constexpr char kHelp[] = R"(laborctl - bureau staff CLI for the Tongchuan labor ProfileService
+constexpr char kHelp[] = R"(laborctl - bureau staff CLI for the Tongchuan labor services
 
 Usage: laborctl [global flags] <group> <command> [flags]   (flags may go anywhere)
 
 Global flags:
   --target=host:port      ProfileService (default 127.0.0.1:50051, env LABOR_TARGET)
+  --vacancy_target=h:p    VacancyService (default 127.0.0.1:50052, env LABOR_VACANCY_TARGET):
+                          employer, blacklist, vacancy, fair and import commands
   --token=T               bearer token (env LABOR_TOKEN), or
   --token_file=PATH       token file (default var/dev/tokens/admin.token)
   --as_openid=OPENID      x-labor-openid for wechat-role tokens (default: --openid)
@@ -116,6 +119,47 @@ Reports:
   report partner [--year= --quarter=]           de-identified partner supply report
   audit list [--worker_id= --page_size= --all]  audit log (full-ID reads, erasures, …)
 
+Employers and the wage-arrears blacklist (拖欠农民工工资失信名单):
+  employer upsert --credit_code= --name= --region= [--contact= --phone=]
+        (existing employer: only the flags given change; [--employer_id= --expected_version=N])
+  employer get (--employer_id= | --credit_code=)
+  blacklist add (--employer_id= | --credit_code=) --reason= --source= [--listed_on=YYYY-MM-DD]
+  blacklist lift (--employer_id= | --credit_code=) --reason= [--lifted_on=YYYY-MM-DD]
+  blacklist check (--employer_id= | --credit_code=)
+  blacklist list [--history --page_size= --page_token= --all]
+
+Vacancies:
+  vacancy post (--employer_id= | --credit_code= [--name=单位名称]) --title= [--occupation=CODE]
+        --location= --wage= --headcount= [--skill= --cert= --benefits= --working_hours=
+        --expires= --description= --fair_id= --request_id=]
+        (no --occupation: the service maps the title through the classification's aliases)
+  vacancy get --vacancy_id=
+  vacancy update --vacancy_id= [--expected_version=N] <any post field flags: only the
+        flags given are changed>
+  vacancy close --vacancy_id= [--reason= --expected_version=N]
+  vacancy fill --vacancy_id= [--reason= --expected_version=N]
+  vacancy list [--occupation=PREFIX --region=PREFIX --min_wage=YUAN --status= --employer_id=
+        --fair_id= --posted_after= --posted_before= --expires_after= --expires_before=
+        --include_blacklisted --page_size= --page_token= --all]
+  vacancy feed --since=TIME [same filters]      changes since TIME, oldest first
+  vacancy import --file=ITEMS.jsonl             (also: laborctl import --file=…)
+        partner bulk import: one ImportItem per line in proto JSON, e.g.
+        {"external_id":"GD-2026-00042","vacancy":{"employer_credit_code":"91441900…",
+         "employer_name":"…","title":"电子厂普工","location":"441900",
+         "wage":{"min":{"fen":"480000"},"max":{"fen":"650000"},"unit":"WAGE_UNIT_MONTHLY"},
+         "headcount":50}}
+        one line per result and a summary; exit 1 if any item was rejected. Run it with the
+        partner bureau's token (--token_file=var/dev/tokens/partner.token). --deadline
+        applies per started 1,000 items.
+
+Job fairs:
+  fair create --name= --kind= --start_date= [--end_date=] --region= --venue= --organizer=
+  fair get --fair_id=
+  fair attach --fair_id= [--employer_ids=a,b --vacancy_ids=x,y]
+  fair checkin --fair_id= --worker_id= [--at=TIME]
+  fair stats --fair_id=
+  fair list [--year= --page_size= --all]
+
 Values:
   status      employed_local 区内就业 | employed_outside 转移就业 | unemployed 失业 |
               returned_home 返乡 | self_employed 自主创业
@@ -130,8 +174,19 @@ Values:
   township    9-digit code (511702102) or name (罗江镇)
   min_wage    yuan per month, e.g. 4500
   booleans    --consent_sms / --noconsent_sms / --consent_sms=false
+  vacancy status (vacancy list --status)  open 招聘中 | filled 已招满 | closed 已关闭 |
+              expired 已过期
+  wage        yuan: MIN[-MAX][/UNIT][@MONTHLY_MIN-MONTHLY_MAX], unit monthly/月 (default),
+              daily/天, hourly/小时, piece/件 (piece rates need the expected monthly figure):
+              --wage=4500-6000/月  --wage=300/天  --wage=1.5-4/piece@6000-9000  --wage=面议
+  benefits    room,board,social_insurance (包住,包吃,社保) or none
+  kind        spring_breeze 春风行动 | employment_aid_month 就业援助月 | warm_way_home 温暖回家路 |
+              private_enterprise_week 民营企业招聘周 | jobs_to_countryside 送岗位下乡 | other
+  TIME        YYYY-MM-DD (Shanghai; --expires means the end of that day),
+              'YYYY-MM-DD HH:MM' or RFC 3339 (2027-02-20T08:00:00+08:00)
+  region      region code of any level (5117, 511702, 441900) or a Tongchuan township name
 
-Without --expected_version, update/employment read the current version first.
+Without --expected_version, update/employment/close/fill read the current version first.
 Exit codes: 0 ok, 1 RPC error (message on stderr), 2 usage error.
 )";
 
@@ -203,17 +258,25 @@ int Main(int argc, char** argv) {
           {"worker", {"register", "get", "update", "employment", "verify", "list", "erase"}},
           {"report", {"zero-employment", "transfer", "partner"}},
           {"audit", {"list"}},
+          {"employer", {"upsert", "get"}},
+          {"blacklist", {"add", "lift", "check", "list"}},
+          {"vacancy", {"post", "get", "update", "close", "fill", "list", "feed", "import"}},
+          {"fair", {"create", "get", "attach", "checkin", "stats", "list"}},
+          {"import", {}},  // a group without command words
       };
   auto commands = kCommands->find(group);
   if (commands == kCommands->end()) {
     return UsageError(absl::StrCat("unknown command group \"", group, "\""));
   }
-  if (words.size() != 2) {
+  if (commands->second.empty()) {
+    if (words.size() != 1) {
+      return UsageError(absl::StrCat("expected: laborctl ", group, " [flags]"));
+    }
+  } else if (words.size() != 2) {
     return UsageError(absl::StrCat("expected: laborctl ", group, " <",
                                    absl::StrJoin(commands->second, "|"), ">"));
-  }
-  if (std::find(commands->second.begin(), commands->second.end(), words[1]) ==
-      commands->second.end()) {
+  } else if (std::find(commands->second.begin(), commands->second.end(), words[1]) ==
+             commands->second.end()) {
     return UsageError(absl::StrCat("unknown ", group, " command \"", words[1], "\""));
   }
 
@@ -223,12 +286,19 @@ int Main(int argc, char** argv) {
   ctx.openid_metadata = absl::GetFlag(FLAGS_as_openid);
   if (ctx.openid_metadata.empty()) ctx.openid_metadata = absl::GetFlag(FLAGS_openid);
 
-  absl::StatusOr<ClientOptions> options = ClientOptionsFromFlags();
+  const bool vacancy_group = group == "employer" || group == "blacklist" || group == "vacancy" ||
+                             group == "fair" || group == "import";
+  absl::StatusOr<ClientOptions> options =
+      vacancy_group ? VacancyClientOptionsFromFlags() : ClientOptionsFromFlags();
   if (!options.ok()) return UsageError(std::string(options.status().message()));
   ctx.client = *std::move(options);
   absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = MakeChannel(ctx.client);
   if (!channel.ok()) return UsageError(std::string(channel.status().message()));
-  ctx.stub = labor::v1::ProfileService::NewStub(*channel);
+  if (vacancy_group) {
+    ctx.vacancy = labor::v1::VacancyService::NewStub(*channel);
+  } else {
+    ctx.stub = labor::v1::ProfileService::NewStub(*channel);
+  }
 
   // Names are a convenience: without the reference data, codes are shown.
   absl::StatusOr<std::unique_ptr<RegionRegistry>> regions =
@@ -238,7 +308,12 @@ int Main(int argc, char** argv) {
   std::vector<std::string> rest(words.begin() + 1, words.end());
   if (group == "worker") return RunWorkerCommand(ctx, rest);
   if (group == "report") return RunReportCommand(ctx, rest);
-  return RunAuditCommand(ctx, rest);
+  if (group == "audit") return RunAuditCommand(ctx, rest);
+  if (group == "employer") return RunEmployerCommand(ctx, rest);
+  if (group == "blacklist") return RunBlacklistCommand(ctx, rest);
+  if (group == "vacancy") return RunVacancyCommand(ctx, rest);
+  if (group == "fair") return RunFairCommand(ctx, rest);
+  return RunImportCommand(ctx);
 }
 
 }  // namespace labor::tools

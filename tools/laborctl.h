@@ -1,5 +1,6 @@
 // laborctl internals: the per-command flags, the shared command context and
-// the command groups (worker, report, audit). See `laborctl help`.
+// the command groups (worker, report, audit on ProfileService; employer,
+// blacklist, vacancy, fair, import on VacancyService). See `laborctl help`.
 #pragma once
 
 #include <cstdint>
@@ -13,6 +14,7 @@
 #include "common/regions.h"
 #include "common/server.h"
 #include "labor/v1/profile.grpc.pb.h"
+#include "labor/v1/vacancy.grpc.pb.h"
 
 // Output and caller.
 ABSL_DECLARE_FLAG(bool, json);
@@ -72,8 +74,10 @@ inline constexpr int kExitUsage = 2;
 // Everything a command needs; built once in main.
 struct CtlContext {
   ClientOptions client;
-  std::string openid_metadata;  // x-labor-openid ("" = none)
-  std::unique_ptr<labor::v1::ProfileService::Stub> stub;
+  std::string openid_metadata;                            // x-labor-openid ("" = none)
+  std::unique_ptr<labor::v1::ProfileService::Stub> stub;  // worker, report, audit
+  // employer, blacklist, vacancy, fair, import (--vacancy_target).
+  std::unique_ptr<labor::v1::VacancyService::Stub> vacancy;
   std::unique_ptr<RegionRegistry> regions;  // null when --data_dir could not be loaded
   bool json = false;
   // Flags named on the command line (so update can build its FieldMask from
@@ -98,5 +102,12 @@ absl::StatusOr<std::string> ResolveTownship(const CtlContext& ctx, const std::st
 int RunWorkerCommand(CtlContext& ctx, const std::vector<std::string>& args);
 int RunReportCommand(CtlContext& ctx, const std::vector<std::string>& args);
 int RunAuditCommand(CtlContext& ctx, const std::vector<std::string>& args);
+// VacancyService groups (tools/laborctl_vacancy.cc); ctx.vacancy is set.
+int RunEmployerCommand(CtlContext& ctx, const std::vector<std::string>& args);
+int RunBlacklistCommand(CtlContext& ctx, const std::vector<std::string>& args);
+int RunVacancyCommand(CtlContext& ctx, const std::vector<std::string>& args);
+int RunFairCommand(CtlContext& ctx, const std::vector<std::string>& args);
+// `laborctl import --file=…` (the same as `vacancy import`).
+int RunImportCommand(CtlContext& ctx);
 
 }  // namespace labor::tools

@@ -48,8 +48,9 @@ IndexEntries VacancyEntries(const StoredVacancy& stored) {
     }
   }
   if (v.status() == v1::VACANCY_STATUS_OPEN) {
+    // DedupKey starts with "<employer_id>|", so this also finds an
+    // employer's open vacancies.
     out.emplace_back(IndexKey("dk", DedupKey(v), v.vacancy_id()), "");
-    out.emplace_back(IndexKey("eo", v.employer_id(), v.vacancy_id()), "");
     out.emplace_back(IndexKey("ex", Micros(FromProto(v.expires_at())), v.vacancy_id()), "");
   }
   return out;
@@ -142,14 +143,9 @@ absl::StatusOr<std::vector<std::string>> RocksVacancyStore::IdsUnder(const std::
   return ids;
 }
 
-absl::StatusOr<std::vector<std::string>> RocksVacancyStore::FindOpenByDedupKey(
-    absl::string_view key) {
-  return IdsUnder(IndexKey("dk", key, ""), "", 0);
-}
-
 absl::StatusOr<std::vector<std::string>> RocksVacancyStore::FindOpenByEmployer(
     absl::string_view employer_id) {
-  return IdsUnder(IndexKey("eo", employer_id, ""), "", 0);
+  return IdsUnder(IndexKey("dk", absl::StrCat(employer_id, "|")), "", 0);
 }
 
 absl::StatusOr<std::optional<absl::Time>> RocksVacancyStore::FindCheckIn(

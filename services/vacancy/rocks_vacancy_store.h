@@ -9,8 +9,8 @@
 //              "be\0<yyyymmdd listing end>\0<employer_id>" -> "" (listed now)
 //              "src\0<source key>" -> vacancy_id (partner sources)
 //              "req\0<request id>" -> vacancy_id
-//              "dk\0<dedup key>\0<vacancy_id>" -> "" (open only)
-//              "eo\0<employer_id>\0<vacancy_id>" -> "" (open only)
+//              "dk\0<dedup key>\0<vacancy_id>" -> "" (open only; the key
+//                starts with "<employer_id>|": also the employer's open ones)
 //              "ex\0<BE64 expiry micros>\0<vacancy_id>" -> "" (open only)
 //              "fs\0<yyyymmdd start>\0<fair_id>" -> ""
 //   outbox, meta (common/outbox.h)
@@ -42,7 +42,6 @@ class RocksVacancyStore : public VacancyStore {
       absl::string_view source_key) override;
   absl::StatusOr<std::optional<std::string>> FindVacancyByRequestId(
       absl::string_view request_id) override;
-  absl::StatusOr<std::vector<std::string>> FindOpenByDedupKey(absl::string_view key) override;
   absl::StatusOr<std::vector<std::string>> FindOpenByEmployer(
       absl::string_view employer_id) override;
   absl::StatusOr<std::optional<absl::Time>> FindCheckIn(absl::string_view fair_id,

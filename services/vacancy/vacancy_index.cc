@@ -80,8 +80,8 @@ bool Matches(const VacancySummary& s, const VacancyQuery& q) {
 }
 
 // "<tag>:<micros>:<id>".
-std::string EncodeCursor(char tag, const std::pair<int64_t, std::string>& key) {
-  return absl::StrCat(absl::string_view(&tag, 1), ":", key.first, ":", key.second);
+std::string EncodeCursor(char tag, int64_t sort, absl::string_view id) {
+  return absl::StrCat(absl::string_view(&tag, 1), ":", sort, ":", id);
 }
 
 absl::StatusOr<std::pair<int64_t, std::string>> DecodeCursor(char tag, absl::string_view cursor) {
@@ -151,15 +151,100 @@ VacancySummary Summarize(const v1::Vacancy& vacancy) {
   return s;
 }
 
+uint32_t VacancyIndex::Interned::Intern(const std::string& value) {
+  auto [it, inserted] = index.try_emplace(value, static_cast<uint32_t>(values.size()));
+  if (inserted) values.push_back(value);
+  return it->second;
+}
+
+VacancyIndex::Entry VacancyIndex::MakeEntry(int64_t sort, const VacancySummary& summary) {
+  Entry e;
+  e.sort = sort;
+  e.id = summary.vacancy_id;
+  e.monthly_max_fen = summary.monthly_max_fen;
+  e.expires_micros = Micros(summary.expires_at);
+  e.occupation = occupations_.Intern(summary.occupation_code);
+  e.location = locations_.Intern(summary.location);
+  e.employer = employers_.Intern(summary.employer_id);
+  e.status = static_cast<uint8_t>(summary.status);
+  e.employer_blacklisted = summary.employer_blacklisted;
+  e.district_source = summary.district_source;
+  return e;
+}
+
+// A query prepared for a walk: Passes() is a necessary condition of
+// Matches() evaluated on an entry alone (it never rejects a match), with
+// prefix filters memoized per distinct code. Lives under the reader lock.
+struct VacancyIndex::Walk {
+  Walk(const VacancyQuery& query, const Interned& occupations, const Interned& locations,
+       const Interned& employers)
+      : q(query), occupations(occupations), locations(locations) {
+    if (!q.employer_id.empty()) {
+      auto it = employers.index.find(q.employer_id);
+      if (it == employers.index.end()) {
+        impossible = true;  // no vacancy of this employer was ever indexed
+      } else {
+        employer = it->second;
+      }
+    }
+    // Micros round down: t >= after implies micros(t) >= micros(after), and
+    // t < before implies micros(t) <= micros(before).
+    if (q.expires_after.has_value()) expires_min = Micros(*q.expires_after);
+    if (q.expires_before.has_value()) expires_max = Micros(*q.expires_before);
+    if (!q.occupation_prefix.empty()) occupation_memo.assign(occupations.values.size(), kUnknown);
+    if (!q.region_prefix.empty()) location_memo.assign(locations.values.size(), kUnknown);
+  }
+
+  bool Passes(const Entry& e) {
+    if (q.status != v1::VACANCY_STATUS_UNSPECIFIED && e.status != static_cast<int>(q.status)) {
+      return false;
+    }
+    if (!q.include_blacklisted && e.employer_blacklisted) return false;
+    if (employer.has_value() && e.employer != *employer) return false;
+    if (q.monthly_wage_floor_fen.has_value() && e.monthly_max_fen >= 0 &&
+        e.monthly_max_fen < *q.monthly_wage_floor_fen) {
+      return false;
+    }
+    if (expires_min.has_value() && e.expires_micros < *expires_min) return false;
+    if (expires_max.has_value() && e.expires_micros > *expires_max) return false;
+    if (!location_memo.empty()) {
+      int8_t& in = location_memo[e.location];
+      if (in == kUnknown) in = RegionContains(q.region_prefix, locations.values[e.location]);
+      if (!in) return false;
+    }
+    if (!occupation_memo.empty()) {
+      int8_t& in = occupation_memo[e.occupation];
+      if (in == kUnknown) {
+        in = OccupationInBranch(q.occupation_prefix, occupations.values[e.occupation]);
+      }
+      if (!in) return false;
+    }
+    return true;
+  }
+
+  static constexpr int8_t kUnknown = -1;
+  const VacancyQuery& q;
+  const Interned& occupations;
+  const Interned& locations;
+  bool impossible = false;
+  std::optional<uint32_t> employer;
+  std::optional<int64_t> expires_min, expires_max;
+  std::vector<int8_t> occupation_memo, location_memo;
+};
+
 void VacancyIndex::Upsert(VacancySummary summary) {
   absl::MutexLock lock(&mu_);
   auto [it, inserted] = by_id_.try_emplace(summary.vacancy_id);
   if (!inserted) {
-    by_posted_.erase(Key(NegatedMicros(it->second.posted_at), it->first));
-    by_updated_.erase(Key(Micros(it->second.updated_at), it->first));
+    Entry probe;
+    probe.id = it->first;
+    probe.sort = NegatedMicros(it->second.posted_at);
+    by_posted_.erase(probe);
+    probe.sort = Micros(it->second.updated_at);
+    by_updated_.erase(probe);
   }
-  by_posted_.insert(Key(NegatedMicros(summary.posted_at), summary.vacancy_id));
-  by_updated_.insert(Key(Micros(summary.updated_at), summary.vacancy_id));
+  by_posted_.insert(MakeEntry(NegatedMicros(summary.posted_at), summary));
+  by_updated_.insert(MakeEntry(Micros(summary.updated_at), summary));
   it->second = std::move(summary);
 }
 
@@ -167,8 +252,12 @@ void VacancyIndex::Erase(absl::string_view vacancy_id) {
   absl::MutexLock lock(&mu_);
   auto it = by_id_.find(vacancy_id);
   if (it == by_id_.end()) return;
-  by_posted_.erase(Key(NegatedMicros(it->second.posted_at), it->first));
-  by_updated_.erase(Key(Micros(it->second.updated_at), it->first));
+  Entry probe;
+  probe.id = it->first;
+  probe.sort = NegatedMicros(it->second.posted_at);
+  by_posted_.erase(probe);
+  probe.sort = Micros(it->second.updated_at);
+  by_updated_.erase(probe);
   by_id_.erase(it);
 }
 
@@ -177,44 +266,47 @@ absl::StatusOr<VacancyIndex::Page> VacancyIndex::Query(const VacancyQuery& query
   if (limit < 1) return absl::InvalidArgumentError("VacancyIndex::Query: limit must be >= 1");
   const bool feed = query.updated_since.has_value();
   const char tag = feed ? kUpdatedOrderTag : kPostedOrderTag;
-  std::optional<Key> after;
+  std::optional<Entry> after;
   if (!cursor.empty()) {
-    ASSIGN_OR_RETURN(after, DecodeCursor(tag, cursor));
-  }
-
-  absl::ReaderMutexLock lock(&mu_);
-  const absl::btree_set<Key>& keys = feed ? by_updated_ : by_posted_;
-  // Narrow the walk by the one time window the order is sorted by; the
-  // bounds are in whole micros, so they only ever admit too much.
-  auto it = keys.begin();
-  std::optional<int64_t> last_first;  // the walk ends past this key.first
-  if (feed) {
-    it = keys.lower_bound(Key(Micros(*query.updated_since), std::string()));
-  } else {
-    if (query.posted_before.has_value()) {
-      it = keys.lower_bound(Key(NegatedMicros(*query.posted_before), std::string()));
-    }
-    if (query.posted_after.has_value()) last_first = NegatedMicros(*query.posted_after);
-  }
-  if (after.has_value()) {
-    auto resume = keys.upper_bound(*after);
-    if (it != keys.end() && (resume == keys.end() || *it < *resume)) it = resume;
+    ASSIGN_OR_RETURN(auto position, DecodeCursor(tag, cursor));
+    after.emplace();
+    after->sort = position.first;
+    after->id = std::move(position.second);
   }
 
   Page page;
+  absl::ReaderMutexLock lock(&mu_);
+  Walk walk(query, occupations_, locations_, employers_);
+  if (walk.impossible) return page;
+  const absl::btree_set<Entry>& entries = feed ? by_updated_ : by_posted_;
+  // Narrow the walk by the one time window the order is sorted by; the
+  // bounds are in whole micros, so they only ever admit too much.
+  Entry start;
+  std::optional<int64_t> last_sort;  // the walk ends past this sort value
+  if (feed) {
+    start.sort = Micros(*query.updated_since);
+  } else {
+    start.sort = std::numeric_limits<int64_t>::min();
+    if (query.posted_before.has_value()) start.sort = NegatedMicros(*query.posted_before);
+    if (query.posted_after.has_value()) last_sort = NegatedMicros(*query.posted_after);
+  }
+  auto it = entries.lower_bound(start);
+  if (after.has_value() && start < *after) it = entries.upper_bound(*after);
+
   page.vacancy_ids.reserve(std::min(limit, 512));
-  const Key* last_returned = nullptr;
-  for (; it != keys.end(); ++it) {
-    if (last_first.has_value() && it->first > *last_first) break;
-    auto summary = by_id_.find(it->second);
+  const Entry* last_returned = nullptr;
+  for (; it != entries.end(); ++it) {
+    if (last_sort.has_value() && it->sort > *last_sort) break;
+    if (!walk.Passes(*it)) continue;
+    auto summary = by_id_.find(it->id);
     LABOR_CHECK(summary != by_id_.end()) << "vacancy index out of step";
     if (!Matches(summary->second, query)) continue;
     if (page.vacancy_ids.size() == static_cast<size_t>(limit)) {
       // A further match exists: the page ends at the last one returned.
-      page.next_cursor = EncodeCursor(tag, *last_returned);
+      page.next_cursor = EncodeCursor(tag, last_returned->sort, last_returned->id);
       break;
     }
-    page.vacancy_ids.push_back(it->second);
+    page.vacancy_ids.push_back(it->id);
     last_returned = &*it;
   }
   return page;
@@ -222,9 +314,14 @@ absl::StatusOr<VacancyIndex::Page> VacancyIndex::Query(const VacancyQuery& query
 
 size_t VacancyIndex::Count(const VacancyQuery& query) const {
   absl::ReaderMutexLock lock(&mu_);
+  Walk walk(query, occupations_, locations_, employers_);
+  if (walk.impossible) return 0;
   size_t n = 0;
-  for (const auto& [id, summary] : by_id_) {
-    if (Matches(summary, query)) ++n;
+  for (const Entry& e : by_posted_) {
+    if (!walk.Passes(e)) continue;
+    auto summary = by_id_.find(e.id);
+    LABOR_CHECK(summary != by_id_.end()) << "vacancy index out of step";
+    if (Matches(summary->second, query)) ++n;
   }
   return n;
 }

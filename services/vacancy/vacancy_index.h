@@ -94,13 +94,46 @@ class VacancyIndex {
   size_t size() const;
 
  private:
-  // Sort keys: (-posted micros, id) and (updated micros, id).
-  using Key = std::pair<int64_t, std::string>;
+  // One position in an order. Sorted by (sort, id) only: sort is -posted
+  // micros (by_posted_) or updated micros (by_updated_). The other members
+  // are a compact copy of the most selective fields, so a walk rejects most
+  // non-matching vacancies inside the btree node, without a hash lookup and
+  // a cache miss into the summary; candidates are then checked in full.
+  struct Entry {
+    int64_t sort = 0;
+    std::string id;
+    int64_t monthly_max_fen = -1;
+    int64_t expires_micros = 0;
+    uint32_t occupation = 0;  // index into occupations_
+    uint32_t location = 0;    // index into locations_
+    uint32_t employer = 0;    // index into employers_
+    uint8_t status = 0;
+    bool employer_blacklisted = false;
+    bool district_source = false;
+
+    friend bool operator<(const Entry& a, const Entry& b) {
+      return a.sort != b.sort ? a.sort < b.sort : a.id < b.id;
+    }
+  };
+  // Distinct values seen (never shrinks; bounded by the distinct codes and
+  // employers), so entries hold 4-byte indexes and a query evaluates a
+  // prefix filter once per distinct value instead of once per vacancy.
+  struct Interned {
+    absl::flat_hash_map<std::string, uint32_t> index;
+    std::vector<std::string> values;
+    uint32_t Intern(const std::string& value);
+  };
+  struct Walk;  // a query's precomputed filter (vacancy_index.cc)
+
+  Entry MakeEntry(int64_t sort, const VacancySummary& summary) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   mutable absl::Mutex mu_;
   absl::flat_hash_map<std::string, VacancySummary> by_id_ ABSL_GUARDED_BY(mu_);
-  absl::btree_set<Key> by_posted_ ABSL_GUARDED_BY(mu_);
-  absl::btree_set<Key> by_updated_ ABSL_GUARDED_BY(mu_);
+  absl::btree_set<Entry> by_posted_ ABSL_GUARDED_BY(mu_);
+  absl::btree_set<Entry> by_updated_ ABSL_GUARDED_BY(mu_);
+  Interned occupations_ ABSL_GUARDED_BY(mu_);
+  Interned locations_ ABSL_GUARDED_BY(mu_);
+  Interned employers_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace labor::vacancy

@@ -1,6 +1,7 @@
 #include "services/vacancy/vacancy_manager.h"
 
 #include <algorithm>
+#include <atomic>
 #include <functional>
 #include <map>
 #include <utility>
@@ -8,6 +9,7 @@
 #include "absl/container/btree_map.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/random/random.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -142,6 +144,7 @@ class VacancyManager::WorkUnit {
   }
   void AddVacancy(StoredVacancy v) {
     std::string id = v.vacancy().vacancy_id();
+    Remember(v.vacancy());
     Entry<StoredVacancy> entry;
     entry.after = std::move(v);
     entry.dirty = true;
@@ -154,6 +157,7 @@ class VacancyManager::WorkUnit {
       v->mutable_vacancy()->set_version(v->vacancy().version() + 1);
       *v->mutable_vacancy()->mutable_updated_at() = ToProto(now_);
     }
+    Remember(v->vacancy());
     auto& entry = vacancies_.at(v->vacancy().vacancy_id());
     if (!entry.dirty) vacancy_order_.push_back(v->vacancy().vacancy_id());
     entry.dirty = true;
@@ -229,10 +233,9 @@ class VacancyManager::WorkUnit {
 
   // Vacancy id by source key, as of this unit.
   absl::StatusOr<std::optional<std::string>> VacancyBySource(const std::string& key) {
-    for (const auto& [id, entry] : vacancies_) {
-      if (entry.dirty && HasSource(entry.after.vacancy(), key)) {
-        return std::optional<std::string>(id);
-      }
+    if (auto it = by_source_.find(key); it != by_source_.end()) {
+      ASSIGN_OR_RETURN(StoredVacancy * v, Vacancy(it->second));
+      if (v != nullptr && HasSource(v->vacancy(), key)) return std::optional<std::string>(it->second);
     }
     ASSIGN_OR_RETURN(auto found, store_->FindVacancyBySource(key));
     if (!found.has_value()) return found;
@@ -244,10 +247,12 @@ class VacancyManager::WorkUnit {
   // Open vacancies with this duplicate key as of this unit, oldest posting
   // first (then by id), so the earliest posting absorbs later ones.
   absl::StatusOr<std::vector<std::string>> OpenByDedupKey(const std::string& key) {
-    ASSIGN_OR_RETURN(std::vector<std::string> stored, store_->FindOpenByDedupKey(key));
-    absl::flat_hash_set<std::string> ids(stored.begin(), stored.end());
-    for (const auto& [id, entry] : vacancies_) {
-      if (entry.dirty) ids.insert(id);
+    absl::flat_hash_set<std::string> ids;
+    if (auto it = m_->open_by_dedup_key_.find(key); it != m_->open_by_dedup_key_.end()) {
+      ids.insert(it->second.begin(), it->second.end());
+    }
+    if (auto it = by_dedup_key_.find(key); it != by_dedup_key_.end()) {
+      ids.insert(it->second.begin(), it->second.end());
     }
     std::vector<std::pair<int64_t, std::string>> out;
     for (const auto& id : ids) {
@@ -264,8 +269,18 @@ class VacancyManager::WorkUnit {
 
   void Emit(v1::Event event) { events_.push_back(std::move(event)); }
 
-  // Commits everything, then moves the search index and the cache forward.
-  absl::Status Commit() {
+  // Commits everything to the store and updates the duplicate map (both
+  // under the writer lock), then moves the search index and the cache
+  // forward.
+  absl::Status Commit() ABSL_EXCLUSIVE_LOCKS_REQUIRED(m_->write_mu_) {
+    RETURN_IF_ERROR(CommitStore());
+    absl::MutexLock publish(&m_->publish_mu_);
+    Publish();
+    return absl::OkStatus();
+  }
+
+  // The first half of Commit: the store write and the duplicate map.
+  absl::Status CommitStore() ABSL_EXCLUSIVE_LOCKS_REQUIRED(m_->write_mu_) {
     VacancyMutation mutation;
     for (const auto& id : employer_order_) {
       auto& e = employers_.at(id);
@@ -289,13 +304,29 @@ class VacancyManager::WorkUnit {
     }
     RETURN_IF_ERROR(store_->Apply(mutation));
     for (const auto& id : vacancy_order_) {
-      const StoredVacancy& v = vacancies_.at(id).after;
-      m_->deps_.index->Upsert(Summarize(v.vacancy()));
-      if (m_->deps_.vacancy_cache != nullptr) {
-        m_->deps_.vacancy_cache->Put(id, v.vacancy().version(), v.SerializeAsString());
-      }
+      const Entry<StoredVacancy>& e = vacancies_.at(id);
+      m_->ForgetOpen(e.before ? &e.before->vacancy() : nullptr);
+      m_->RememberOpen(e.after.vacancy());
     }
     return absl::OkStatus();
+  }
+
+  // The second half: search index and cache. Callers hold publish_mu_, so
+  // publications happen in commit order even after the writer lock is gone.
+  void Publish() ABSL_EXCLUSIVE_LOCKS_REQUIRED(m_->publish_mu_) {
+    std::vector<VersionedCache::Entry> cached;
+    for (const auto& id : vacancy_order_) {
+      const Entry<StoredVacancy>& e = vacancies_.at(id);
+      m_->deps_.index->Upsert(Summarize(e.after.vacancy()));
+      // An older version may be cached: move the cache to this one. A new
+      // vacancy has nothing cached; reads fill it.
+      if (e.before.has_value()) {
+        cached.push_back({id, e.after.vacancy().version(), e.after.SerializeAsString()});
+      }
+    }
+    if (m_->deps_.vacancy_cache != nullptr && !cached.empty()) {
+      m_->deps_.vacancy_cache->PutMany(cached);
+    }
   }
 
   absl::Time now() const { return now_; }
@@ -309,6 +340,17 @@ class VacancyManager::WorkUnit {
     bool dirty = false;
   };
 
+  // Indexes the unit's own changes (entries may go stale; lookups verify).
+  void Remember(const v1::Vacancy& v) {
+    for (const auto& s : v.sources()) by_source_[SourceKey(s)] = v.vacancy_id();
+    if (v.status() == v1::VACANCY_STATUS_OPEN) {
+      auto& ids = by_dedup_key_[DedupKey(v)];
+      if (std::find(ids.begin(), ids.end(), v.vacancy_id()) == ids.end()) {
+        ids.push_back(v.vacancy_id());
+      }
+    }
+  }
+
   VacancyManager* m_;
   VacancyStore* store_;
   absl::Time now_;
@@ -318,6 +360,8 @@ class VacancyManager::WorkUnit {
   std::vector<std::string> vacancy_order_, employer_order_, fair_order_;
   absl::flat_hash_map<std::string, std::string> request_ids_;
   absl::flat_hash_map<std::string, std::string> new_credit_codes_;
+  absl::flat_hash_map<std::string, std::string> by_source_;
+  absl::flat_hash_map<std::string, std::vector<std::string>> by_dedup_key_;
   std::vector<VacancyMutation::CheckIn> check_ins_;
   std::vector<v1::Event> events_;
 };
@@ -330,7 +374,14 @@ VacancyManager::VacancyManager(VacancyDeps deps, VacancyManagerOptions options)
 
 std::string VacancyManager::NewId(absl::string_view prefix) const {
   if (deps_.new_id) return deps_.new_id(prefix);
-  return absl::StrCat(prefix, "_", RandomHex(10));
+  // Time-ordered: 13 hex digits of microseconds, then 7 of a counter that
+  // starts at a random point. Unique within the writer (one per shard), and
+  // new records append to the end of the key space, which keeps RocksDB's
+  // inserts cheap. Ids are not secrets (posted_at is public anyway).
+  static std::atomic<uint32_t> counter{absl::Uniform<uint32_t>(absl::BitGen())};
+  const uint64_t micros = static_cast<uint64_t>(absl::ToUnixMicros(deps_.clock->Now()));
+  return absl::StrFormat("%s_%013x%07x", prefix, micros & 0xfffffffffffffULL,
+                         counter.fetch_add(1) & 0xfffffffu);
 }
 
 absl::CivilDay VacancyManager::Today() const {
@@ -338,10 +389,27 @@ absl::CivilDay VacancyManager::Today() const {
 }
 
 absl::Status VacancyManager::LoadIndex() {
+  absl::MutexLock lock(&write_mu_);
   return deps_.store->ScanVacancies([this](const StoredVacancy& v) {
     deps_.index->Upsert(Summarize(v.vacancy()));
+    RememberOpen(v.vacancy());
     return true;
   });
+}
+
+void VacancyManager::RememberOpen(const v1::Vacancy& v) {
+  if (v.status() != v1::VACANCY_STATUS_OPEN) return;
+  auto& ids = open_by_dedup_key_[DedupKey(v)];
+  if (std::find(ids.begin(), ids.end(), v.vacancy_id()) == ids.end()) ids.push_back(v.vacancy_id());
+}
+
+void VacancyManager::ForgetOpen(const v1::Vacancy* v) {
+  if (v == nullptr || v->status() != v1::VACANCY_STATUS_OPEN) return;
+  auto it = open_by_dedup_key_.find(DedupKey(*v));
+  if (it == open_by_dedup_key_.end()) return;
+  auto& ids = it->second;
+  ids.erase(std::remove(ids.begin(), ids.end(), v->vacancy_id()), ids.end());
+  if (ids.empty()) open_by_dedup_key_.erase(it);
 }
 
 // ---------------------------------------------------------------- employers
@@ -1052,7 +1120,9 @@ absl::StatusOr<v1::ListVacanciesResponse> VacancyManager::ListVacancies(
   ASSIGN_OR_RETURN(VacancyIndex::Page page, deps_.index->Query(query, cursor, page_size));
   v1::ListVacanciesResponse response;
   for (const auto& id : page.vacancy_ids) {
-    ASSIGN_OR_RETURN(auto stored, LoadVacancy(id));
+    // Local point reads (block cache) are far cheaper than a Redis round
+    // trip per result; the Redis cache serves single gets.
+    ASSIGN_OR_RETURN(auto stored, deps_.store->GetVacancy(id));
     if (!stored.has_value()) continue;
     *response.add_vacancies() = Present(caller, *stored);
   }
@@ -1196,7 +1266,7 @@ absl::StatusOr<v1::FairStats> VacancyManager::GetFairStats(const Caller& caller,
   int vacancies = 0;
   int64_t headcount = 0;
   for (const auto& id : stored->fair().vacancy_ids()) {
-    ASSIGN_OR_RETURN(auto v, LoadVacancy(id));
+    ASSIGN_OR_RETURN(auto v, deps_.store->GetVacancy(id));
     if (!v.has_value()) continue;
     ++vacancies;
     headcount += v->vacancy().headcount();
@@ -1229,39 +1299,83 @@ absl::StatusOr<v1::ListFairsResponse> VacancyManager::ListFairs(
 
 // ---------------------------------------------------------------- imports
 
+namespace {
+
+std::string RejectionReason(const absl::Status& status) {
+  std::vector<FieldViolation> violations = GetFieldViolations(status);
+  if (violations.empty()) return std::string(status.message());
+  std::string reason;
+  for (const auto& v : violations) {
+    absl::StrAppend(&reason, reason.empty() ? "" : "; ", v.field, ": ", v.description);
+  }
+  return reason;
+}
+
+}  // namespace
+
+VacancyManager::PreparedImport VacancyManager::PrepareImport(std::vector<v1::ImportItem> items) const {
+  PreparedImport prepared;
+  prepared.items.resize(items.size());
+  VacancyRuleContext ctx{deps_.regions, deps_.occupations, deps_.policy, deps_.clock->Now()};
+  for (size_t i = 0; i < items.size(); ++i) {
+    PreparedItem& p = prepared.items[i];
+    p.external_id = std::move(*items[i].mutable_external_id());
+    if (!IsPlainToken(p.external_id, kMaxExternalIdChars)) {
+      p.rejection = InvalidField("external_id", absl::StrCat("must be 1..", kMaxExternalIdChars,
+                                                             " printable characters without "
+                                                             "spaces"));
+      continue;
+    }
+    p.vacancy = std::move(*items[i].mutable_vacancy());
+    const v1::VacancyStatus wanted = p.vacancy.status();
+    if (wanted == v1::VACANCY_STATUS_CLOSED || wanted == v1::VACANCY_STATUS_FILLED) {
+      p.withdrawal = wanted;  // a withdrawal: the partner's job is gone
+      continue;
+    }
+    if (wanted != v1::VACANCY_STATUS_UNSPECIFIED && wanted != v1::VACANCY_STATUS_OPEN) {
+      p.rejection = InvalidField("vacancy.status", "an import item is open, closed or filled");
+      continue;
+    }
+    const bool expiry_sent = HasTimestamp(p.vacancy.expires_at());
+    p.vacancy.clear_sources();
+    p.vacancy.clear_status();
+    if (absl::Status s = NormalizeVacancy(ctx, &p.vacancy, "vacancy"); !s.ok()) {
+      p.rejection = s;
+      continue;
+    }
+    // The fingerprint covers what the partner sent: an expiry the service
+    // defaulted (now + lifetime) differs on every replay.
+    if (expiry_sent) {
+      p.fingerprint = Fingerprint(p.vacancy);
+    } else {
+      google::protobuf::Timestamp defaulted = std::move(*p.vacancy.mutable_expires_at());
+      p.vacancy.clear_expires_at();
+      p.fingerprint = Fingerprint(p.vacancy);
+      *p.vacancy.mutable_expires_at() = std::move(defaulted);
+    }
+  }
+  return prepared;
+}
+
 absl::StatusOr<v1::ImportResult> VacancyManager::ImportOne(WorkUnit& unit, const Caller& caller,
-                                                           const v1::ImportItem& item) {
+                                                           PreparedItem& item) {
   v1::ImportResult result;
-  result.set_external_id(item.external_id());
+  result.set_external_id(item.external_id);
   auto reject = [&result](const absl::Status& status) {
     result.set_outcome(v1::ImportResult::OUTCOME_REJECTED);
-    std::vector<FieldViolation> violations = GetFieldViolations(status);
-    if (violations.empty()) {
-      result.set_reason(std::string(status.message()));
-    } else {
-      std::string reason;
-      for (const auto& v : violations) {
-        absl::StrAppend(&reason, reason.empty() ? "" : "; ", v.field, ": ", v.description);
-      }
-      result.set_reason(reason);
-    }
+    result.set_reason(RejectionReason(status));
     return result;
   };
-  if (!IsPlainToken(item.external_id(), kMaxExternalIdChars)) {
-    return reject(InvalidField("external_id", absl::StrCat("must be 1..", kMaxExternalIdChars,
-                                                           " printable characters without "
-                                                           "spaces")));
-  }
+  if (!item.rejection.ok()) return reject(item.rejection);
   v1::VacancySource source;
   source.set_kind(v1::SOURCE_KIND_PARTNER);
   source.set_partner(caller.tenant);
-  source.set_external_id(item.external_id());
+  source.set_external_id(item.external_id);
   const std::string key = SourceKey(source);
   ASSIGN_OR_RETURN(auto existing_id, unit.VacancyBySource(key));
 
-  const v1::VacancyStatus wanted = item.vacancy().status();
-  if (wanted == v1::VACANCY_STATUS_CLOSED || wanted == v1::VACANCY_STATUS_FILLED) {
-    // A withdrawal: the partner's job is gone.
+  if (item.withdrawal != v1::VACANCY_STATUS_UNSPECIFIED) {
+    const v1::VacancyStatus wanted = item.withdrawal;
     if (!existing_id.has_value()) {
       return reject(absl::NotFoundError("nothing imported under this external_id to withdraw"));
     }
@@ -1293,16 +1407,9 @@ absl::StatusOr<v1::ImportResult> VacancyManager::ImportOne(WorkUnit& unit, const
     result.set_outcome(v1::ImportResult::OUTCOME_UPDATED);
     return result;
   }
-  if (wanted != v1::VACANCY_STATUS_UNSPECIFIED && wanted != v1::VACANCY_STATUS_OPEN) {
-    return reject(InvalidField("vacancy.status", "an import item is open, closed or filled"));
-  }
 
-  v1::Vacancy vacancy = item.vacancy();
-  vacancy.clear_sources();
-  VacancyRuleContext ctx{deps_.regions, deps_.occupations, deps_.policy, unit.now()};
-  if (absl::Status s = NormalizeVacancy(ctx, &vacancy, "vacancy"); !s.ok()) return reject(s);
-  const std::string fingerprint = Fingerprint(vacancy);
-
+  v1::Vacancy& vacancy = item.vacancy;
+  const std::string& fingerprint = item.fingerprint;
   if (existing_id.has_value()) {
     ASSIGN_OR_RETURN(StoredVacancy * stored, unit.Vacancy(*existing_id));
     v1::Vacancy* v = stored->mutable_vacancy();
@@ -1375,22 +1482,44 @@ absl::StatusOr<v1::ImportResult> VacancyManager::ImportOne(WorkUnit& unit, const
   return result;
 }
 
-absl::StatusOr<std::vector<v1::ImportResult>> VacancyManager::ImportBatch(
-    const Caller& caller, const std::vector<v1::ImportItem>& items) {
+absl::StatusOr<std::vector<v1::ImportResult>> VacancyManager::ApplyImport(
+    const Caller& caller, PreparedImport prepared, const std::function<void()>& on_committed) {
   if (caller.tenant.empty()) {
     return absl::FailedPreconditionError("the partner token names no tenant (partner bureau)");
   }
   std::vector<v1::ImportResult> results;
-  results.reserve(items.size());
-  absl::MutexLock lock(&write_mu_);
-  WorkUnit unit(this);
-  unit.set_now(deps_.clock->Now());
-  for (const auto& item : items) {
-    ASSIGN_OR_RETURN(v1::ImportResult result, ImportOne(unit, caller, item));
-    results.push_back(std::move(result));
+  results.reserve(prepared.items.size());
+  auto unit = std::make_unique<WorkUnit>(this);
+  write_mu_.Lock();
+  unit->set_now(deps_.clock->Now());
+  absl::Status status;
+  for (auto& item : prepared.items) {
+    absl::StatusOr<v1::ImportResult> result = ImportOne(*unit, caller, item);
+    if (!result.ok()) {
+      status = result.status();
+      break;
+    }
+    results.push_back(*std::move(result));
   }
-  RETURN_IF_ERROR(unit.Commit());
+  if (status.ok()) status = unit->CommitStore();
+  if (!status.ok()) {
+    write_mu_.Unlock();
+    return status;
+  }
+  // Committed: the next batch may start deciding while this one is
+  // published (publications stay in commit order under publish_mu_).
+  publish_mu_.Lock();
+  write_mu_.Unlock();
+  if (on_committed) on_committed();
+  unit->Publish();
+  publish_mu_.Unlock();
+  unit.reset();
   return results;
+}
+
+absl::StatusOr<std::vector<v1::ImportResult>> VacancyManager::ImportBatch(
+    const Caller& caller, const std::vector<v1::ImportItem>& items) {
+  return ApplyImport(caller, PrepareImport(items));
 }
 
 // ---------------------------------------------------------------- scheduler

@@ -18,6 +18,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
 #include "common/auth.h"
 #include "common/cache.h"
@@ -130,6 +131,28 @@ class VacancyManager {
   absl::StatusOr<std::vector<v1::ImportResult>> ImportBatch(const Caller& caller,
                                                             const std::vector<v1::ImportItem>& items);
 
+  // ImportBatch in two steps, so a stream can prepare one batch while the
+  // previous one commits: PrepareImport validates, normalizes and
+  // fingerprints the items (no lock, no store access; thread-safe);
+  // ApplyImport decides each item against the store and commits.
+  struct PreparedItem {
+    std::string external_id;
+    v1::Vacancy vacancy;          // normalized (or as sent, for a withdrawal)
+    std::string fingerprint;
+    absl::Status rejection;       // not OK: answered REJECTED with this reason
+    v1::VacancyStatus withdrawal = v1::VACANCY_STATUS_UNSPECIFIED;  // CLOSED/FILLED
+  };
+  struct PreparedImport {
+    std::vector<PreparedItem> items;
+  };
+  PreparedImport PrepareImport(std::vector<v1::ImportItem> items) const;
+  // `on_committed` (optional) runs once the batch is durable and the writer
+  // lock is released, before the search index and cache are updated: a
+  // pipeline may start the next batch then. The results return after both.
+  absl::StatusOr<std::vector<v1::ImportResult>> ApplyImport(
+      const Caller& caller, PreparedImport prepared,
+      const std::function<void()>& on_committed = nullptr);
+
   // ---- Scheduler ----
   // Expires open vacancies past expires_at and ends listings past their
   // three years, up to the batch size each; call until it reports no work.
@@ -152,7 +175,7 @@ class VacancyManager {
                                          const std::string& fingerprint,
                                          const std::string& request_id);
   absl::StatusOr<v1::ImportResult> ImportOne(WorkUnit& unit, const Caller& caller,
-                                             const v1::ImportItem& item);
+                                             PreparedItem& item);
   // The employer a vacancy names (id, or credit code + name registering it).
   absl::StatusOr<StoredEmployer> ResolveEmployer(WorkUnit& unit, const v1::Vacancy& vacancy);
   absl::Status CheckNotBlacklisted(const StoredEmployer& employer) const;
@@ -167,9 +190,18 @@ class VacancyManager {
   std::string NewId(absl::string_view prefix) const;
   absl::CivilDay Today() const;
 
+  // The open vacancies by duplicate key (vacancy_rules.h DedupKey), for the
+  // duplicate rule; kept with the store under write_mu_.
+  void RememberOpen(const v1::Vacancy& v) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  void ForgetOpen(const v1::Vacancy* v) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+
   VacancyDeps deps_;
   VacancyManagerOptions options_;
+  // Lock order: write_mu_, then publish_mu_.
   absl::Mutex write_mu_;
+  absl::Mutex publish_mu_ ABSL_ACQUIRED_AFTER(write_mu_);
+  absl::flat_hash_map<std::string, std::vector<std::string>> open_by_dedup_key_
+      ABSL_GUARDED_BY(write_mu_);
 };
 
 }  // namespace labor::vacancy

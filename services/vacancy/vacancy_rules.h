@@ -147,7 +147,8 @@ absl::Status NormalizeFair(const RegionRegistry& regions, v1::JobFair* fair,
 // same employer, the same occupation code, locations in the same county
 // (first 6 digits of the region code; a province- or city-level location
 // compares as itself), and overlapping monthly wage ranges (a posting
-// without a stated wage overlaps any). DedupKey is the index key of the
+// without a stated wage overlaps any). DedupKey ("<employer_id>|<occupation>|
+// <county>", a contract the store relies on) is the index key of the
 // first three; WagesOverlap decides the last.
 std::string DedupKey(const v1::Vacancy& vacancy);
 bool WagesOverlap(const v1::Wage& a, const v1::Wage& b);

@@ -1,6 +1,8 @@
 #include "services/vacancy/vacancy_service.h"
 
 #include <deque>
+#include <map>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -83,10 +85,11 @@ LABOR_VACANCY_UNARY(ListFairs, ListFairsRequest, ListFairsResponse, ListFairs)
 
 #undef LABOR_VACANCY_UNARY
 
-// One import stream. Reads run ahead of processing (bounded), processing
-// runs one batch at a time on the pool, writes go out one at a time in item
-// order. Decisions are made under mu_; gRPC operations start after it is
-// released.
+// One import stream, as a pipeline: reads run ahead (bounded); a batch is
+// prepared (validated, normalized, fingerprinted: no lock) on one pool
+// thread while the previous batch is applied and committed on another;
+// results go out one at a time in item order. Decisions are made under mu_;
+// gRPC operations start after it is released.
 class VacancyServiceImpl::ImportReactor
     : public grpc::ServerBidiReactor<v1::ImportItem, v1::ImportResult> {
  public:
@@ -152,7 +155,9 @@ class VacancyServiceImpl::ImportReactor
   struct Actions {
     bool read = false;
     const v1::ImportResult* write = nullptr;
-    std::vector<v1::ImportItem> batch;
+    std::vector<v1::ImportItem> prepare;
+    std::optional<VacancyManager::PreparedImport> apply;
+    int64_t apply_ticket = 0;
     bool finish = false;
     absl::Status status;
   };
@@ -166,13 +171,19 @@ class VacancyServiceImpl::ImportReactor
       reading_ = true;
       actions->read = true;
     }
-    if (error_.ok() && !processing_ && !pending_.empty() &&
+    if (error_.ok() && !preparing_ && prepared_.empty() && !pending_.empty() &&
         static_cast<int>(unwritten_.size()) < opts.max_unwritten_results) {
-      processing_ = true;
+      preparing_ = true;
       const size_t n = std::min<size_t>(pending_.size(), static_cast<size_t>(opts.max_batch_items));
-      actions->batch.assign(std::make_move_iterator(pending_.begin()),
-                            std::make_move_iterator(pending_.begin() + static_cast<long>(n)));
+      actions->prepare.assign(std::make_move_iterator(pending_.begin()),
+                              std::make_move_iterator(pending_.begin() + static_cast<long>(n)));
       pending_.erase(pending_.begin(), pending_.begin() + static_cast<long>(n));
+    }
+    if (error_.ok() && !applying_ && !prepared_.empty()) {
+      applying_ = true;
+      actions->apply = std::move(prepared_.front());
+      actions->apply_ticket = next_ticket_++;
+      prepared_.pop_front();
     }
     if (!writing_ && !unwritten_.empty() && error_.ok()) {
       writing_ = true;
@@ -181,8 +192,10 @@ class VacancyServiceImpl::ImportReactor
       actions->write = &current_write_;
     }
     // After an error, an outstanding read is cancelled by finishing.
-    const bool drained = read_done_ && pending_.empty() && unwritten_.empty();
-    if (!processing_ && !writing_ && (drained || !error_.ok())) {
+    const bool drained = read_done_ && pending_.empty() && prepared_.empty() &&
+                         done_.empty() && unwritten_.empty();
+    if (!preparing_ && !applying_ && publishing_ == 0 && !writing_ &&
+        (drained || !error_.ok())) {
       finished_ = true;
       actions->finish = true;
       actions->status = error_;
@@ -192,37 +205,80 @@ class VacancyServiceImpl::ImportReactor
   void Run(Actions& actions) {
     if (actions.read) StartRead(&incoming_);
     if (actions.write != nullptr) StartWrite(actions.write);
-    if (!actions.batch.empty()) Process(std::move(actions.batch));
+    if (!actions.prepare.empty()) Prepare(std::move(actions.prepare));
+    if (actions.apply.has_value()) Apply(std::move(*actions.apply), actions.apply_ticket);
     if (actions.finish) FinishWith(actions.status);
   }
 
-  void Process(std::vector<v1::ImportItem> batch) {
-    auto work = [this, batch = std::move(batch)] {
-      absl::StatusOr<std::vector<v1::ImportResult>> results =
-          service_->manager_->ImportBatch(caller_, batch);
+  void Prepare(std::vector<v1::ImportItem> batch) {
+    Submit([this, batch = std::move(batch)]() mutable {
+      VacancyManager::PreparedImport prepared =
+          service_->manager_->PrepareImport(std::move(batch));
       Actions actions;
       {
         absl::MutexLock lock(&mu_);
-        processing_ = false;
+        preparing_ = false;
+        prepared_.push_back(std::move(prepared));
+        Plan(&actions);
+      }
+      Run(actions);
+    }, &ImportReactor::preparing_);
+  }
+
+  // Applies a prepared batch. As soon as it is committed the next batch may
+  // be applied; results still leave in batch order (tickets).
+  void Apply(VacancyManager::PreparedImport prepared, int64_t ticket) {
+    Submit([this, prepared = std::move(prepared), ticket]() mutable {
+      bool committed = false;
+      auto on_committed = [this, &committed] {
+        committed = true;
+        Actions actions;
+        {
+          absl::MutexLock lock(&mu_);
+          applying_ = false;
+          ++publishing_;
+          Plan(&actions);
+        }
+        Run(actions);
+      };
+      absl::StatusOr<std::vector<v1::ImportResult>> results =
+          service_->manager_->ApplyImport(caller_, std::move(prepared), on_committed);
+      Actions actions;
+      {
+        absl::MutexLock lock(&mu_);
+        if (committed) {
+          --publishing_;
+        } else {
+          applying_ = false;
+        }
         if (results.ok()) {
-          for (auto& r : *results) unwritten_.push_back(std::move(r));
+          done_.emplace(ticket, *std::move(results));
+          for (auto it = done_.begin(); it != done_.end() && it->first == next_emit_;
+               it = done_.erase(it), ++next_emit_) {
+            for (auto& r : it->second) unwritten_.push_back(std::move(r));
+          }
         } else if (error_.ok()) {
           error_ = results.status();
         }
         Plan(&actions);
       }
       Run(actions);
-    };
-    if (!service_->dispatch_.pool()->Submit(std::move(work))) {
-      Actions actions;
-      {
-        absl::MutexLock lock(&mu_);
-        processing_ = false;
-        if (error_.ok()) error_ = absl::ResourceExhaustedError("server is busy; retry with backoff");
-        Plan(&actions);
-      }
-      Run(actions);
+    }, &ImportReactor::applying_);
+  }
+
+  // Runs `work` on the pool; a full pool ends the stream with
+  // RESOURCE_EXHAUSTED (`work` is then dropped and the stage is idle).
+  template <typename Work>
+  void Submit(Work work, bool VacancyServiceImpl::ImportReactor::*stage) {
+    if (service_->dispatch_.pool()->Submit(std::move(work))) return;
+    Actions actions;
+    {
+      absl::MutexLock lock(&mu_);
+      this->*stage = false;
+      if (error_.ok()) error_ = absl::ResourceExhaustedError("server is busy; retry with backoff");
+      Plan(&actions);
     }
+    Run(actions);
   }
 
   void FinishWith(const absl::Status& status) {
@@ -244,7 +300,13 @@ class VacancyServiceImpl::ImportReactor
   std::deque<v1::ImportResult> unwritten_ ABSL_GUARDED_BY(mu_);
   bool reading_ ABSL_GUARDED_BY(mu_) = false;
   bool read_done_ ABSL_GUARDED_BY(mu_) = false;
-  bool processing_ ABSL_GUARDED_BY(mu_) = false;
+  std::deque<VacancyManager::PreparedImport> prepared_ ABSL_GUARDED_BY(mu_);
+  bool preparing_ ABSL_GUARDED_BY(mu_) = false;
+  bool applying_ ABSL_GUARDED_BY(mu_) = false;   // deciding + committing (writer lock)
+  int publishing_ ABSL_GUARDED_BY(mu_) = 0;      // committed, updating index and cache
+  int64_t next_ticket_ ABSL_GUARDED_BY(mu_) = 0;
+  int64_t next_emit_ ABSL_GUARDED_BY(mu_) = 0;
+  std::map<int64_t, std::vector<v1::ImportResult>> done_ ABSL_GUARDED_BY(mu_);
   bool writing_ ABSL_GUARDED_BY(mu_) = false;
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
   absl::Status error_ ABSL_GUARDED_BY(mu_);

@@ -68,8 +68,6 @@ class VacancyStore {
       absl::string_view source_key) = 0;
   virtual absl::StatusOr<std::optional<std::string>> FindVacancyByRequestId(
       absl::string_view request_id) = 0;
-  // Open vacancies with this duplicate key (vacancy_rules.h DedupKey).
-  virtual absl::StatusOr<std::vector<std::string>> FindOpenByDedupKey(absl::string_view key) = 0;
   // Open vacancies of an employer.
   virtual absl::StatusOr<std::vector<std::string>> FindOpenByEmployer(
       absl::string_view employer_id) = 0;

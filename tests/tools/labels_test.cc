@@ -146,5 +146,133 @@ TEST(LabelsTest, DatesAndMoney) {
   EXPECT_EQ(FormatYuan(m), "4500.05元");
 }
 
+labor::v1::Wage MakeWage(int64_t min, int64_t max, labor::v1::WageUnit unit) {
+  labor::v1::Wage w;
+  w.mutable_min()->set_fen(min);
+  w.mutable_max()->set_fen(max);
+  w.set_unit(unit);
+  return w;
+}
+
+TEST(LabelsTest, VacancyEnumsReadInChinese) {
+  EXPECT_EQ(VacancyStatusLabel(labor::v1::VACANCY_STATUS_OPEN), "招聘中");
+  EXPECT_EQ(VacancyStatusLabel(labor::v1::VACANCY_STATUS_FILLED), "已招满");
+  EXPECT_EQ(VacancyStatusLabel(labor::v1::VACANCY_STATUS_CLOSED), "已关闭");
+  EXPECT_EQ(VacancyStatusLabel(labor::v1::VACANCY_STATUS_EXPIRED), "已过期");
+  EXPECT_EQ(VacancyStatusLabel(labor::v1::VACANCY_STATUS_UNSPECIFIED), "");
+  EXPECT_EQ(FairKindLabel(labor::v1::FAIR_KIND_SPRING_BREEZE), "春风行动");
+  EXPECT_EQ(FairKindLabel(labor::v1::FAIR_KIND_EMPLOYMENT_AID_MONTH), "就业援助月");
+  EXPECT_EQ(FairKindLabel(labor::v1::FAIR_KIND_WARM_WAY_HOME), "温暖回家路");
+  EXPECT_EQ(FairKindLabel(labor::v1::FAIR_KIND_PRIVATE_ENTERPRISE_WEEK), "民营企业招聘周");
+  EXPECT_EQ(FairKindLabel(labor::v1::FAIR_KIND_JOBS_TO_COUNTRYSIDE), "送岗位下乡");
+  EXPECT_EQ(FairKindLabel(labor::v1::FAIR_KIND_OTHER), "其他");
+  EXPECT_EQ(WageUnitLabel(labor::v1::WAGE_UNIT_MONTHLY), "月薪");
+  EXPECT_EQ(WageUnitLabel(labor::v1::WAGE_UNIT_DAILY), "日薪");
+  EXPECT_EQ(WageUnitLabel(labor::v1::WAGE_UNIT_HOURLY), "时薪");
+  EXPECT_EQ(WageUnitLabel(labor::v1::WAGE_UNIT_PIECE), "计件");
+  EXPECT_EQ(SourceKindLabel(labor::v1::SOURCE_KIND_EMPLOYER), "用人单位");
+  EXPECT_EQ(SourceKindLabel(labor::v1::SOURCE_KIND_FAIR), "招聘会");
+  EXPECT_EQ(SourceKindLabel(labor::v1::SOURCE_KIND_PARTNER), "合作地区");
+  EXPECT_EQ(GenderRequirementLabel(labor::v1::GENDER_REQUIREMENT_UNSPECIFIED), "不限");
+  labor::v1::Benefits b;
+  EXPECT_EQ(BenefitsLabel(b), "");
+  b.set_room(true);
+  b.set_social_insurance(true);
+  EXPECT_EQ(BenefitsLabel(b), "包住 社保");
+}
+
+TEST(LabelsTest, WagesReadAsOnAJobBoard) {
+  using labor::v1::WAGE_UNIT_DAILY;
+  using labor::v1::WAGE_UNIT_HOURLY;
+  using labor::v1::WAGE_UNIT_MONTHLY;
+  using labor::v1::WAGE_UNIT_PIECE;
+  EXPECT_EQ(WageLabel(MakeWage(450000, 600000, WAGE_UNIT_MONTHLY)), "4500-6000元/月");
+  EXPECT_EQ(WageLabel(MakeWage(20000, 20000, WAGE_UNIT_DAILY)), "200元/天");
+  EXPECT_EQ(WageLabel(MakeWage(2000, 2500, WAGE_UNIT_HOURLY)), "20-25元/小时");
+  EXPECT_EQ(WageLabel(MakeWage(450000, 0, WAGE_UNIT_MONTHLY)), "4500元/月起");
+  EXPECT_EQ(WageLabel(MakeWage(0, 600000, WAGE_UNIT_MONTHLY)), "最高6000元/月");
+  EXPECT_EQ(WageLabel(MakeWage(450050, 600005, WAGE_UNIT_MONTHLY)), "4500.5-6000.05元/月");
+  EXPECT_EQ(WageLabel(labor::v1::Wage()), "面议");
+  labor::v1::Wage piece = MakeWage(150, 400, WAGE_UNIT_PIECE);
+  piece.mutable_monthly_min()->set_fen(600000);
+  piece.mutable_monthly_max()->set_fen(900000);
+  EXPECT_EQ(WageLabel(piece), "1.5-4元/件(约6000-9000元/月)");
+  EXPECT_EQ(MonthlyWageLabel(piece), "约6000-9000元/月");
+  // Daily wages show as stated; the normalized figure is separate.
+  labor::v1::Wage daily = MakeWage(30000, 40000, WAGE_UNIT_DAILY);
+  daily.mutable_monthly_min()->set_fen(652500);
+  daily.mutable_monthly_max()->set_fen(870000);
+  EXPECT_EQ(WageLabel(daily), "300-400元/天");
+  EXPECT_EQ(MonthlyWageLabel(daily), "约6525-8700元/月");
+  EXPECT_EQ(MonthlyWageLabel(MakeWage(450000, 600000, WAGE_UNIT_MONTHLY)), "");
+}
+
+TEST(LabelsTest, VacancyParsers) {
+  EXPECT_EQ(*ParseVacancyStatus("open"), labor::v1::VACANCY_STATUS_OPEN);
+  EXPECT_EQ(*ParseVacancyStatus("已招满"), labor::v1::VACANCY_STATUS_FILLED);
+  EXPECT_EQ(*ParseVacancyStatus(" Expired "), labor::v1::VACANCY_STATUS_EXPIRED);
+  EXPECT_FALSE(ParseVacancyStatus("pending").ok());
+  EXPECT_EQ(*ParseFairKind("spring_breeze"), labor::v1::FAIR_KIND_SPRING_BREEZE);
+  EXPECT_EQ(*ParseFairKind("送岗位下乡"), labor::v1::FAIR_KIND_JOBS_TO_COUNTRYSIDE);
+  EXPECT_EQ(*ParseFairKind("温暖回家路"), labor::v1::FAIR_KIND_WARM_WAY_HOME);
+  EXPECT_FALSE(ParseFairKind("party").ok());
+  EXPECT_EQ(*ParseWageUnit("天"), labor::v1::WAGE_UNIT_DAILY);
+  EXPECT_EQ(*ParseWageUnit("Hourly"), labor::v1::WAGE_UNIT_HOURLY);
+  EXPECT_EQ(*ParseWageUnit("计件"), labor::v1::WAGE_UNIT_PIECE);
+  EXPECT_FALSE(ParseWageUnit("week").ok());
+  EXPECT_EQ(*ParseGenderRequirement("any"), labor::v1::GENDER_REQUIREMENT_UNSPECIFIED);
+  EXPECT_EQ(*ParseGenderRequirement("男"), labor::v1::GENDER_REQUIREMENT_MALE);
+}
+
+TEST(LabelsTest, WageSpecs) {
+  auto w = ParseWageSpec("4500-6000/月");
+  ASSERT_TRUE(w.ok()) << w.status();
+  EXPECT_EQ(w->min().fen(), 450000);
+  EXPECT_EQ(w->max().fen(), 600000);
+  EXPECT_EQ(w->unit(), labor::v1::WAGE_UNIT_MONTHLY);
+  EXPECT_FALSE(w->has_monthly_min());
+  w = ParseWageSpec("300/day");
+  ASSERT_TRUE(w.ok()) << w.status();
+  EXPECT_EQ(w->min().fen(), 30000);
+  EXPECT_EQ(w->max().fen(), 30000);
+  EXPECT_EQ(w->unit(), labor::v1::WAGE_UNIT_DAILY);
+  w = ParseWageSpec("5000");  // no unit: monthly
+  ASSERT_TRUE(w.ok());
+  EXPECT_EQ(w->unit(), labor::v1::WAGE_UNIT_MONTHLY);
+  w = ParseWageSpec("1.5-4/piece@6000-9000");
+  ASSERT_TRUE(w.ok()) << w.status();
+  EXPECT_EQ(w->min().fen(), 150);
+  EXPECT_EQ(w->max().fen(), 400);
+  EXPECT_EQ(w->unit(), labor::v1::WAGE_UNIT_PIECE);
+  EXPECT_EQ(w->monthly_min().fen(), 600000);
+  EXPECT_EQ(w->monthly_max().fen(), 900000);
+  EXPECT_EQ(WageLabel(*w), "1.5-4元/件(约6000-9000元/月)");
+  // No stated wage.
+  w = ParseWageSpec("面议");
+  ASSERT_TRUE(w.ok());
+  EXPECT_EQ(w->unit(), labor::v1::WAGE_UNIT_UNSPECIFIED);
+  EXPECT_EQ(w->min().fen(), 0);
+  EXPECT_EQ(WageLabel(*w), "面议");
+  EXPECT_FALSE(ParseWageSpec("6000-4500/月").ok());       // inverted
+  EXPECT_FALSE(ParseWageSpec("1.5-4/piece").ok());        // piece without monthly
+  EXPECT_FALSE(ParseWageSpec("4500-6000/月@5000").ok());  // monthly only for piece
+  EXPECT_FALSE(ParseWageSpec("4500-6000-7000/月").ok());
+  EXPECT_FALSE(ParseWageSpec("abc/月").ok());
+  EXPECT_FALSE(ParseWageSpec("4500/week").ok());
+}
+
+TEST(LabelsTest, BenefitSpecs) {
+  auto b = ParseBenefits("room, 包吃,社保");
+  ASSERT_TRUE(b.ok()) << b.status();
+  EXPECT_TRUE(b->room());
+  EXPECT_TRUE(b->board());
+  EXPECT_TRUE(b->social_insurance());
+  b = ParseBenefits("none");
+  ASSERT_TRUE(b.ok());
+  EXPECT_FALSE(b->room() || b->board() || b->social_insurance());
+  EXPECT_TRUE(ParseBenefits("").ok());
+  EXPECT_FALSE(ParseBenefits("car").ok());
+}
+
 }  // namespace
 }  // namespace labor::tools

@@ -87,7 +87,7 @@ class ProfileServerTest : public ::testing::Test {
   }
 
   labor::testing::TempDir dir_;
-  labor::testing::RedisServer redis_{labor::testing::RedisServer::Options{.append_only = true}};
+  labor::testing::RedisServer redis_{labor::testing::RedisServer::Options{.append_only = true, .dir = {}}};
   std::unique_ptr<ProfileServerHarness> harness_;
   std::unique_ptr<RedisClient> redis_client_;
 };

@@ -158,6 +158,9 @@ TEST_F(VacancyIndexTest, EmployerFairAndStatusFilters) {
   VacancyQuery q;
   q.employer_id = "emp-2";
   EXPECT_THAT(Ids(index_, q), ElementsAre("c"));
+  q.employer_id = "emp-never-seen";
+  EXPECT_THAT(Ids(index_, q), IsEmpty());
+  EXPECT_EQ(index_.Count(q), 0u);
   q = {};
   q.fair_id = "fair-spring";
   EXPECT_THAT(Ids(index_, q), ElementsAre("c"));
@@ -550,7 +553,7 @@ TEST(VacancyIndexRandomTest, MatchesBruteForce) {
   auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<uint64_t>(n)); };
   const std::vector<std::string> codes = {"6-29-01-01", "6-29-01-04", "6-29-02-15", "4-03-02-01",
                                           "4-03-02-05", "4-10-01-06", "6-25-04-07", "6-05-01-03",
-                                          "4-02-05-01", "6-30-05-01", "6-20-01-01"};
+                                          "4-02-05-01", "6-30-05-01", "6-20-01-01", "6-25-03-00"};
   const std::vector<std::string> locations = {"511702001", "511702102", "511702113", "511702",
                                               "511703",    "511722",    "5117",      "440300",
                                               "441900",    "330100",    "320500",    "510100"};
@@ -611,7 +614,8 @@ TEST(VacancyIndexRandomTest, MatchesBruteForce) {
   ASSERT_EQ(index.size(), truth.size());
 
   const std::vector<std::string> occupation_prefixes = {
-      "6", "6-29", "6-29-01", "4-03", "4-03-02-01", "6-29-00-00", "2-02-07", "6-25-04-07"};
+      "6",       "6-29",       "6-29-01", "4-03",       "4-03-02-01", "6-29-00-00",
+      "2-02-07", "6-25-04-07", "6-25-03", "6-25-03-00", "6-25"};
   const std::vector<std::string> region_prefixes = {"51",   "5117", "511702", "511702102", "44",
                                                     "4403", "33",   "32",     "11"};
   int nonempty = 0;

@@ -160,7 +160,7 @@ class VacancyServerTest : public ::testing::Test {
   }
 
   labor::testing::TempDir dir_;
-  labor::testing::RedisServer redis_{labor::testing::RedisServer::Options{.append_only = true}};
+  labor::testing::RedisServer redis_{labor::testing::RedisServer::Options{.append_only = true, .dir = {}}};
   std::unique_ptr<Harness> harness_;
   std::unique_ptr<RedisClient> redis_client_;
 };
