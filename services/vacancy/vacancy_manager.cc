@@ -1337,21 +1337,32 @@ VacancyManager::PreparedImport VacancyManager::PrepareImport(std::vector<v1::Imp
       continue;
     }
     const bool expiry_sent = HasTimestamp(p.vacancy.expires_at());
-    p.vacancy.clear_sources();
-    p.vacancy.clear_status();
-    if (absl::Status s = NormalizeVacancy(ctx, &p.vacancy, "vacancy"); !s.ok()) {
+    // Output-only fields mean nothing in an item (the service sets them).
+    v1::Vacancy& v = p.vacancy;
+    v.clear_sources();
+    v.clear_status();
+    v.clear_vacancy_id();
+    v.clear_version();
+    v.clear_remaining();
+    v.clear_posted_at();
+    v.clear_updated_at();
+    v.clear_status_reason();
+    v.clear_employer_blacklisted();
+    v.clear_fair_ids();
+    v.DiscardUnknownFields();
+    if (absl::Status s = NormalizeVacancy(ctx, &v, "vacancy"); !s.ok()) {
       p.rejection = s;
       continue;
     }
     // The fingerprint covers what the partner sent: an expiry the service
     // defaulted (now + lifetime) differs on every replay.
     if (expiry_sent) {
-      p.fingerprint = Fingerprint(p.vacancy);
+      p.fingerprint = FingerprintAsIs(v);
     } else {
-      google::protobuf::Timestamp defaulted = std::move(*p.vacancy.mutable_expires_at());
-      p.vacancy.clear_expires_at();
-      p.fingerprint = Fingerprint(p.vacancy);
-      *p.vacancy.mutable_expires_at() = std::move(defaulted);
+      google::protobuf::Timestamp defaulted = std::move(*v.mutable_expires_at());
+      v.clear_expires_at();
+      p.fingerprint = FingerprintAsIs(v);
+      *v.mutable_expires_at() = std::move(defaulted);
     }
   }
   return prepared;

@@ -721,13 +721,16 @@ std::string Fingerprint(const v1::Vacancy& vacancy) {
   content.clear_fair_ids();
   for (auto& skill : *content.mutable_required_skills()) skill.clear_occupation_name();
   content.DiscardUnknownFields();
+  return FingerprintAsIs(content);
+}
 
+std::string FingerprintAsIs(const v1::Vacancy& vacancy) {
   std::string bytes;
   {
     google::protobuf::io::StringOutputStream stream(&bytes);
     google::protobuf::io::CodedOutputStream coded(&stream);
     coded.SetSerializationDeterministic(true);
-    content.SerializeToCodedStream(&coded);
+    vacancy.SerializeToCodedStream(&coded);
   }
   return Sha256Hex(bytes);
 }

@@ -157,5 +157,10 @@ bool WagesOverlap(const v1::Wage& a, const v1::Wage& b);
 // (what NormalizeVacancy looks at, after normalization), so a replayed
 // import item is recognized as unchanged.
 std::string Fingerprint(const v1::Vacancy& vacancy);
+// The same hash over everything set in `vacancy`, without the copy
+// Fingerprint makes; for callers that cleared the output-only fields
+// themselves (the import path). The two differ only when output-only fields
+// are set, and each caller compares only with its own fingerprints.
+std::string FingerprintAsIs(const v1::Vacancy& vacancy);
 
 }  // namespace labor::vacancy
