@@ -163,6 +163,28 @@ struct VacancySummary {
   Summary errors;  // failures by reason
 };
 
+// Adds the ids of `employer_id`'s vacancies (any status, listed employers
+// too) to `ids`: what a rerun finds already there.
+grpc::Status ListEmployerVacancies(const ClientOptions& client,
+                                   labor::v1::VacancyService::Stub& stub,
+                                   const std::string& employer_id,
+                                   absl::flat_hash_set<std::string>* ids) {
+  labor::v1::ListVacanciesRequest list;
+  list.set_employer_id(employer_id);
+  list.set_include_blacklisted(true);
+  list.mutable_page()->set_page_size(500);
+  for (;;) {
+    labor::v1::ListVacanciesResponse resp;
+    grpc::ClientContext ctx;
+    PrepareClientContext(client, &ctx);
+    grpc::Status s = stub.ListVacancies(&ctx, list, &resp);
+    if (!s.ok()) return s;
+    for (const labor::v1::Vacancy& v : resp.vacancies()) ids->insert(v.vacancy_id());
+    if (resp.page().next_page_token().empty()) return grpc::Status::OK;
+    list.mutable_page()->set_page_token(resp.page().next_page_token());
+  }
+}
+
 // Loads `data` into VacancyService. Fails soft per item (counted in
 // summary.errors); a failing employer takes its vacancies with it.
 void LoadVacancyData(const ClientOptions& client, labor::v1::VacancyService::Stub& stub,
@@ -188,8 +210,12 @@ void LoadVacancyData(const ClientOptions& client, labor::v1::VacancyService::Stu
     }
   }
 
-  // Employers: by credit code, registered when missing.
+  // Employers: by credit code, registered when missing. The vacancies of
+  // those already there are noted, so a rerun's replayed postings are told
+  // from new ones by id (not by comparing the two machines' clocks).
   std::vector<std::string> employer_ids(data.employers.size());
+  std::mutex known_mu;
+  absl::flat_hash_set<std::string> known_vacancies;
   ParallelFor(data.employers.size(), threads, [&](size_t i) {
     const labor::v1::Employer& want = data.employers[i].employer;
     labor::v1::GetEmployerRequest get;
@@ -201,6 +227,14 @@ void LoadVacancyData(const ClientOptions& client, labor::v1::VacancyService::Stu
     if (s.ok()) {
       employer_ids[i] = have.employer_id();
       summary.employers_existing.fetch_add(1);
+      absl::flat_hash_set<std::string> ids;
+      grpc::Status ls = ListEmployerVacancies(client, stub, have.employer_id(), &ids);
+      if (!ls.ok()) {
+        summary.errors.Fail("ListVacancies", ls);
+        return;
+      }
+      std::lock_guard<std::mutex> lock(known_mu);
+      known_vacancies.insert(ids.begin(), ids.end());
       return;
     }
     if (s.error_code() != grpc::StatusCode::NOT_FOUND) {
@@ -279,7 +313,6 @@ void LoadVacancyData(const ClientOptions& client, labor::v1::VacancyService::Stu
   for (const DemoListing& l : data.listings) {
     if (l.lift_reason.empty()) listed.insert(l.employer);
   }
-  const absl::Time started = absl::Now();
   ParallelFor(data.vacancies.size(), threads, [&](size_t i) {
     const DemoVacancy& dv = data.vacancies[i];
     const std::string& employer_id = employer_ids[dv.employer];
@@ -310,8 +343,7 @@ void LoadVacancyData(const ClientOptions& client, labor::v1::VacancyService::Stu
     }
     if (!resp.duplicate_of().empty()) {
       summary.vacancies_duplicate.fetch_add(1);
-    } else if (HasTimestamp(resp.vacancy().posted_at()) &&
-               FromProto(resp.vacancy().posted_at()) < started - absl::Seconds(1)) {
+    } else if (known_vacancies.contains(resp.vacancy().vacancy_id())) {
       summary.vacancies_existing.fetch_add(1);  // the request_id was seen before
     } else {
       summary.vacancies_new.fetch_add(1);

@@ -337,15 +337,21 @@ int EmployerUpsert(CtlContext& ctx) {
   // their values: the service replaces the employer as a whole.
   int64_t version = absl::GetFlag(FLAGS_expected_version);
   if (ctx.Given("employer_id") || ctx.Given("credit_code")) {
-    absl::StatusOr<labor::v1::GetEmployerRequest> key = EmployerKeyFromFlags(ctx);
-    if (!key.ok()) return UsageError(std::string(key.status().message()));
+    // With both, --employer_id names the employer and --credit_code is its
+    // new (corrected) code.
+    labor::v1::GetEmployerRequest key;
+    if (ctx.Given("employer_id")) {
+      key.set_employer_id(absl::GetFlag(FLAGS_employer_id));
+    } else {
+      key.set_credit_code(absl::GetFlag(FLAGS_credit_code));
+    }
     Employer current;
-    grpc::Status s = ctx.vacancy->GetEmployer(ctx.NewCall().get(), *key, &current);
+    grpc::Status s = ctx.vacancy->GetEmployer(ctx.NewCall().get(), key, &current);
     if (s.ok()) {
       *e = current;
       if (version < 0) version = current.version();
     } else if (s.error_code() != grpc::StatusCode::NOT_FOUND ||
-               key->key_case() == labor::v1::GetEmployerRequest::kEmployerId) {
+               key.key_case() == labor::v1::GetEmployerRequest::kEmployerId) {
       return RpcError(s);
     }
   } else {
