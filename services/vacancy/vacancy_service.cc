@@ -155,7 +155,6 @@ class VacancyServiceImpl::ImportReactor
   struct Actions {
     bool read = false;
     const v1::ImportResult* write = nullptr;
-    bool more_to_write = false;
     std::vector<v1::ImportItem> prepare;
     std::optional<VacancyManager::PreparedImport> apply;
     int64_t apply_ticket = 0;
@@ -191,7 +190,6 @@ class VacancyServiceImpl::ImportReactor
       current_write_ = std::move(unwritten_.front());
       unwritten_.pop_front();
       actions->write = &current_write_;
-      actions->more_to_write = !unwritten_.empty();
     }
     // After an error, an outstanding read is cancelled by finishing.
     const bool drained = read_done_ && pending_.empty() && prepared_.empty() &&
@@ -206,12 +204,9 @@ class VacancyServiceImpl::ImportReactor
 
   void Run(Actions& actions) {
     if (actions.read) StartRead(&incoming_);
-    if (actions.write != nullptr) {
-      // With more results queued, let gRPC coalesce them into fewer frames.
-      grpc::WriteOptions options;
-      if (actions.more_to_write) options.set_buffer_hint();
-      StartWrite(actions.write, options);
-    }
+    // No buffer hint on these writes: a hinted first message may be held
+    // back without its write ever completing (a stalled stream was seen).
+    if (actions.write != nullptr) StartWrite(actions.write);
     if (!actions.prepare.empty()) Prepare(std::move(actions.prepare));
     if (actions.apply.has_value()) Apply(std::move(*actions.apply), actions.apply_ticket);
     if (actions.finish) FinishWith(actions.status);
