@@ -76,9 +76,8 @@ const std::vector<Job>& Jobs() {
 // Employer home regions (6-digit areas) with weights.
 const std::vector<std::pair<const char*, int>>& Places() {
   static const auto* places = new std::vector<std::pair<const char*, int>>{
-      {"511702", 20}, {"511722", 4},  {"511723", 3},  {"441900", 18}, {"440306", 10},
-      {"330281", 8},  {"330106", 5},  {"320583", 8},  {"320506", 4},  {"510107", 10},
-      {"510104", 6},  {"500103", 4},
+      {"511702", 20}, {"511722", 4}, {"511723", 3}, {"441900", 18}, {"440306", 10}, {"330281", 8},
+      {"330106", 5},  {"320583", 8}, {"320506", 4}, {"510107", 10}, {"510104", 6},  {"500103", 4},
   };
   return *places;
 }
@@ -101,10 +100,11 @@ std::string CreditCode(absl::string_view area, int n) {
 }
 
 v1::ImportItem MakeItem(int n, std::mt19937_64& rng, absl::Time now) {
-  const Job& job = Pick<Job>(Jobs(), [](const Job& j) { return j.weight; }, rng);
+  const Job& job = Pick<Job>(
+      Jobs(), [](const Job& j) { return j.weight; }, rng);
   // Each employer has one home region (a seeded pick), so its postings agree.
-  const int employer = static_cast<int>(rng() % static_cast<uint64_t>(
-                                            std::max(1, absl::GetFlag(FLAGS_employers))));
+  const int employer =
+      static_cast<int>(rng() % static_cast<uint64_t>(std::max(1, absl::GetFlag(FLAGS_employers))));
   std::mt19937_64 employer_rng(static_cast<uint64_t>(employer) * 7919 + 17);
   const auto& place = Pick<std::pair<const char*, int>>(
       Places(), [](const std::pair<const char*, int>& p) { return p.second; }, employer_rng);
@@ -235,7 +235,8 @@ int RunSearch(v1::VacancyService::Stub* stub, const std::string& token) {
       {"region_and_wage",
        [&](v1::ListVacanciesRequest* r) {
          r->set_region_prefix(std::string(Places()[rng() % Places().size()].first).substr(0, 4));
-         r->mutable_monthly_wage_floor()->set_fen(500000 + static_cast<int64_t>(rng() % 5) * 100000);
+         r->mutable_monthly_wage_floor()->set_fen(500000 +
+                                                  static_cast<int64_t>(rng() % 5) * 100000);
        }},
       {"rare_combination",
        [&](v1::ListVacanciesRequest* r) {
@@ -271,8 +272,7 @@ int RunSearch(v1::VacancyService::Stub* stub, const std::string& token) {
       }
       results += response.vacancies_size();
     }
-    const double p50 = Percentile(ms, 0.50), p90 = Percentile(ms, 0.90),
-                 p99 = Percentile(ms, 0.99);
+    const double p50 = Percentile(ms, 0.50), p90 = Percentile(ms, 0.90), p99 = Percentile(ms, 0.99);
     std::printf("search %-18s p50 %6.2f ms  p90 %6.2f ms  p99 %6.2f ms  (%.1f results/page)\n",
                 kind.name, p50, p90, p99,
                 static_cast<double>(results) / static_cast<double>(std::max(1, queries)));
@@ -292,7 +292,8 @@ int RunSearch(v1::VacancyService::Stub* stub, const std::string& token) {
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("vacancy_load: VacancyService import and search load");
   absl::ParseCommandLine(argc, argv);
-  auto channel = grpc::CreateChannel(absl::GetFlag(FLAGS_target), grpc::InsecureChannelCredentials());
+  auto channel =
+      grpc::CreateChannel(absl::GetFlag(FLAGS_target), grpc::InsecureChannelCredentials());
   auto stub = labor::v1::VacancyService::NewStub(channel);
   const std::string token = labor::bench::ReadToken();
   const std::string mode = absl::GetFlag(FLAGS_mode);

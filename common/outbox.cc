@@ -152,7 +152,7 @@ uint64_t Outbox::LowestInFlight() const {
 }
 
 absl::Status Outbox::Commit(RocksStore* store, rocksdb::WriteBatch* batch,
-                           const std::vector<v1::Event>& events) {
+                            const std::vector<v1::Event>& events) {
   std::vector<Reservation> reservations;
   reservations.reserve(events.size());
   for (const auto& event : events) reservations.push_back(Add(batch, event));

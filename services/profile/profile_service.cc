@@ -36,10 +36,9 @@ template <typename Request, typename Response, typename Method>
 grpc::ServerUnaryReactor* ProfileServiceImpl::Handle(grpc::CallbackServerContext* ctx,
                                                      const char* method, const Request* request,
                                                      Response* response, Method fn) {
-  return dispatch_.Handle(ctx, method, request, response,
-                          [this, fn](const Caller& caller, const Request& r) {
-                            return (manager_->*fn)(caller, r);
-                          });
+  return dispatch_.Handle(
+      ctx, method, request, response,
+      [this, fn](const Caller& caller, const Request& r) { return (manager_->*fn)(caller, r); });
 }
 
 grpc::ServerUnaryReactor* ProfileServiceImpl::RegisterWorker(

@@ -117,8 +117,8 @@ int Run() {
         return;
       }
       if (work->vacancies_expired > 0 || work->listings_ended > 0) {
-        LABOR_LOG(INFO) << "scheduler: expired " << work->vacancies_expired
-                        << " vacancies, ended " << work->listings_ended << " listings";
+        LABOR_LOG(INFO) << "scheduler: expired " << work->vacancies_expired << " vacancies, ended "
+                        << work->listings_ended << " listings";
       }
       if (work->vacancies_expired == 0 && work->listings_ended == 0) return;
     }
@@ -167,7 +167,8 @@ int main(int argc, char** argv) {
   absl::SetFlag(&FLAGS_listen, "127.0.0.1:50052");
   absl::SetFlag(&FLAGS_metrics_listen, "127.0.0.1:9152");
   absl::SetFlag(&FLAGS_db_path, "var/data/vacancy");
-  labor::ParseFlagsWithEnv(argc, argv, "vacancy_server: VacancyService (employers, vacancies, "
-                                       "blacklist, fairs, partner imports)");
+  labor::ParseFlagsWithEnv(argc, argv,
+                           "vacancy_server: VacancyService (employers, vacancies, "
+                           "blacklist, fairs, partner imports)");
   return labor::vacancy::Run();
 }

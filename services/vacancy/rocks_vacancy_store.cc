@@ -57,8 +57,8 @@ IndexEntries VacancyEntries(const StoredVacancy& stored) {
 }
 
 IndexEntries FairEntries(const StoredFair& stored) {
-  return {{IndexKey("fs", DayKey(ToCivil(stored.fair().start_date())), stored.fair().fair_id()),
-           ""}};
+  return {
+      {IndexKey("fs", DayKey(ToCivil(stored.fair().start_date())), stored.fair().fair_id()), ""}};
 }
 
 template <typename Message>
@@ -99,8 +99,7 @@ std::vector<std::string> RocksVacancyStore::ColumnFamilies() {
           std::string(kMetaCf)};
 }
 
-absl::StatusOr<std::optional<StoredEmployer>> RocksVacancyStore::GetEmployer(
-    absl::string_view id) {
+absl::StatusOr<std::optional<StoredEmployer>> RocksVacancyStore::GetEmployer(absl::string_view id) {
   return ParseRecord<StoredEmployer>(store_->Get(kEmployersCf, id), "employer", id);
 }
 
@@ -128,8 +127,8 @@ absl::StatusOr<std::optional<std::string>> RocksVacancyStore::FindVacancyByReque
 }
 
 absl::StatusOr<std::vector<std::string>> RocksVacancyStore::IdsUnder(const std::string& prefix,
-                                                                    absl::string_view start_after,
-                                                                    int limit) {
+                                                                     absl::string_view start_after,
+                                                                     int limit) {
   std::vector<std::string> ids;
   auto it = store_->NewIterator(kIndexCf);
   it->Seek(start_after.empty() ? prefix : absl::StrCat(prefix, start_after));
@@ -157,15 +156,14 @@ absl::StatusOr<std::optional<absl::Time>> RocksVacancyStore::FindCheckIn(
       absl::FromUnixMicros(static_cast<int64_t>(DecodeBigEndian64(*raw))));
 }
 
-absl::StatusOr<std::vector<std::string>> RocksVacancyStore::DueToExpire(absl::Time now,
-                                                                       int limit) {
+absl::StatusOr<std::vector<std::string>> RocksVacancyStore::DueToExpire(absl::Time now, int limit) {
   const std::string prefix = IndexKey("ex", "");
   const std::string end = IndexKey("ex", Micros(now + absl::Microseconds(1)));
   std::vector<std::string> ids;
   auto it = store_->NewIterator(kIndexCf);
-  for (it->Seek(prefix); it->Valid() && KeyHasPrefix(it->key(), prefix) &&
-                         it->key().compare(rocksdb::Slice(end)) < 0 &&
-                         static_cast<int>(ids.size()) < limit;
+  for (it->Seek(prefix);
+       it->Valid() && KeyHasPrefix(it->key(), prefix) &&
+       it->key().compare(rocksdb::Slice(end)) < 0 && static_cast<int>(ids.size()) < limit;
        it->Next()) {
     ids.emplace_back(LastPart(it->key()));
   }
@@ -174,14 +172,14 @@ absl::StatusOr<std::vector<std::string>> RocksVacancyStore::DueToExpire(absl::Ti
 }
 
 absl::StatusOr<std::vector<std::string>> RocksVacancyStore::ListingsDueToEnd(absl::CivilDay today,
-                                                                            int limit) {
+                                                                             int limit) {
   const std::string prefix = IndexKey("be", "");
   const std::string end = IndexKey("be", DayKey(today + 1));
   std::vector<std::string> ids;
   auto it = store_->NewIterator(kIndexCf);
-  for (it->Seek(prefix); it->Valid() && KeyHasPrefix(it->key(), prefix) &&
-                         it->key().compare(rocksdb::Slice(end)) < 0 &&
-                         static_cast<int>(ids.size()) < limit;
+  for (it->Seek(prefix);
+       it->Valid() && KeyHasPrefix(it->key(), prefix) &&
+       it->key().compare(rocksdb::Slice(end)) < 0 && static_cast<int>(ids.size()) < limit;
        it->Next()) {
     ids.emplace_back(LastPart(it->key()));
   }
@@ -196,11 +194,10 @@ absl::StatusOr<std::vector<std::string>> RocksVacancyStore::ListBlacklisted(
 
 absl::StatusOr<std::vector<StoredFair>> RocksVacancyStore::ListFairs(int year,
                                                                      absl::string_view start_after,
-                                                                     int limit,
-                                                                     std::string* next) {
+                                                                     int limit, std::string* next) {
   next->clear();
-  const std::string prefix = year > 0 ? IndexKey("fs", absl::StrFormat("%04d", year))
-                                      : IndexKey("fs", "");
+  const std::string prefix =
+      year > 0 ? IndexKey("fs", absl::StrFormat("%04d", year)) : IndexKey("fs", "");
   std::vector<StoredFair> fairs;
   auto it = store_->NewIterator(kIndexCf);
   if (start_after.empty()) {
@@ -245,24 +242,24 @@ absl::Status RocksVacancyStore::Apply(const VacancyMutation& mutation) {
   auto* index = store_->cf(kIndexCf);
   for (const auto& change : mutation.employers) {
     LABOR_CHECK(change.after != nullptr) << "employers are never deleted";
-    RETURN_IF_ERROR(PutIndexDiff(
-        &batch, index, change.before ? EmployerEntries(*change.before) : IndexEntries{},
-        EmployerEntries(*change.after)));
-    RETURN_IF_ERROR(FromRocks(batch.Put(store_->cf(kEmployersCf),
-                                        change.after->employer().employer_id(),
-                                        change.after->SerializeAsString())));
+    RETURN_IF_ERROR(PutIndexDiff(&batch, index,
+                                 change.before ? EmployerEntries(*change.before) : IndexEntries{},
+                                 EmployerEntries(*change.after)));
+    RETURN_IF_ERROR(
+        FromRocks(batch.Put(store_->cf(kEmployersCf), change.after->employer().employer_id(),
+                            change.after->SerializeAsString())));
   }
   for (const auto& change : mutation.vacancies) {
     LABOR_CHECK(change.after != nullptr) << "vacancies are never deleted";
-    RETURN_IF_ERROR(PutIndexDiff(
-        &batch, index, change.before ? VacancyEntries(*change.before) : IndexEntries{},
-        VacancyEntries(*change.after)));
+    RETURN_IF_ERROR(PutIndexDiff(&batch, index,
+                                 change.before ? VacancyEntries(*change.before) : IndexEntries{},
+                                 VacancyEntries(*change.after)));
     const std::string& id = change.after->vacancy().vacancy_id();
     if (!change.request_id.empty()) {
       RETURN_IF_ERROR(FromRocks(batch.Put(index, IndexKey("req", change.request_id), id)));
     }
-    RETURN_IF_ERROR(FromRocks(
-        batch.Put(store_->cf(kVacanciesCf), id, change.after->SerializeAsString())));
+    RETURN_IF_ERROR(
+        FromRocks(batch.Put(store_->cf(kVacanciesCf), id, change.after->SerializeAsString())));
   }
   for (const auto& change : mutation.fairs) {
     LABOR_CHECK(change.after != nullptr) << "fairs are never deleted";
@@ -273,9 +270,9 @@ absl::Status RocksVacancyStore::Apply(const VacancyMutation& mutation) {
                                         change.after->SerializeAsString())));
   }
   for (const auto& check_in : mutation.check_ins) {
-    RETURN_IF_ERROR(FromRocks(batch.Put(store_->cf(kCheckInsCf),
-                                        IndexKey(check_in.fair_id, check_in.worker_id),
-                                        Micros(check_in.at))));
+    RETURN_IF_ERROR(
+        FromRocks(batch.Put(store_->cf(kCheckInsCf), IndexKey(check_in.fair_id, check_in.worker_id),
+                            Micros(check_in.at))));
   }
   return outbox_->Commit(store_, &batch, mutation.events);
 }

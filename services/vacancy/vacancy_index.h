@@ -85,8 +85,7 @@ class VacancyIndex {
   // of the query; paging stays consistent under concurrent updates in the
   // sense that a vacancy whose sort key did not change is never returned
   // twice or skipped.
-  absl::StatusOr<Page> Query(const VacancyQuery& query, absl::string_view cursor,
-                             int limit) const;
+  absl::StatusOr<Page> Query(const VacancyQuery& query, absl::string_view cursor, int limit) const;
 
   // Number of vacancies matching (no paging), for stats and tests.
   size_t Count(const VacancyQuery& query) const;

@@ -59,10 +59,9 @@ bool IsWorkerId(absl::string_view id) {
 const google::protobuf::FieldMask& ContentMask() {
   static const auto* mask = [] {
     auto* m = new google::protobuf::FieldMask;
-    for (const char* path :
-         {"title", "occupation_code", "required_skills", "required_certificates", "location",
-          "wage", "headcount", "benefits", "working_hours", "expires_at", "description",
-          "gender_requirement"}) {
+    for (const char* path : {"title", "occupation_code", "required_skills", "required_certificates",
+                             "location", "wage", "headcount", "benefits", "working_hours",
+                             "expires_at", "description", "gender_requirement"}) {
       m->add_paths(path);
     }
     return m;
@@ -235,7 +234,8 @@ class VacancyManager::WorkUnit {
   absl::StatusOr<std::optional<std::string>> VacancyBySource(const std::string& key) {
     if (auto it = by_source_.find(key); it != by_source_.end()) {
       ASSIGN_OR_RETURN(StoredVacancy * v, Vacancy(it->second));
-      if (v != nullptr && HasSource(v->vacancy(), key)) return std::optional<std::string>(it->second);
+      if (v != nullptr && HasSource(v->vacancy(), key))
+        return std::optional<std::string>(it->second);
     }
     ASSIGN_OR_RETURN(auto found, store_->FindVacancyBySource(key));
     if (!found.has_value()) return found;
@@ -434,15 +434,15 @@ absl::StatusOr<v1::Employer> VacancyManager::UpsertEmployer(
   ASSIGN_OR_RETURN(auto by_code, unit.EmployerByCreditCode(input.credit_code()));
   std::string id = input.employer_id();
   if (!id.empty() && by_code.has_value() && *by_code != id) {
-    return absl::AlreadyExistsError(absl::StrCat("credit code ", input.credit_code(),
-                                                 " belongs to employer ", *by_code));
+    return absl::AlreadyExistsError(
+        absl::StrCat("credit code ", input.credit_code(), " belongs to employer ", *by_code));
   }
   if (id.empty() && by_code.has_value()) id = *by_code;
 
   if (id.empty()) {
     if (request.expected_version() != 0) {
-      return absl::AbortedError(absl::StrCat("no employer with credit code ",
-                                             input.credit_code(), " exists to update"));
+      return absl::AbortedError(
+          absl::StrCat("no employer with credit code ", input.credit_code(), " exists to update"));
     }
     StoredEmployer stored;
     v1::Employer* e = stored.mutable_employer();
@@ -528,11 +528,10 @@ v1::BlacklistEntry PresentEntry(const StoredEmployer& stored, const v1::Blacklis
 
 // Moves the employer's open vacancies' employer_blacklisted flag, each a new
 // version with an event, so matching drops (or restores) them at once.
-static absl::Status FlagOpenVacancies(VacancyStore* store, const std::string& employer_id,
-                                      bool listed,
-                                      const std::function<absl::StatusOr<StoredVacancy*>(
-                                          const std::string&)>& load,
-                                      const std::function<void(StoredVacancy*)>& touch) {
+static absl::Status FlagOpenVacancies(
+    VacancyStore* store, const std::string& employer_id, bool listed,
+    const std::function<absl::StatusOr<StoredVacancy*>(const std::string&)>& load,
+    const std::function<void(StoredVacancy*)>& touch) {
   ASSIGN_OR_RETURN(std::vector<std::string> ids, store->FindOpenByEmployer(employer_id));
   for (const auto& id : ids) {
     ASSIGN_OR_RETURN(StoredVacancy * v, load(id));
@@ -562,10 +561,9 @@ absl::StatusOr<v1::BlacklistEntry> VacancyManager::BlacklistEmployer(
   if (stored->blacklist_size() > 0) {
     const auto& last = stored->blacklist(stored->blacklist_size() - 1);
     if (BlacklistActive(last, today)) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("employer ", entry.employer_id(), " is already listed since ",
-                       DateText(last.listed_on()), " (until ", DateText(last.expires_on()),
-                       "); lift that listing first"));
+      return absl::FailedPreconditionError(absl::StrCat(
+          "employer ", entry.employer_id(), " is already listed since ", DateText(last.listed_on()),
+          " (until ", DateText(last.expires_on()), "); lift that listing first"));
     }
     if (ToCivil(entry.listed_on()) < ToCivil(last.listed_on())) {
       return InvalidField("entry.listed_on",
@@ -678,9 +676,9 @@ absl::StatusOr<v1::ListBlacklistResponse> VacancyManager::ListBlacklist(
   std::string last_id;
   bool more = false;
   while (!more) {
-    ASSIGN_OR_RETURN(std::vector<std::string> ids,
-                     deps_.store->ListBlacklisted(request.include_history(), cursor,
-                                                  page_size + 1));
+    ASSIGN_OR_RETURN(
+        std::vector<std::string> ids,
+        deps_.store->ListBlacklisted(request.include_history(), cursor, page_size + 1));
     for (const auto& id : ids) {
       if (response.entries_size() >= page_size) {
         more = true;
@@ -709,11 +707,11 @@ absl::Status VacancyManager::CheckNotBlacklisted(const StoredEmployer& stored) c
   if (stored.blacklist_size() == 0) return absl::OkStatus();
   const auto& last = stored.blacklist(stored.blacklist_size() - 1);
   if (!BlacklistActive(last, Today())) return absl::OkStatus();
-  return absl::FailedPreconditionError(absl::StrCat(
-      "employer ", stored.employer().employer_id(),
-      " is on the wage-arrears blacklist (拖欠农民工工资失信名单) since ", DateText(last.listed_on()),
-      " until ", DateText(last.expires_on()), ": ", last.reason(),
-      "; it may not post vacancies while listed"));
+  return absl::FailedPreconditionError(
+      absl::StrCat("employer ", stored.employer().employer_id(),
+                   " is on the wage-arrears blacklist (拖欠农民工工资失信名单) since ",
+                   DateText(last.listed_on()), " until ", DateText(last.expires_on()), ": ",
+                   last.reason(), "; it may not post vacancies while listed"));
 }
 
 absl::StatusOr<StoredEmployer> VacancyManager::ResolveEmployer(WorkUnit& unit,
@@ -829,8 +827,8 @@ absl::StatusOr<VacancyManager::PostOutcome> VacancyManager::PostInUnit(
     changed |= AddUnique(fair->mutable_fair()->mutable_employer_ids(), e.employer_id());
     if (changed) {
       unit.TouchFair(fair);
-      unit.Emit(MakeEvent("fair.updated", fair->fair().fair_id(), fair->fair().version(),
-                          fair->fair()));
+      unit.Emit(
+          MakeEvent("fair.updated", fair->fair().fair_id(), fair->fair().version(), fair->fair()));
     }
   }
   return outcome;
@@ -983,9 +981,10 @@ absl::StatusOr<v1::Vacancy> VacancyManager::UpdateVacancy(const Caller& caller,
                                            ", not ", request.expected_version()));
   }
   if (updated.status() != v1::VACANCY_STATUS_OPEN) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("vacancy ", id, " is ", StatusName(updated.status()), "; only open vacancies "
-                                                                           "change"));
+    return absl::FailedPreconditionError(absl::StrCat("vacancy ", id, " is ",
+                                                      StatusName(updated.status()),
+                                                      "; only open vacancies "
+                                                      "change"));
   }
   if (!mask.paths().empty()) {
     const int old_headcount = updated.headcount();
@@ -1059,9 +1058,9 @@ absl::StatusOr<v1::Vacancy> VacancyManager::ChangeVacancyStatus(
   v->set_status_reason(std::string(absl::StripAsciiWhitespace(request.reason())));
   if (request.status() == v1::VACANCY_STATUS_FILLED) v->set_remaining(0);
   unit.TouchVacancy(stored);
-  unit.Emit(MakeEvent(request.status() == v1::VACANCY_STATUS_FILLED ? "vacancy.filled"
-                                                                    : "vacancy.closed",
-                      v->vacancy_id(), v->version(), *v));
+  unit.Emit(
+      MakeEvent(request.status() == v1::VACANCY_STATUS_FILLED ? "vacancy.filled" : "vacancy.closed",
+                v->vacancy_id(), v->version(), *v));
   v1::Vacancy out = Present(caller, *stored);
   RETURN_IF_ERROR(unit.Commit());
   return out;
@@ -1107,8 +1106,8 @@ absl::StatusOr<v1::ListVacanciesResponse> VacancyManager::ListVacancies(
   query.include_blacklisted = request.include_blacklisted();
   // Job seekers' screens show open vacancies unless they ask otherwise;
   // the feed shows every change, closings included.
-  const bool seeker_view = caller.role == Role::kKiosk || caller.role == Role::kWechat ||
-                           caller.role == Role::kPartner;
+  const bool seeker_view =
+      caller.role == Role::kKiosk || caller.role == Role::kWechat || caller.role == Role::kPartner;
   if (seeker_view && query.status == v1::VACANCY_STATUS_UNSPECIFIED &&
       !query.updated_since.has_value()) {
     query.status = v1::VACANCY_STATUS_OPEN;
@@ -1203,8 +1202,8 @@ absl::StatusOr<v1::JobFair> VacancyManager::AttachToFair(const Caller& caller,
   }
   if (changed) {
     unit.TouchFair(fair);
-    unit.Emit(MakeEvent("fair.updated", fair->fair().fair_id(), fair->fair().version(),
-                        fair->fair()));
+    unit.Emit(
+        MakeEvent("fair.updated", fair->fair().fair_id(), fair->fair().version(), fair->fair()));
   }
   v1::JobFair out = fair->fair();
   RETURN_IF_ERROR(unit.Commit());
@@ -1232,9 +1231,9 @@ absl::StatusOr<v1::CheckInResponse> VacancyManager::CheckIn(const Caller& caller
   }
   const absl::CivilDay day = absl::ToCivilDay(at, ShanghaiTime());
   if (day < ToCivil(fair->fair().start_date()) || day > ToCivil(fair->fair().end_date())) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "fair ", request.fair_id(), " runs from ", DateText(fair->fair().start_date()), " to ",
-        DateText(fair->fair().end_date()), "; check-ins are taken only then"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("fair ", request.fair_id(), " runs from ", DateText(fair->fair().start_date()),
+                     " to ", DateText(fair->fair().end_date()), "; check-ins are taken only then"));
   }
   v1::CheckInResponse response;
   ASSIGN_OR_RETURN(auto earlier, deps_.store->FindCheckIn(request.fair_id(), request.worker_id()));
@@ -1313,7 +1312,8 @@ std::string RejectionReason(const absl::Status& status) {
 
 }  // namespace
 
-VacancyManager::PreparedImport VacancyManager::PrepareImport(std::vector<v1::ImportItem> items) const {
+VacancyManager::PreparedImport VacancyManager::PrepareImport(
+    std::vector<v1::ImportItem> items) const {
   PreparedImport prepared;
   prepared.items.resize(items.size());
   VacancyRuleContext ctx{deps_.regions, deps_.occupations, deps_.policy, deps_.clock->Now()};
@@ -1559,8 +1559,8 @@ absl::StatusOr<ScheduledWork> VacancyManager::RunScheduledOnce() {
         deps_.store, id, false, [&unit](const std::string& vid) { return unit.Vacancy(vid); },
         [&unit](StoredVacancy* v) {
           unit.TouchVacancy(v);
-          unit.Emit(MakeEvent("vacancy.updated", v->vacancy().vacancy_id(),
-                              v->vacancy().version(), v->vacancy()));
+          unit.Emit(MakeEvent("vacancy.updated", v->vacancy().vacancy_id(), v->vacancy().version(),
+                              v->vacancy()));
         }));
     ++work.listings_ended;
   }

@@ -16,9 +16,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
 #include "common/auth.h"
 #include "common/cache.h"
@@ -107,7 +107,8 @@ class VacancyManager {
                                                           const v1::ListVacanciesRequest& request);
 
   // ---- Job fairs ----
-  absl::StatusOr<v1::JobFair> CreateFair(const Caller& caller, const v1::CreateFairRequest& request);
+  absl::StatusOr<v1::JobFair> CreateFair(const Caller& caller,
+                                         const v1::CreateFairRequest& request);
   absl::StatusOr<v1::JobFair> GetFair(const Caller& caller, const v1::GetFairRequest& request);
   // Attaches employers and vacancies (each must exist; a vacancy's employer
   // joins the fair too). NOT_FOUND naming the first unknown id.
@@ -128,8 +129,8 @@ class VacancyManager {
   // item, in order. A bad item is REJECTED with its reason and never fails
   // the batch; a store failure fails the whole batch (nothing of it was
   // acknowledged).
-  absl::StatusOr<std::vector<v1::ImportResult>> ImportBatch(const Caller& caller,
-                                                            const std::vector<v1::ImportItem>& items);
+  absl::StatusOr<std::vector<v1::ImportResult>> ImportBatch(
+      const Caller& caller, const std::vector<v1::ImportItem>& items);
 
   // ImportBatch in two steps, so a stream can prepare one batch while the
   // previous one commits: PrepareImport validates, normalizes and
@@ -137,9 +138,9 @@ class VacancyManager {
   // ApplyImport decides each item against the store and commits.
   struct PreparedItem {
     std::string external_id;
-    v1::Vacancy vacancy;          // normalized (or as sent, for a withdrawal)
+    v1::Vacancy vacancy;  // normalized (or as sent, for a withdrawal)
     std::string fingerprint;
-    absl::Status rejection;       // not OK: answered REJECTED with this reason
+    absl::Status rejection;  // not OK: answered REJECTED with this reason
     v1::VacancyStatus withdrawal = v1::VACANCY_STATUS_UNSPECIFIED;  // CLOSED/FILLED
   };
   struct PreparedImport {

@@ -49,16 +49,16 @@ class DiscriminationPolicy {
     Ground ground;
   };
   struct Exemption {
-    std::string occupation_prefix;         // e.g. "6-16-01" (same rules as OccupationInBranch)
-    v1::GenderRequirement requirement;     // the requirement that is lawful there
-    std::string basis;                     // e.g. "女职工劳动保护特别规定 附录 一(一) 矿山井下作业"
+    std::string occupation_prefix;      // e.g. "6-16-01" (same rules as OccupationInBranch)
+    v1::GenderRequirement requirement;  // the requirement that is lawful there
+    std::string basis;  // e.g. "女职工劳动保护特别规定 附录 一(一) 矿山井下作业"
   };
 
   // NOT_FOUND / DATA_LOSS (naming file and line) on a missing or malformed file.
   static absl::StatusOr<std::unique_ptr<DiscriminationPolicy>> LoadFromDir(
       const std::string& policy_dir);
   static std::unique_ptr<DiscriminationPolicy> FromLists(std::vector<Term> terms,
-                                                        std::vector<Exemption> exemptions);
+                                                         std::vector<Exemption> exemptions);
 
   // OK when the vacancy neither sets an unlawful gender_requirement nor
   // contains a restricting phrase in title, description or working_hours.
@@ -91,9 +91,9 @@ bool HasStatedWage(const v1::Wage& wage);
 
 // Everything the vacancy rules need besides the vacancy.
 struct VacancyRuleContext {
-  const RegionRegistry* regions = nullptr;            // required
-  const OccupationTaxonomy* occupations = nullptr;    // required
-  const DiscriminationPolicy* policy = nullptr;       // required
+  const RegionRegistry* regions = nullptr;          // required
+  const OccupationTaxonomy* occupations = nullptr;  // required
+  const DiscriminationPolicy* policy = nullptr;     // required
   absl::Time now;
 };
 

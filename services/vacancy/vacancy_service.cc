@@ -53,16 +53,15 @@ template <typename Request, typename Response, typename Method>
 grpc::ServerUnaryReactor* VacancyServiceImpl::Handle(grpc::CallbackServerContext* ctx,
                                                      const char* method, const Request* request,
                                                      Response* response, Method fn) {
-  return dispatch_.Handle(ctx, method, request, response,
-                          [this, fn](const Caller& caller, const Request& r) {
-                            return (manager_->*fn)(caller, r);
-                          });
+  return dispatch_.Handle(
+      ctx, method, request, response,
+      [this, fn](const Caller& caller, const Request& r) { return (manager_->*fn)(caller, r); });
 }
 
-#define LABOR_VACANCY_UNARY(Method, Request, Response, ManagerMethod)                       \
-  grpc::ServerUnaryReactor* VacancyServiceImpl::Method(                                     \
+#define LABOR_VACANCY_UNARY(Method, Request, Response, ManagerMethod)                         \
+  grpc::ServerUnaryReactor* VacancyServiceImpl::Method(                                       \
       grpc::CallbackServerContext* ctx, const v1::Request* request, v1::Response* response) { \
-    return Handle(ctx, #Method, request, response, &VacancyManager::ManagerMethod);         \
+    return Handle(ctx, #Method, request, response, &VacancyManager::ManagerMethod);           \
   }
 
 LABOR_VACANCY_UNARY(UpsertEmployer, UpsertEmployerRequest, Employer, UpsertEmployer)
@@ -192,10 +191,9 @@ class VacancyServiceImpl::ImportReactor
       actions->write = &current_write_;
     }
     // After an error, an outstanding read is cancelled by finishing.
-    const bool drained = read_done_ && pending_.empty() && prepared_.empty() &&
-                         done_.empty() && unwritten_.empty();
-    if (!preparing_ && !applying_ && publishing_ == 0 && !writing_ &&
-        (drained || !error_.ok())) {
+    const bool drained =
+        read_done_ && pending_.empty() && prepared_.empty() && done_.empty() && unwritten_.empty();
+    if (!preparing_ && !applying_ && publishing_ == 0 && !writing_ && (drained || !error_.ok())) {
       finished_ = true;
       actions->finish = true;
       actions->status = error_;
@@ -213,59 +211,63 @@ class VacancyServiceImpl::ImportReactor
   }
 
   void Prepare(std::vector<v1::ImportItem> batch) {
-    Submit([this, batch = std::move(batch)]() mutable {
-      VacancyManager::PreparedImport prepared =
-          service_->manager_->PrepareImport(std::move(batch));
-      Actions actions;
-      {
-        absl::MutexLock lock(&mu_);
-        preparing_ = false;
-        prepared_.push_back(std::move(prepared));
-        Plan(&actions);
-      }
-      Run(actions);
-    }, &ImportReactor::preparing_);
+    Submit(
+        [this, batch = std::move(batch)]() mutable {
+          VacancyManager::PreparedImport prepared =
+              service_->manager_->PrepareImport(std::move(batch));
+          Actions actions;
+          {
+            absl::MutexLock lock(&mu_);
+            preparing_ = false;
+            prepared_.push_back(std::move(prepared));
+            Plan(&actions);
+          }
+          Run(actions);
+        },
+        &ImportReactor::preparing_);
   }
 
   // Applies a prepared batch. As soon as it is committed the next batch may
   // be applied; results still leave in batch order (tickets).
   void Apply(VacancyManager::PreparedImport prepared, int64_t ticket) {
-    Submit([this, prepared = std::move(prepared), ticket]() mutable {
-      bool committed = false;
-      auto on_committed = [this, &committed] {
-        committed = true;
-        Actions actions;
-        {
-          absl::MutexLock lock(&mu_);
-          applying_ = false;
-          ++publishing_;
-          Plan(&actions);
-        }
-        Run(actions);
-      };
-      absl::StatusOr<std::vector<v1::ImportResult>> results =
-          service_->manager_->ApplyImport(caller_, std::move(prepared), on_committed);
-      Actions actions;
-      {
-        absl::MutexLock lock(&mu_);
-        if (committed) {
-          --publishing_;
-        } else {
-          applying_ = false;
-        }
-        if (results.ok()) {
-          done_.emplace(ticket, *std::move(results));
-          for (auto it = done_.begin(); it != done_.end() && it->first == next_emit_;
-               it = done_.erase(it), ++next_emit_) {
-            for (auto& r : it->second) unwritten_.push_back(std::move(r));
+    Submit(
+        [this, prepared = std::move(prepared), ticket]() mutable {
+          bool committed = false;
+          auto on_committed = [this, &committed] {
+            committed = true;
+            Actions actions;
+            {
+              absl::MutexLock lock(&mu_);
+              applying_ = false;
+              ++publishing_;
+              Plan(&actions);
+            }
+            Run(actions);
+          };
+          absl::StatusOr<std::vector<v1::ImportResult>> results =
+              service_->manager_->ApplyImport(caller_, std::move(prepared), on_committed);
+          Actions actions;
+          {
+            absl::MutexLock lock(&mu_);
+            if (committed) {
+              --publishing_;
+            } else {
+              applying_ = false;
+            }
+            if (results.ok()) {
+              done_.emplace(ticket, *std::move(results));
+              for (auto it = done_.begin(); it != done_.end() && it->first == next_emit_;
+                   it = done_.erase(it), ++next_emit_) {
+                for (auto& r : it->second) unwritten_.push_back(std::move(r));
+              }
+            } else if (error_.ok()) {
+              error_ = results.status();
+            }
+            Plan(&actions);
           }
-        } else if (error_.ok()) {
-          error_ = results.status();
-        }
-        Plan(&actions);
-      }
-      Run(actions);
-    }, &ImportReactor::applying_);
+          Run(actions);
+        },
+        &ImportReactor::applying_);
   }
 
   // Runs `work` on the pool; a full pool ends the stream with
@@ -286,8 +288,7 @@ class VacancyServiceImpl::ImportReactor
   void FinishWith(const absl::Status& status) {
     LogRpcFailure("ImportVacancies", status);
     if (Metrics* metrics = service_->dispatch_.metrics(); metrics != nullptr) {
-      metrics->ObserveRpc("ImportVacancies", static_cast<int>(status.code()),
-                          absl::Now() - start_);
+      metrics->ObserveRpc("ImportVacancies", static_cast<int>(status.code()), absl::Now() - start_);
     }
     Finish(ToGrpcStatus(status));
   }
@@ -304,8 +305,8 @@ class VacancyServiceImpl::ImportReactor
   bool read_done_ ABSL_GUARDED_BY(mu_) = false;
   std::deque<VacancyManager::PreparedImport> prepared_ ABSL_GUARDED_BY(mu_);
   bool preparing_ ABSL_GUARDED_BY(mu_) = false;
-  bool applying_ ABSL_GUARDED_BY(mu_) = false;   // deciding + committing (writer lock)
-  int publishing_ ABSL_GUARDED_BY(mu_) = 0;      // committed, updating index and cache
+  bool applying_ ABSL_GUARDED_BY(mu_) = false;  // deciding + committing (writer lock)
+  int publishing_ ABSL_GUARDED_BY(mu_) = 0;     // committed, updating index and cache
   int64_t next_ticket_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t next_emit_ ABSL_GUARDED_BY(mu_) = 0;
   std::map<int64_t, std::vector<v1::ImportResult>> done_ ABSL_GUARDED_BY(mu_);

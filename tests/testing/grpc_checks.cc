@@ -18,8 +18,7 @@ absl::StatusOr<int> HealthStatus(const std::shared_ptr<grpc::Channel>& channel,
   grpc::health::v1::HealthCheckResponse response;
   grpc::Status status = health->Check(&ctx, request, &response);
   if (!status.ok()) {
-    return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                        status.error_message());
+    return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
   }
   return static_cast<int>(response.status());
 }

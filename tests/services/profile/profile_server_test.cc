@@ -77,7 +77,8 @@ class ProfileServerTest : public ::testing::Test {
   std::vector<std::string> StreamEntities() {
     std::vector<std::string> out;
     for (const auto& event : labor::testing::StreamEvents(*redis_client_, kStream)) {
-      out.push_back(absl::StrCat(event.type(), "/", event.entity_id(), "/", event.entity_version()));
+      out.push_back(
+          absl::StrCat(event.type(), "/", event.entity_id(), "/", event.entity_version()));
     }
     return out;
   }
@@ -87,7 +88,8 @@ class ProfileServerTest : public ::testing::Test {
   }
 
   labor::testing::TempDir dir_;
-  labor::testing::RedisServer redis_{labor::testing::RedisServer::Options{.append_only = true, .dir = {}}};
+  labor::testing::RedisServer redis_{
+      labor::testing::RedisServer::Options{.append_only = true, .dir = {}}};
   std::unique_ptr<ProfileServerHarness> harness_;
   std::unique_ptr<RedisClient> redis_client_;
 };

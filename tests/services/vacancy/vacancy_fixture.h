@@ -143,8 +143,8 @@ class VacancyFixture : public ::testing::Test {
     return v;
   }
 
-  v1::PostVacancyResponse MustPost(const v1::Vacancy& v, const Caller& caller = MakeCaller(
-                                                             Role::kAdmin)) {
+  v1::PostVacancyResponse MustPost(const v1::Vacancy& v,
+                                   const Caller& caller = MakeCaller(Role::kAdmin)) {
     v1::PostVacancyRequest r;
     *r.mutable_vacancy() = v;
     auto posted = manager_->PostVacancy(caller, r);

@@ -162,8 +162,7 @@ TEST_F(VacancyManagerTest, EachKindOfBadInputNamesItsFieldAndWritesNothing) {
        "vacancy.occupation_code"},
       {"negative wage", [](v1::Vacancy* v) { v->mutable_wage()->mutable_min()->set_fen(-1); },
        "vacancy.wage.min"},
-      {"inverted wage",
-       [](v1::Vacancy* v) { v->mutable_wage()->mutable_max()->set_fen(100000); },
+      {"inverted wage", [](v1::Vacancy* v) { v->mutable_wage()->mutable_max()->set_fen(100000); },
        "vacancy.wage.max"},
       {"expiry in the past",
        [this](v1::Vacancy* v) {
@@ -590,18 +589,18 @@ TEST_F(VacancyManagerTest, FairAttachCheckInAndStats) {
 TEST_F(VacancyManagerTest, ImportAnswersEachItemAndIsIdempotent) {
   const Caller partner = MakeCaller(Role::kPartner, "dongguan-hrss");
   std::vector<v1::ImportItem> items;
-  items.push_back(Item("DG-1", PartnerJob("MA4UXA001", "电子装配工", "6-25-04-07", "441900", 4800,
-                                           6500)));
+  items.push_back(
+      Item("DG-1", PartnerJob("MA4UXA001", "电子装配工", "6-25-04-07", "441900", 4800, 6500)));
   v1::Vacancy bad = PartnerJob("MA4UXA002", "质检员", "4-08-05-07", "441900", 5000, 4000);
   items.push_back(Item("DG-2", bad));  // inverted wage
   v1::Vacancy biased = PartnerJob("MA4UXA003", "普工", "6-25-04-07", "441900", 4500, 5500);
   biased.set_description("限女性，18-30岁");
   items.push_back(Item("DG-3", biased));
-  items.push_back(Item("", PartnerJob("MA4UXA004", "电子装配工", "6-25-04-07", "441900", 4800,
-                                       6500)));
+  items.push_back(
+      Item("", PartnerJob("MA4UXA004", "电子装配工", "6-25-04-07", "441900", 4800, 6500)));
   // The same job as DG-1 under another external id, in the same batch.
-  items.push_back(Item("DG-5", PartnerJob("MA4UXA001", "电子装配工", "6-25-04-07", "441900", 5000,
-                                           6000)));
+  items.push_back(
+      Item("DG-5", PartnerJob("MA4UXA001", "电子装配工", "6-25-04-07", "441900", 5000, 6000)));
   auto results = manager_->ImportBatch(partner, items);
   ASSERT_TRUE(results.ok()) << results.status();
   ASSERT_EQ(results->size(), 5u);

@@ -160,7 +160,8 @@ class VacancyServerTest : public ::testing::Test {
   }
 
   labor::testing::TempDir dir_;
-  labor::testing::RedisServer redis_{labor::testing::RedisServer::Options{.append_only = true, .dir = {}}};
+  labor::testing::RedisServer redis_{
+      labor::testing::RedisServer::Options{.append_only = true, .dir = {}}};
   std::unique_ptr<Harness> harness_;
   std::unique_ptr<RedisClient> redis_client_;
 };
@@ -183,29 +184,35 @@ TEST_F(VacancyServerTest, EveryRoleOnEveryRpc) {
     std::set<Role> allowed;
     std::function<grpc::Status(grpc::ClientContext*)> call;
   };
-#define LABOR_CALL(Method, Request, Response)             \
-  [stub](grpc::ClientContext* ctx) {                      \
-    v1::Response out;                                     \
-    return stub->Method(ctx, v1::Request(), &out);        \
+#define LABOR_CALL(Method, Request, Response)      \
+  [stub](grpc::ClientContext* ctx) {               \
+    v1::Response out;                              \
+    return stub->Method(ctx, v1::Request(), &out); \
   }
   const std::vector<Case> cases = {
-      {"UpsertEmployer", {R::kAdmin, R::kService},
+      {"UpsertEmployer",
+       {R::kAdmin, R::kService},
        LABOR_CALL(UpsertEmployer, UpsertEmployerRequest, Employer)},
       {"GetEmployer", everyone, LABOR_CALL(GetEmployer, GetEmployerRequest, Employer)},
-      {"BlacklistEmployer", {R::kAdmin},
+      {"BlacklistEmployer",
+       {R::kAdmin},
        LABOR_CALL(BlacklistEmployer, BlacklistEmployerRequest, BlacklistEntry)},
-      {"LiftBlacklist", {R::kAdmin},
+      {"LiftBlacklist",
+       {R::kAdmin},
        LABOR_CALL(LiftBlacklist, LiftBlacklistRequest, BlacklistEntry)},
       {"IsBlacklisted", everyone,
        LABOR_CALL(IsBlacklisted, IsBlacklistedRequest, IsBlacklistedResponse)},
       {"ListBlacklist", everyone,
        LABOR_CALL(ListBlacklist, ListBlacklistRequest, ListBlacklistResponse)},
-      {"PostVacancy", {R::kAdmin, R::kService},
+      {"PostVacancy",
+       {R::kAdmin, R::kService},
        LABOR_CALL(PostVacancy, PostVacancyRequest, PostVacancyResponse)},
       {"GetVacancy", everyone, LABOR_CALL(GetVacancy, GetVacancyRequest, Vacancy)},
-      {"UpdateVacancy", {R::kAdmin, R::kService},
+      {"UpdateVacancy",
+       {R::kAdmin, R::kService},
        LABOR_CALL(UpdateVacancy, UpdateVacancyRequest, Vacancy)},
-      {"ChangeVacancyStatus", {R::kAdmin, R::kService, R::kPartner},
+      {"ChangeVacancyStatus",
+       {R::kAdmin, R::kService, R::kPartner},
        LABOR_CALL(ChangeVacancyStatus, ChangeVacancyStatusRequest, Vacancy)},
       {"ListVacancies", everyone,
        LABOR_CALL(ListVacancies, ListVacanciesRequest, ListVacanciesResponse)},
@@ -213,10 +220,12 @@ TEST_F(VacancyServerTest, EveryRoleOnEveryRpc) {
       {"GetFair", everyone, LABOR_CALL(GetFair, GetFairRequest, JobFair)},
       {"AttachToFair", {R::kAdmin}, LABOR_CALL(AttachToFair, AttachToFairRequest, JobFair)},
       {"CheckIn", {R::kAdmin, R::kKiosk}, LABOR_CALL(CheckIn, CheckInRequest, CheckInResponse)},
-      {"GetFairStats", {R::kAdmin, R::kKiosk},
+      {"GetFairStats",
+       {R::kAdmin, R::kKiosk},
        LABOR_CALL(GetFairStats, GetFairStatsRequest, FairStats)},
       {"ListFairs", everyone, LABOR_CALL(ListFairs, ListFairsRequest, ListFairsResponse)},
-      {"ImportVacancies", {R::kPartner},
+      {"ImportVacancies",
+       {R::kPartner},
        [stub](grpc::ClientContext* ctx) {
          auto stream = stub->ImportVacancies(ctx);
          stream->WritesDone();
@@ -315,9 +324,9 @@ TEST_F(VacancyServerTest, EventsReachTheStreamAndTheCacheMovesForward) {
   EXPECT_TRUE(got.employer_blacklisted());
   EXPECT_TRUE(labor::testing::WaitFor(
       [&] {
-        return StreamTypes() ==
-               std::vector<std::string>{"employer.registered", "vacancy.created",
-                                        "vacancy.updated", "employer.listed", "vacancy.updated"};
+        return StreamTypes() == std::vector<std::string>{"employer.registered", "vacancy.created",
+                                                         "vacancy.updated", "employer.listed",
+                                                         "vacancy.updated"};
       },
       absl::Seconds(10)))
       << absl::StrJoin(StreamTypes(), ",");
@@ -336,8 +345,8 @@ TEST_F(VacancyServerTest, ExpiresAutomatically) {
                got.status() == v1::VACANCY_STATUS_EXPIRED;
       },
       absl::Seconds(20)));
-  EXPECT_TRUE(labor::testing::WaitFor(
-      [&] { return StreamTypes().back() == "vacancy.expired"; }, absl::Seconds(10)));
+  EXPECT_TRUE(labor::testing::WaitFor([&] { return StreamTypes().back() == "vacancy.expired"; },
+                                      absl::Seconds(10)));
 }
 
 TEST_F(VacancyServerTest, ImportMixedItemsAndReplayIdempotently) {
