@@ -318,7 +318,10 @@ absl::StatusOr<int> OutboxRelay::PublishOnce() {
     const uint64_t last = entries[done - 1].seq;
     // Remembered so sequences continue after it even once the outbox is empty.
     batch.Put(store_->cf(kMetaCf), LastDeletedKey(outbox_->service()), absl::StrCat(last));
-    RETURN_IF_ERROR(store_->Write(&batch));
+    // Unsynced: losing this batch in a machine crash only means the events
+    // are offered again, and Redis refuses them as already published (their
+    // IDs are fixed). Deletes and the marker go together or not at all.
+    RETURN_IF_ERROR(store_->WriteUnsynced(&batch));
     resume_seq_ = last + 1;
     published_total_ += static_cast<int64_t>(done);
   }

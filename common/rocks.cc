@@ -120,6 +120,12 @@ absl::Status RocksStore::Write(rocksdb::WriteBatch* batch) {
   return FromRocks(db_->Write(write_options_, batch));
 }
 
+absl::Status RocksStore::WriteUnsynced(rocksdb::WriteBatch* batch) {
+  rocksdb::WriteOptions options = write_options_;
+  options.sync = false;
+  return FromRocks(db_->Write(options, batch));
+}
+
 std::unique_ptr<rocksdb::Iterator> RocksStore::NewIterator(absl::string_view cf_name) const {
   return std::unique_ptr<rocksdb::Iterator>(db_->NewIterator(rocksdb::ReadOptions(), cf(cf_name)));
 }

@@ -48,6 +48,10 @@ class RocksStore {
                                                  absl::string_view key) const;
   // Commits the batch atomically (synced per Options).
   absl::Status Write(rocksdb::WriteBatch* batch);
+  // Commits the batch atomically without waiting for the WAL to reach the
+  // disk, for writes whose loss in a machine crash is harmless (the next
+  // synced write makes it durable too: the WAL is sequential).
+  absl::Status WriteUnsynced(rocksdb::WriteBatch* batch);
   std::unique_ptr<rocksdb::Iterator> NewIterator(absl::string_view cf_name) const;
   // Syncs the WAL to disk (graceful shutdown).
   absl::Status FlushWal();

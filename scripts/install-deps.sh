@@ -6,7 +6,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
-  librocksdb-dev libhiredis-dev libabsl-dev libssl-dev prometheus-cpp-dev
+  librocksdb-dev libhiredis-dev libabsl-dev libssl-dev prometheus-cpp-dev libjemalloc-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   redis-server tzdata
 )

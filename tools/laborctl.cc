@@ -121,7 +121,8 @@ Reports:
 
 Employers and the wage-arrears blacklist (拖欠农民工工资失信名单):
   employer upsert --credit_code= --name= --region= [--contact= --phone=]
-        (existing employer: only the flags given change; [--employer_id= --expected_version=N])
+        (existing employer: only the flags given change; [--employer_id= --expected_version=N];
+         --employer_id with --credit_code corrects the employer's credit code)
   employer get (--employer_id= | --credit_code=)
   blacklist add (--employer_id= | --credit_code=) --reason= --source= [--listed_on=YYYY-MM-DD]
   blacklist lift (--employer_id= | --credit_code=) --reason= [--lifted_on=YYYY-MM-DD]
