@@ -4,6 +4,7 @@
 #      the ImportVacancies stream into a fresh store, WAL synced on every
 #      commit (--sync_writes=true), real Redis for the outbox relay;
 #   2. the same file replayed (idempotency path: every item UNCHANGED);
+#   2b. 50,000 new items into that full store (the steady state);
 #   3. search latency over gRPC at that size, one call at a time, per filter kind.
 # Usage: bench/run_vacancy_bench.sh [items, default 200000]
 # Prints the summaries and one JSON line per phase into
@@ -52,6 +53,9 @@ run() {  # label, vacancy_load args...
 
 run import --mode=import --items="$ITEMS" --token_file="$WORK/dev/tokens/partner.token"
 run import.replay --mode=import --items="$ITEMS" --token_file="$WORK/dev/tokens/partner.token"
+# Steady state: new items into a store that already holds the city's vacancies.
+run import.more --mode=import --items=50000 --first_item="$ITEMS" --seed=8 \
+  --token_file="$WORK/dev/tokens/partner.token"
 run search --mode=search --queries=2000 --token_file="$WORK/dev/tokens/kiosk.token"
 echo "server RSS: $(ps -o rss= -p "$SERVER_PID" | awk '{printf "%.0f MiB", $1/1024}')" | tee -a "$OUT.txt"
 echo "results: $OUT"
