@@ -133,4 +133,48 @@ RedisClient::Options RedisOptionsFromFlags() {
   return options;
 }
 
+absl::StatusOr<ServiceBasics> LoadServiceBasics(const std::string& service,
+                                                std::vector<std::string> column_families) {
+  ServiceBasics basics;
+  const std::string data_dir = absl::GetFlag(FLAGS_data_dir);
+  auto regions = RegionRegistry::LoadFromDir(absl::StrCat(data_dir, "/regions"));
+  if (!regions.ok()) {
+    return absl::Status(regions.status().code(),
+                        absl::StrCat("loading region codes: ", regions.status().message()));
+  }
+  basics.regions = *std::move(regions);
+  auto occupations =
+      OccupationTaxonomy::LoadFromFile(absl::StrCat(data_dir, "/taxonomy/occupations.csv"));
+  if (!occupations.ok()) {
+    return absl::Status(occupations.status().code(),
+                        absl::StrCat("loading occupations: ", occupations.status().message()));
+  }
+  basics.occupations = *std::move(occupations);
+  auto tokens = TokenStore::LoadFromFile(absl::GetFlag(FLAGS_auth_tokens_file));
+  if (!tokens.ok()) {
+    return absl::Status(tokens.status().code(),
+                        absl::StrCat("auth tokens: ", tokens.status().message(),
+                                     " (scripts/dev-init.sh creates a development tokens file)"));
+  }
+  basics.tokens = *std::move(tokens);
+  RocksStore::Options store_options;
+  store_options.path = absl::GetFlag(FLAGS_db_path);
+  store_options.column_families = std::move(column_families);
+  store_options.sync_writes = absl::GetFlag(FLAGS_sync_writes);
+  auto store = RocksStore::Open(store_options);
+  if (!store.ok()) {
+    return absl::Status(
+        store.status().code(),
+        absl::StrCat("opening the store at ", store_options.path, ": ", store.status().message()));
+  }
+  basics.store = *std::move(store);
+  auto outbox = Outbox::Open(basics.store.get(), service, Clock::Real());
+  if (!outbox.ok()) {
+    return absl::Status(outbox.status().code(),
+                        absl::StrCat("opening the outbox: ", outbox.status().message()));
+  }
+  basics.outbox = *std::move(outbox);
+  return basics;
+}
+
 }  // namespace labor

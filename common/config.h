@@ -8,8 +8,14 @@
 
 #include "absl/flags/declare.h"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/auth.h"
+#include "common/occupations.h"
+#include "common/outbox.h"
 #include "common/redis.h"
+#include "common/regions.h"
+#include "common/rocks.h"
 #include "common/server.h"
 
 // Flags every service shares (defined in config.cc).
@@ -51,6 +57,24 @@ ServerOptions ServerOptionsFromFlags(const std::string& service_name);
 
 // Redis client options from the shared redis_* flags.
 RedisClient::Options RedisOptionsFromFlags();
+
+// What every service binary loads at start from the shared flags. Members
+// are destroyed in reverse order: the outbox before its store.
+struct ServiceBasics {
+  std::unique_ptr<RegionRegistry> regions;
+  std::unique_ptr<OccupationTaxonomy> occupations;
+  std::unique_ptr<TokenStore> tokens;
+  std::unique_ptr<RocksStore> store;
+  std::unique_ptr<Outbox> outbox;
+};
+
+// Loads the region codes and the occupation classification from
+// --data_dir, the tokens file (--auth_tokens_file), opens the RocksDB store
+// at --db_path with `column_families` (synced per --sync_writes) and the
+// outbox of `service` (stream labor.events.<service>). The error says which
+// of them failed and why.
+absl::StatusOr<ServiceBasics> LoadServiceBasics(const std::string& service,
+                                                std::vector<std::string> column_families);
 
 // The environment variable of a flag name: "redis_port" -> "LABOR_REDIS_PORT".
 std::string EnvNameForFlag(const std::string& flag_name);

@@ -36,16 +36,9 @@ namespace labor::profile {
 namespace {
 
 int Run() {
-  auto regions =
-      RegionRegistry::LoadFromDir(absl::StrCat(absl::GetFlag(FLAGS_data_dir), "/regions"));
-  if (!regions.ok()) {
-    LABOR_LOG(ERROR) << "loading region codes: " << regions.status();
-    return 1;
-  }
-  auto occupations = OccupationTaxonomy::LoadFromFile(
-      absl::StrCat(absl::GetFlag(FLAGS_data_dir), "/taxonomy/occupations.csv"));
-  if (!occupations.ok()) {
-    LABOR_LOG(ERROR) << "loading occupations: " << occupations.status();
+  auto basics = LoadServiceBasics("profile", RocksWorkerStore::ColumnFamilies());
+  if (!basics.ok()) {
+    LABOR_LOG(ERROR) << basics.status();
     return 1;
   }
   auto cipher = PiiCipher::LoadKeyFile(absl::GetFlag(FLAGS_pii_key_file),
@@ -54,27 +47,8 @@ int Run() {
     LABOR_LOG(ERROR) << "PII key: " << cipher.status();
     return 1;
   }
-  auto tokens = TokenStore::LoadFromFile(absl::GetFlag(FLAGS_auth_tokens_file));
-  if (!tokens.ok()) {
-    LABOR_LOG(ERROR) << "auth tokens: " << tokens.status()
-                     << " (scripts/dev-init.sh creates a development tokens file)";
-    return 1;
-  }
-
-  RocksStore::Options store_options;
-  store_options.path = absl::GetFlag(FLAGS_db_path);
-  store_options.column_families = RocksWorkerStore::ColumnFamilies();
-  store_options.sync_writes = absl::GetFlag(FLAGS_sync_writes);
-  auto store = RocksStore::Open(store_options);
-  if (!store.ok()) {
-    LABOR_LOG(ERROR) << "opening the store: " << store.status();
-    return 1;
-  }
-  auto outbox = Outbox::Open(store->get(), "profile", Clock::Real());
-  if (!outbox.ok()) {
-    LABOR_LOG(ERROR) << "opening the outbox: " << outbox.status();
-    return 1;
-  }
+  RocksStore* store = basics->store.get();
+  Outbox* outbox = basics->outbox.get();
 
   RedisClient::Options redis_options = RedisOptionsFromFlags();
   redis_options.pool_size = absl::GetFlag(FLAGS_worker_threads) + 2;
@@ -83,12 +57,12 @@ int Run() {
 
   VersionedLruCache<StoredWorker> local_cache(
       static_cast<size_t>(std::max(0, absl::GetFlag(FLAGS_local_cache_entries))));
-  RocksWorkerStore worker_store(store->get(), outbox->get());
+  RocksWorkerStore worker_store(store, outbox);
   ProfileDeps deps;
   deps.store = &worker_store;
   deps.cipher = cipher->get();
-  deps.regions = regions->get();
-  deps.occupations = occupations->get();
+  deps.regions = basics->regions.get();
+  deps.occupations = basics->occupations.get();
   deps.clock = Clock::Real();
   deps.cache = &cache;
   deps.local_cache = &local_cache;
@@ -99,7 +73,7 @@ int Run() {
   // The relay also moves the cache forward: if the writer's own cache update
   // failed (Redis down), the relayed event invalidates the stale entry later.
   OutboxRelay relay(
-      store->get(), outbox->get(), &redis, OutboxRelay::Options{},
+      store, outbox, &redis, OutboxRelay::Options{},
       [&cache](const v1::Event& event, std::vector<std::vector<std::string>>* cmds) {
         // Version 1 (a registration) has no older version to invalidate.
         if (event.entity_version() > 1) {
@@ -109,15 +83,15 @@ int Run() {
 
   ThreadPool pool(absl::GetFlag(FLAGS_worker_threads),
                   static_cast<size_t>(absl::GetFlag(FLAGS_max_queued_requests)));
-  Authenticator auth(tokens->get(), ProfileMethodPolicy());
+  Authenticator auth(basics->tokens.get(), ProfileMethodPolicy());
 
   ServerOptions server_options = ServerOptionsFromFlags("labor.v1.ProfileService");
   GrpcServer server(server_options, [&worker_store] { return worker_store.Health(); });
   ProfileServiceImpl service(&manager, &auth, &pool, &server.metrics());
   server.AddService(&service);
   server.AddShutdownHook([&relay] { relay.Stop(); });
-  server.AddShutdownHook([&store] {
-    absl::Status s = (*store)->FlushWal();
+  server.AddShutdownHook([store] {
+    absl::Status s = store->FlushWal();
     if (!s.ok()) LABOR_LOG(ERROR) << "WAL sync at shutdown: " << s;
   });
 
@@ -129,7 +103,7 @@ int Run() {
     return 1;
   }
   LABOR_LOG(INFO) << "ProfileService serving on port " << server.port() << " (store "
-                  << store_options.path << ", redis " << redis_options.host << ":"
+                  << absl::GetFlag(FLAGS_db_path) << ", redis " << redis_options.host << ":"
                   << redis_options.port << ")";
   server.Wait();
   LABOR_LOG(INFO) << "ProfileService stopped";

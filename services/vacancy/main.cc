@@ -37,57 +37,32 @@ namespace labor::vacancy {
 namespace {
 
 int Run() {
-  const std::string data_dir = absl::GetFlag(FLAGS_data_dir);
-  auto regions = RegionRegistry::LoadFromDir(absl::StrCat(data_dir, "/regions"));
-  if (!regions.ok()) {
-    LABOR_LOG(ERROR) << "loading region codes: " << regions.status();
+  auto basics = LoadServiceBasics("vacancy", RocksVacancyStore::ColumnFamilies());
+  if (!basics.ok()) {
+    LABOR_LOG(ERROR) << basics.status();
     return 1;
   }
-  auto occupations =
-      OccupationTaxonomy::LoadFromFile(absl::StrCat(data_dir, "/taxonomy/occupations.csv"));
-  if (!occupations.ok()) {
-    LABOR_LOG(ERROR) << "loading occupations: " << occupations.status();
-    return 1;
-  }
-  auto policy = DiscriminationPolicy::LoadFromDir(absl::StrCat(data_dir, "/policy"));
+  auto policy =
+      DiscriminationPolicy::LoadFromDir(absl::StrCat(absl::GetFlag(FLAGS_data_dir), "/policy"));
   if (!policy.ok()) {
     LABOR_LOG(ERROR) << "loading the anti-discrimination policy: " << policy.status();
     return 1;
   }
-  auto tokens = TokenStore::LoadFromFile(absl::GetFlag(FLAGS_auth_tokens_file));
-  if (!tokens.ok()) {
-    LABOR_LOG(ERROR) << "auth tokens: " << tokens.status()
-                     << " (scripts/dev-init.sh creates a development tokens file)";
-    return 1;
-  }
-
-  RocksStore::Options store_options;
-  store_options.path = absl::GetFlag(FLAGS_db_path);
-  store_options.column_families = RocksVacancyStore::ColumnFamilies();
-  store_options.sync_writes = absl::GetFlag(FLAGS_sync_writes);
-  auto store = RocksStore::Open(store_options);
-  if (!store.ok()) {
-    LABOR_LOG(ERROR) << "opening the store: " << store.status();
-    return 1;
-  }
-  auto outbox = Outbox::Open(store->get(), "vacancy", Clock::Real());
-  if (!outbox.ok()) {
-    LABOR_LOG(ERROR) << "opening the outbox: " << outbox.status();
-    return 1;
-  }
+  RocksStore* store = basics->store.get();
+  Outbox* outbox = basics->outbox.get();
 
   RedisClient::Options redis_options = RedisOptionsFromFlags();
   redis_options.pool_size = absl::GetFlag(FLAGS_worker_threads) + 2;
   RedisClient redis(redis_options);
   VersionedCache cache(&redis, "labor:vacancy:vacancy:", absl::GetFlag(FLAGS_cache_ttl));
 
-  RocksVacancyStore vacancy_store(store->get(), outbox->get());
+  RocksVacancyStore vacancy_store(store, outbox);
   VacancyIndex index;
   VacancyDeps deps;
   deps.store = &vacancy_store;
   deps.index = &index;
-  deps.regions = regions->get();
-  deps.occupations = occupations->get();
+  deps.regions = basics->regions.get();
+  deps.occupations = basics->occupations.get();
   deps.policy = policy->get();
   deps.clock = Clock::Real();
   deps.vacancy_cache = &cache;
@@ -101,7 +76,7 @@ int Run() {
   // The relay also moves the cache forward: if the writer's own cache update
   // failed (Redis down), the relayed event invalidates the stale entry later.
   OutboxRelay relay(
-      store->get(), outbox->get(), &redis, OutboxRelay::Options{},
+      store, outbox, &redis, OutboxRelay::Options{},
       [&cache](const v1::Event& event, std::vector<std::vector<std::string>>* cmds) {
         if (absl::StartsWith(event.type(), "vacancy.") && event.entity_version() > 1) {
           cmds->push_back(cache.InvalidateCommand(event.entity_id(), event.entity_version()));
@@ -126,7 +101,7 @@ int Run() {
 
   ThreadPool pool(absl::GetFlag(FLAGS_worker_threads),
                   static_cast<size_t>(absl::GetFlag(FLAGS_max_queued_requests)));
-  Authenticator auth(tokens->get(), VacancyMethodPolicy());
+  Authenticator auth(basics->tokens.get(), VacancyMethodPolicy());
 
   ServerOptions server_options = ServerOptionsFromFlags("labor.v1.VacancyService");
   GrpcServer server(server_options, [&vacancy_store] { return vacancy_store.Health(); });
@@ -136,8 +111,8 @@ int Run() {
   server.AddService(&service);
   server.AddShutdownHook([&scheduler] { scheduler.Stop(); });
   server.AddShutdownHook([&relay] { relay.Stop(); });
-  server.AddShutdownHook([&store] {
-    absl::Status s = (*store)->FlushWal();
+  server.AddShutdownHook([store] {
+    absl::Status s = store->FlushWal();
     if (!s.ok()) LABOR_LOG(ERROR) << "WAL sync at shutdown: " << s;
   });
 
@@ -151,7 +126,7 @@ int Run() {
     return 1;
   }
   LABOR_LOG(INFO) << "VacancyService serving on port " << server.port() << " (store "
-                  << store_options.path << ", redis " << redis_options.host << ":"
+                  << absl::GetFlag(FLAGS_db_path) << ", redis " << redis_options.host << ":"
                   << redis_options.port << ")";
   server.Wait();
   LABOR_LOG(INFO) << "VacancyService stopped";
