@@ -156,9 +156,9 @@ absl::StatusOr<std::optional<absl::Time>> RocksVacancyStore::FindCheckIn(
       absl::FromUnixMicros(static_cast<int64_t>(DecodeBigEndian64(*raw))));
 }
 
-absl::StatusOr<std::vector<std::string>> RocksVacancyStore::DueToExpire(absl::Time now, int limit) {
-  const std::string prefix = IndexKey("ex", "");
-  const std::string end = IndexKey("ex", Micros(now + absl::Microseconds(1)));
+absl::StatusOr<std::vector<std::string>> RocksVacancyStore::IdsBefore(const std::string& prefix,
+                                                                      const std::string& end,
+                                                                      int limit) {
   std::vector<std::string> ids;
   auto it = store_->NewIterator(kIndexCf);
   for (it->Seek(prefix);
@@ -171,20 +171,13 @@ absl::StatusOr<std::vector<std::string>> RocksVacancyStore::DueToExpire(absl::Ti
   return ids;
 }
 
+absl::StatusOr<std::vector<std::string>> RocksVacancyStore::DueToExpire(absl::Time now, int limit) {
+  return IdsBefore(IndexKey("ex", ""), IndexKey("ex", Micros(now + absl::Microseconds(1))), limit);
+}
+
 absl::StatusOr<std::vector<std::string>> RocksVacancyStore::ListingsDueToEnd(absl::CivilDay today,
                                                                              int limit) {
-  const std::string prefix = IndexKey("be", "");
-  const std::string end = IndexKey("be", DayKey(today + 1));
-  std::vector<std::string> ids;
-  auto it = store_->NewIterator(kIndexCf);
-  for (it->Seek(prefix);
-       it->Valid() && KeyHasPrefix(it->key(), prefix) &&
-       it->key().compare(rocksdb::Slice(end)) < 0 && static_cast<int>(ids.size()) < limit;
-       it->Next()) {
-    ids.emplace_back(LastPart(it->key()));
-  }
-  RETURN_IF_ERROR(FromRocks(it->status()));
-  return ids;
+  return IdsBefore(IndexKey("be", ""), IndexKey("be", DayKey(today + 1)), limit);
 }
 
 absl::StatusOr<std::vector<std::string>> RocksVacancyStore::ListBlacklisted(

@@ -62,6 +62,10 @@ class RocksVacancyStore : public VacancyStore {
   // Ids stored as the last part of index keys under `prefix`.
   absl::StatusOr<std::vector<std::string>> IdsUnder(const std::string& prefix,
                                                     absl::string_view start_after, int limit);
+  // Ids of the index keys under `prefix` that sort before `end`, in key
+  // order, at most `limit` (the due-indexes: expiries, listing ends).
+  absl::StatusOr<std::vector<std::string>> IdsBefore(const std::string& prefix,
+                                                     const std::string& end, int limit);
 
   RocksStore* store_;
   Outbox* outbox_;

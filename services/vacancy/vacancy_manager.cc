@@ -76,13 +76,6 @@ bool HasSource(const v1::Vacancy& v, absl::string_view key) {
   return false;
 }
 
-void AddFairId(v1::Vacancy* v, absl::string_view fair_id) {
-  for (const auto& f : v->fair_ids()) {
-    if (f == fair_id) return;
-  }
-  v->add_fair_ids(std::string(fair_id));
-}
-
 bool AddUnique(google::protobuf::RepeatedPtrField<std::string>* list, absl::string_view id) {
   for (const auto& x : *list) {
     if (x == id) return false;
@@ -268,6 +261,22 @@ class VacancyManager::WorkUnit {
   }
 
   void Emit(v1::Event event) { events_.push_back(std::move(event)); }
+
+  // Moves the employer's open vacancies' employer_blacklisted flag, each a
+  // new version with a vacancy.updated event, so matching drops (or
+  // restores) them at once.
+  absl::Status FlagEmployerVacancies(const std::string& employer_id, bool listed) {
+    ASSIGN_OR_RETURN(std::vector<std::string> ids, store_->FindOpenByEmployer(employer_id));
+    for (const auto& id : ids) {
+      ASSIGN_OR_RETURN(StoredVacancy * v, Vacancy(id));
+      if (v == nullptr || v->vacancy().status() != v1::VACANCY_STATUS_OPEN) continue;
+      if (v->vacancy().employer_blacklisted() == listed) continue;
+      v->mutable_vacancy()->set_employer_blacklisted(listed);
+      TouchVacancy(v);
+      Emit(MakeEvent("vacancy.updated", id, v->vacancy().version(), v->vacancy()));
+    }
+    return absl::OkStatus();
+  }
 
   // Commits everything to the store and updates the duplicate map (both
   // under the writer lock), then moves the search index and the cache
@@ -526,23 +535,6 @@ v1::BlacklistEntry PresentEntry(const StoredEmployer& stored, const v1::Blacklis
 
 }  // namespace
 
-// Moves the employer's open vacancies' employer_blacklisted flag, each a new
-// version with an event, so matching drops (or restores) them at once.
-static absl::Status FlagOpenVacancies(
-    VacancyStore* store, const std::string& employer_id, bool listed,
-    const std::function<absl::StatusOr<StoredVacancy*>(const std::string&)>& load,
-    const std::function<void(StoredVacancy*)>& touch) {
-  ASSIGN_OR_RETURN(std::vector<std::string> ids, store->FindOpenByEmployer(employer_id));
-  for (const auto& id : ids) {
-    ASSIGN_OR_RETURN(StoredVacancy * v, load(id));
-    if (v == nullptr || v->vacancy().status() != v1::VACANCY_STATUS_OPEN) continue;
-    if (v->vacancy().employer_blacklisted() == listed) continue;
-    v->mutable_vacancy()->set_employer_blacklisted(listed);
-    touch(v);
-  }
-  return absl::OkStatus();
-}
-
 absl::StatusOr<v1::BlacklistEntry> VacancyManager::BlacklistEmployer(
     const Caller& caller, const v1::BlacklistEmployerRequest& request) {
   v1::BlacklistEntry entry = request.entry();
@@ -580,14 +572,7 @@ absl::StatusOr<v1::BlacklistEntry> VacancyManager::BlacklistEmployer(
   unit.Emit(MakeEvent("employer.listed", stored->employer().employer_id(),
                       stored->employer().version(), PublicEmployer(stored->employer())));
   if (active) {
-    RETURN_IF_ERROR(FlagOpenVacancies(
-        deps_.store, entry.employer_id(), true,
-        [&unit](const std::string& id) { return unit.Vacancy(id); },
-        [&unit](StoredVacancy* v) {
-          unit.TouchVacancy(v);
-          unit.Emit(MakeEvent("vacancy.updated", v->vacancy().vacancy_id(), v->vacancy().version(),
-                              v->vacancy()));
-        }));
+    RETURN_IF_ERROR(unit.FlagEmployerVacancies(entry.employer_id(), true));
   }
   v1::BlacklistEntry out = PresentEntry(*stored, entry, today);
   RETURN_IF_ERROR(unit.Commit());
@@ -628,14 +613,7 @@ absl::StatusOr<v1::BlacklistEntry> VacancyManager::LiftBlacklist(
   unit.TouchEmployer(stored);
   unit.Emit(MakeEvent("employer.lifted", stored->employer().employer_id(),
                       stored->employer().version(), PublicEmployer(stored->employer())));
-  RETURN_IF_ERROR(FlagOpenVacancies(
-      deps_.store, request.employer_id(), false,
-      [&unit](const std::string& id) { return unit.Vacancy(id); },
-      [&unit](StoredVacancy* v) {
-        unit.TouchVacancy(v);
-        unit.Emit(MakeEvent("vacancy.updated", v->vacancy().vacancy_id(), v->vacancy().version(),
-                            v->vacancy()));
-      }));
+  RETURN_IF_ERROR(unit.FlagEmployerVacancies(request.employer_id(), false));
   v1::BlacklistEntry out = PresentEntry(*stored, *last, today);
   RETURN_IF_ERROR(unit.Commit());
   return out;
@@ -793,7 +771,7 @@ absl::StatusOr<VacancyManager::PostOutcome> VacancyManager::PostInUnit(
     if (!HasSource(*t, key)) *t->add_sources() = source;
     (*target->mutable_source_fingerprints())[key] = fingerprint;
     if (vacancy.headcount() > t->headcount()) SetHeadcount(t, vacancy.headcount());
-    if (fair != nullptr) AddFairId(t, fair->fair().fair_id());
+    if (fair != nullptr) AddUnique(t->mutable_fair_ids(), fair->fair().fair_id());
     unit.TouchVacancy(target);
     unit.SetRequestId(t->vacancy_id(), request_id);
     unit.Emit(MakeEvent("vacancy.updated", t->vacancy_id(), t->version(), *t));
@@ -1192,10 +1170,7 @@ absl::StatusOr<v1::JobFair> VacancyManager::AttachToFair(const Caller& caller,
     if (v == nullptr) return absl::NotFoundError(absl::StrCat("vacancy ", id, " not found"));
     changed |= AddUnique(fair->mutable_fair()->mutable_vacancy_ids(), id);
     changed |= AddUnique(fair->mutable_fair()->mutable_employer_ids(), v->vacancy().employer_id());
-    bool listed = false;
-    for (const auto& f : v->vacancy().fair_ids()) listed |= (f == request.fair_id());
-    if (!listed) {
-      v->mutable_vacancy()->add_fair_ids(request.fair_id());
+    if (AddUnique(v->mutable_vacancy()->mutable_fair_ids(), request.fair_id())) {
       unit.TouchVacancy(v);
       unit.Emit(MakeEvent("vacancy.updated", id, v->vacancy().version(), v->vacancy()));
     }
@@ -1555,13 +1530,7 @@ absl::StatusOr<ScheduledWork> VacancyManager::RunScheduledOnce() {
     unit.TouchEmployer(e);
     unit.Emit(MakeEvent("employer.listing_ended", id, e->employer().version(),
                         PublicEmployer(e->employer())));
-    RETURN_IF_ERROR(FlagOpenVacancies(
-        deps_.store, id, false, [&unit](const std::string& vid) { return unit.Vacancy(vid); },
-        [&unit](StoredVacancy* v) {
-          unit.TouchVacancy(v);
-          unit.Emit(MakeEvent("vacancy.updated", v->vacancy().vacancy_id(), v->vacancy().version(),
-                              v->vacancy()));
-        }));
+    RETURN_IF_ERROR(unit.FlagEmployerVacancies(id, false));
     ++work.listings_ended;
   }
 
