@@ -1,0 +1,693 @@
+#include "services/matching/match_index.h"
+
+#include <algorithm>
+
+#include "common/log.h"
+
+namespace labor::matching {
+namespace {
+
+// Requirement-prefix lists share one map: the level goes in bits the codes
+// never use (a code's first segment is one digit, so bits 28..31 are free).
+OccCode PrefixKey(OccCode prefix, int level) { return prefix | (static_cast<uint32_t>(level) << 30); }
+
+uint64_t RegionKey(Region r) { return (uint64_t{r.level} << 32) | r.padded; }
+
+void AddTo(std::vector<uint32_t>* list, uint32_t slot) { list->push_back(slot); }
+
+void RemoveFrom(std::vector<uint32_t>* list, uint32_t slot) {
+  auto it = std::find(list->begin(), list->end(), slot);
+  LABOR_CHECK(it != list->end()) << "index list lost slot " << slot;
+  *it = list->back();
+  list->pop_back();
+}
+
+template <typename Map, typename Key>
+void Edit(Map* map, const Key& key, uint32_t slot, bool add) {
+  if (add) {
+    AddTo(&(*map)[key], slot);
+    return;
+  }
+  auto it = map->find(key);
+  LABOR_CHECK(it != map->end()) << "index list missing for slot " << slot;
+  RemoveFrom(&it->second, slot);
+  if (it->second.empty()) map->erase(it);
+}
+
+template <typename Map, typename Key>
+const std::vector<uint32_t>* Find(const Map& map, const Key& key) {
+  auto it = map.find(key);
+  return it == map.end() ? nullptr : &it->second;
+}
+
+// Distinct values, small sets (a record has a handful of skills).
+template <typename T>
+void PushUnique(absl::InlinedVector<T, 8>* out, T value) {
+  if (std::find(out->begin(), out->end(), value) == out->end()) out->push_back(value);
+}
+
+bool ReturningLocal(const WorkerRec& w) {
+  return w.return_intent == v1::RETURN_INTENT_LOCAL_JOB && w.planned_return != kNoDay;
+}
+
+int32_t DepthCredit(const Weights& weights, int depth) {
+  switch (depth) {
+    case 4: return 1000;
+    case 3: return weights.minor_credit;
+    case 2: return weights.middle_credit;
+    default: return 0;
+  }
+}
+
+// Per-thread visit marks, one generation per query, so a query touches only
+// the candidates it visits.
+struct Marks {
+  std::vector<uint32_t> seen;
+  uint32_t generation = 0;
+  void Begin(size_t size) {
+    if (seen.size() < size) seen.resize(size, 0);
+    if (++generation == 0) {
+      std::fill(seen.begin(), seen.end(), 0);
+      generation = 1;
+    }
+  }
+  // True the first time a slot is visited in this query.
+  bool Visit(uint32_t slot) {
+    if (seen[slot] == generation) return false;
+    seen[slot] = generation;
+    return true;
+  }
+};
+thread_local Marks tls_marks;
+
+}  // namespace
+
+bool VacancyFilter::Matches(const VacancyRec& v) const {
+  if (region.level != 0 && !RegionWithin(region, v.location)) return false;
+  if (occupation != 0 && OccMatchDepth(occupation, v.occupation) != 4) return false;
+  if (wage_floor_fen > 0 && v.has_wage() &&
+      std::max(v.wage_min_fen, v.wage_max_fen) < wage_floor_fen) {
+    return false;
+  }
+  if (!fair_id.empty() &&
+      std::find(v.fair_ids.begin(), v.fair_ids.end(), fair_id) == v.fair_ids.end()) {
+    return false;
+  }
+  return true;
+}
+
+bool WorkerFilter::Matches(const WorkerRec& w, const VacancyRec& v, const QueryContext& ctx) const {
+  if (township.level != 0 && !(w.hukou == township)) return false;
+  if (status != 0 && w.status != status) return false;
+  if (available_by != kNoDay) {
+    Day start = Scorer::StartDay(w, v, ctx);
+    if (start != kNoDay && start > available_by) return false;
+  }
+  return true;
+}
+
+// One query's candidate collection: visit marks, the top-k heap and counters.
+// `Rec` is WorkerRec or VacancyRec (the side being ranked).
+class MatchIndex::Scan {
+ public:
+  struct Entry {
+    Evaluation evaluation;
+    uint32_t slot;
+  };
+
+  Scan(int k, size_t slots) : k_(static_cast<size_t>(k)) {
+    tls_marks.Begin(slots);
+    heap_.reserve(k_ + 1);
+  }
+
+  // Whether nothing left can enter the top k: the k-th best is strictly
+  // above `bound` (an equal score could still win on the id).
+  bool Done(int64_t bound) const { return heap_.size() == k_ && heap_.front().evaluation.score > bound; }
+
+  bool Visit(uint32_t slot) { return tls_marks.Visit(slot); }
+
+  template <typename IdOf>
+  void Offer(const Evaluation& e, uint32_t slot, const IdOf& id_of) {
+    ++considered_;
+    if (e.veto != Veto::kNone) {
+      ++vetoed_;
+      return;
+    }
+    auto better = [&id_of](const Entry& a, const Entry& b) {
+      if (a.evaluation.score != b.evaluation.score) return a.evaluation.score > b.evaluation.score;
+      return id_of(a.slot) < id_of(b.slot);
+    };
+    Entry entry{e, slot};
+    if (heap_.size() < k_) {
+      heap_.push_back(entry);
+      std::push_heap(heap_.begin(), heap_.end(), better);
+    } else if (better(entry, heap_.front())) {
+      std::pop_heap(heap_.begin(), heap_.end(), better);
+      heap_.back() = entry;
+      std::push_heap(heap_.begin(), heap_.end(), better);
+    }
+  }
+
+  template <typename IdOf>
+  std::vector<Entry> Sorted(const IdOf& id_of) {
+    std::sort(heap_.begin(), heap_.end(), [&id_of](const Entry& a, const Entry& b) {
+      if (a.evaluation.score != b.evaluation.score) return a.evaluation.score > b.evaluation.score;
+      return id_of(a.slot) < id_of(b.slot);
+    });
+    return std::move(heap_);
+  }
+
+  int64_t considered() const { return considered_; }
+  int64_t vetoed() const { return vetoed_; }
+
+ private:
+  size_t k_;
+  std::vector<Entry> heap_;  // front = the worst of the best k
+  int64_t considered_ = 0;
+  int64_t vetoed_ = 0;
+};
+
+// ---------------------------------------------------------------------------
+// Updates
+
+void MatchIndex::CountRegion(absl::flat_hash_map<uint64_t, int32_t>* counts, Region region,
+                             int delta) {
+  for (int level = 1; level <= region.level; ++level) {
+    uint64_t key = RegionKey(RegionPrefix(region, level));
+    int32_t& n = (*counts)[key];
+    n += delta;
+    LABOR_CHECK(n >= 0) << "region count went negative";
+    if (n == 0) counts->erase(key);
+  }
+}
+
+int MatchIndex::ClosestLevel(const absl::flat_hash_map<uint64_t, int32_t>& counts,
+                             Region region) const {
+  for (int level = region.level; level >= 1; --level) {
+    if (counts.contains(RegionKey(RegionPrefix(region, level)))) return level;
+  }
+  return 0;
+}
+
+void MatchIndex::IndexWorker(uint32_t slot, bool add) {
+  const WorkerRec& w = workers_[slot];
+  for (int n = 1; n <= 4; ++n) {
+    absl::InlinedVector<OccCode, 8> keys;
+    for (const SkillRec& s : w.skills) PushUnique(&keys, OccPrefix(s.code, n));
+    for (OccCode key : keys) Edit(&worker_skills_.by_occ[n], key, slot, add);
+    absl::InlinedVector<OccCode, 8> cert_keys;
+    for (const CertRec& c : w.certs) {
+      if (c.occupation != 0) PushUnique(&cert_keys, OccPrefix(c.occupation, n));
+    }
+    for (OccCode key : cert_keys) Edit(&worker_certs_.by_occ[n], key, slot, add);
+  }
+  absl::InlinedVector<absl::string_view, 8> names;
+  for (const CertRec& c : w.certs) {
+    if (!c.name.empty() && std::find(names.begin(), names.end(), c.name) == names.end()) {
+      names.push_back(c.name);
+    }
+  }
+  for (absl::string_view name : names) Edit(&worker_cert_names_, std::string(name), slot, add);
+  if (w.brand > 0 && w.brand < 4) {
+    add ? AddTo(&worker_by_brand_[w.brand], slot) : RemoveFrom(&worker_by_brand_[w.brand], slot);
+  }
+  if (ReturningLocal(w)) {
+    add ? AddTo(&worker_returning_local_, slot) : RemoveFrom(&worker_returning_local_, slot);
+  }
+  if (w.hukou.level == 4) Edit(&worker_by_township_, w.hukou.padded, slot, add);
+  if (w.status < 6) {
+    add ? AddTo(&worker_by_status_[w.status], slot) : RemoveFrom(&worker_by_status_[w.status], slot);
+  }
+  CountRegion(&worker_regions_, w.hukou, add ? 1 : -1);
+  CountRegion(&worker_regions_, w.current, add ? 1 : -1);
+  if (!w.wechat_openid.empty()) {
+    if (add) {
+      worker_by_openid_[w.wechat_openid] = slot;
+    } else {
+      auto it = worker_by_openid_.find(w.wechat_openid);
+      if (it != worker_by_openid_.end() && it->second == slot) worker_by_openid_.erase(it);
+    }
+  }
+}
+
+void MatchIndex::IndexVacancy(uint32_t slot, bool add) {
+  const VacancyRec& v = vacancies_[slot];
+  for (int n = 1; n <= 4; ++n) {
+    absl::InlinedVector<OccCode, 8> own;     // requirements given to exactly n segments
+    absl::InlinedVector<OccCode, 8> prefix;  // n-segment prefixes of finer requirements
+    for (const SkillRec& r : v.required) {
+      int segments = OccSegments(r.code);
+      if (segments == n) PushUnique(&own, r.code);
+      if (segments > n && (n == 2 || n == 3)) PushUnique(&prefix, OccPrefix(r.code, n));
+    }
+    for (OccCode key : own) Edit(&vacancy_reqs_.by_occ[n], key, slot, add);
+    for (OccCode key : prefix) Edit(&vacancy_reqs_.by_occ[0], PrefixKey(key, n), slot, add);
+    if (v.occupation != 0) Edit(&vacancy_occ_.by_occ[n], OccPrefix(v.occupation, n), slot, add);
+  }
+  for (int level = 1; level <= v.location.level; ++level) {
+    Edit(&vacancy_by_region_, RegionKey(RegionPrefix(v.location, level)), slot, add);
+  }
+  for (const std::string& fair : v.fair_ids) Edit(&vacancy_by_fair_, fair, slot, add);
+  CountRegion(&vacancy_regions_, v.location, add ? 1 : -1);
+  if (!v.certs.empty()) vacancies_with_certs_ += add ? 1 : -1;
+}
+
+MatchIndex::Applied MatchIndex::UpsertWorker(WorkerRec worker) {
+  absl::MutexLock lock(&mu_);
+  auto removed = worker_removed_.find(worker.id);
+  if (removed != worker_removed_.end()) {
+    if (worker.version <= removed->second) return Applied::kStale;
+    worker_removed_.erase(removed);
+  }
+  auto it = worker_slot_.find(worker.id);
+  if (it != worker_slot_.end()) {
+    uint32_t slot = it->second;
+    if (worker.version <= workers_[slot].version) return Applied::kStale;
+    IndexWorker(slot, false);
+    workers_[slot] = std::move(worker);
+    IndexWorker(slot, true);
+    return Applied::kApplied;
+  }
+  uint32_t slot;
+  if (!worker_free_.empty()) {
+    slot = worker_free_.back();
+    worker_free_.pop_back();
+    workers_[slot] = std::move(worker);
+    worker_live_[slot] = 1;
+  } else {
+    slot = static_cast<uint32_t>(workers_.size());
+    workers_.push_back(std::move(worker));
+    worker_live_.push_back(1);
+  }
+  worker_slot_.emplace(workers_[slot].id, slot);
+  IndexWorker(slot, true);
+  return Applied::kApplied;
+}
+
+MatchIndex::Applied MatchIndex::RemoveWorker(absl::string_view worker_id, int64_t version) {
+  absl::MutexLock lock(&mu_);
+  std::string id(worker_id);
+  auto removed = worker_removed_.find(id);
+  if (removed != worker_removed_.end() && version <= removed->second) return Applied::kStale;
+  auto it = worker_slot_.find(id);
+  if (it != worker_slot_.end()) {
+    uint32_t slot = it->second;
+    if (version <= workers_[slot].version) return Applied::kStale;
+    IndexWorker(slot, false);
+    worker_slot_.erase(it);
+    workers_[slot] = WorkerRec();
+    worker_live_[slot] = 0;
+    worker_free_.push_back(slot);
+  }
+  worker_removed_[id] = version;
+  return Applied::kApplied;
+}
+
+MatchIndex::Applied MatchIndex::UpsertVacancy(VacancyRec vacancy) {
+  if (vacancy.status != v1::VACANCY_STATUS_OPEN) {
+    return RemoveVacancy(vacancy.id, vacancy.version);
+  }
+  absl::MutexLock lock(&mu_);
+  auto removed = vacancy_removed_.find(vacancy.id);
+  if (removed != vacancy_removed_.end()) {
+    if (vacancy.version <= removed->second) return Applied::kStale;
+    vacancy_removed_.erase(removed);
+  }
+  auto it = vacancy_slot_.find(vacancy.id);
+  if (it != vacancy_slot_.end()) {
+    uint32_t slot = it->second;
+    if (vacancy.version <= vacancies_[slot].version) return Applied::kStale;
+    IndexVacancy(slot, false);
+    vacancies_[slot] = std::move(vacancy);
+    IndexVacancy(slot, true);
+    return Applied::kApplied;
+  }
+  uint32_t slot;
+  if (!vacancy_free_.empty()) {
+    slot = vacancy_free_.back();
+    vacancy_free_.pop_back();
+    vacancies_[slot] = std::move(vacancy);
+    vacancy_live_[slot] = 1;
+  } else {
+    slot = static_cast<uint32_t>(vacancies_.size());
+    vacancies_.push_back(std::move(vacancy));
+    vacancy_live_.push_back(1);
+  }
+  vacancy_slot_.emplace(vacancies_[slot].id, slot);
+  IndexVacancy(slot, true);
+  return Applied::kApplied;
+}
+
+MatchIndex::Applied MatchIndex::RemoveVacancy(absl::string_view vacancy_id, int64_t version) {
+  absl::MutexLock lock(&mu_);
+  std::string id(vacancy_id);
+  auto removed = vacancy_removed_.find(id);
+  if (removed != vacancy_removed_.end() && version <= removed->second) return Applied::kStale;
+  auto it = vacancy_slot_.find(id);
+  if (it != vacancy_slot_.end()) {
+    uint32_t slot = it->second;
+    if (version <= vacancies_[slot].version) return Applied::kStale;
+    IndexVacancy(slot, false);
+    vacancy_slot_.erase(it);
+    vacancies_[slot] = VacancyRec();
+    vacancy_live_[slot] = 0;
+    vacancy_free_.push_back(slot);
+  }
+  vacancy_removed_[id] = version;
+  return Applied::kApplied;
+}
+
+// ---------------------------------------------------------------------------
+// Lookups
+
+std::optional<WorkerRec> MatchIndex::GetWorker(absl::string_view worker_id) const {
+  absl::ReaderMutexLock lock(&mu_);
+  auto it = worker_slot_.find(worker_id);
+  if (it == worker_slot_.end()) return std::nullopt;
+  return workers_[it->second];
+}
+
+std::optional<VacancyRec> MatchIndex::GetVacancy(absl::string_view vacancy_id) const {
+  absl::ReaderMutexLock lock(&mu_);
+  auto it = vacancy_slot_.find(vacancy_id);
+  if (it == vacancy_slot_.end()) return std::nullopt;
+  return vacancies_[it->second];
+}
+
+int64_t MatchIndex::WorkerVersion(absl::string_view worker_id) const {
+  absl::ReaderMutexLock lock(&mu_);
+  auto it = worker_slot_.find(worker_id);
+  if (it != worker_slot_.end()) return workers_[it->second].version;
+  auto removed = worker_removed_.find(worker_id);
+  return removed == worker_removed_.end() ? 0 : removed->second;
+}
+
+int64_t MatchIndex::VacancyVersion(absl::string_view vacancy_id) const {
+  absl::ReaderMutexLock lock(&mu_);
+  auto it = vacancy_slot_.find(vacancy_id);
+  if (it != vacancy_slot_.end()) return vacancies_[it->second].version;
+  auto removed = vacancy_removed_.find(vacancy_id);
+  return removed == vacancy_removed_.end() ? 0 : removed->second;
+}
+
+std::optional<std::string> MatchIndex::WorkerByOpenid(absl::string_view openid) const {
+  absl::ReaderMutexLock lock(&mu_);
+  auto it = worker_by_openid_.find(openid);
+  if (it == worker_by_openid_.end()) return std::nullopt;
+  return workers_[it->second].id;
+}
+
+size_t MatchIndex::worker_count() const {
+  absl::ReaderMutexLock lock(&mu_);
+  return worker_slot_.size();
+}
+
+size_t MatchIndex::vacancy_count() const {
+  absl::ReaderMutexLock lock(&mu_);
+  return vacancy_slot_.size();
+}
+
+// ---------------------------------------------------------------------------
+// Queries
+
+int64_t MatchIndex::OtherPartsBound(int location_level, bool wage, int32_t freshness,
+                                    bool certificate, bool bonus) const {
+  static constexpr int32_t kLocationValue[] = {0, 250, 500, 750, 1000};
+  const Weights& w = scorer_->weights();
+  int64_t bound = int64_t{w.part[kLocation]} * kLocationValue[location_level] +
+                  int64_t{w.part[kFreshness]} * freshness;
+  if (wage) bound += int64_t{w.part[kWage]} * 1000;
+  if (certificate) bound += int64_t{w.part[kCertificate]} * 1000;
+  if (bonus) bound += (int64_t{w.part[kBrand]} + w.part[kReturnPlan]) * 1000;
+  return bound;
+}
+
+absl::StatusOr<QueryResult> MatchIndex::TopWorkers(absl::string_view vacancy_id, int k,
+                                                   const WorkerFilter& filter,
+                                                   const QueryContext& ctx) const {
+  if (k < 1) return absl::InvalidArgumentError("k must be at least 1");
+  absl::ReaderMutexLock lock(&mu_);
+  auto found = vacancy_slot_.find(vacancy_id);
+  if (found == vacancy_slot_.end()) {
+    return absl::NotFoundError(absl::StrCat("vacancy ", vacancy_id, " is not open or unknown"));
+  }
+  const VacancyRec& v = vacancies_[found->second];
+  const Weights& weights = scorer_->weights();
+  Scan scan(k, workers_.size());
+  auto id_of = [this](uint32_t slot) -> const std::string& { return workers_[slot].id; };
+  auto consider = [&](const std::vector<uint32_t>* list) {
+    if (list == nullptr) return;
+    for (uint32_t slot : *list) {
+      if (!scan.Visit(slot)) continue;
+      const WorkerRec& w = workers_[slot];
+      if (!filter.Matches(w, v, ctx)) continue;
+      scan.Offer(scorer_->Evaluate(w, v, ctx), slot, id_of);
+    }
+  };
+
+  int location_level = ClosestLevel(worker_regions_, v.location);
+  int64_t age = std::max<int64_t>(0, ctx.now_s - v.posted_at_s);
+  int32_t freshness = static_cast<int32_t>(
+      std::max<int64_t>(0, 1000 - age * 1000 / (int64_t{weights.freshness_days} * 86400)));
+  bool brand_possible = false;
+  for (uint8_t b = 1; b < 4; ++b) {
+    if (OccMatchDepth(Scorer::BrandBranch(b), v.occupation) == 4 && !worker_by_brand_[b].empty()) {
+      brand_possible = true;
+    }
+  }
+  bool bonus = brand_possible || (!worker_returning_local_.empty() && v.location.level >= 3);
+  int64_t others = OtherPartsBound(location_level, v.has_wage(), freshness, true, bonus);
+
+  // Phases 1-3: skill agreement at 细类, 小类, 中类 depth.
+  bool done = false;
+  for (int depth = 4; depth >= 2 && !done; --depth) {
+    if (scan.Done(int64_t{weights.part[kSkill]} * DepthCredit(weights, depth) + others)) {
+      done = true;
+      break;
+    }
+    for (const SkillRec& r : v.required) {
+      int segments = OccSegments(r.code);
+      if (depth == 4) {
+        consider(Find(worker_skills_.by_occ[segments], r.code));
+      } else if (segments > depth) {
+        consider(Find(worker_skills_.by_occ[depth], OccPrefix(r.code, depth)));
+      }
+    }
+  }
+  // Phase 4: brand, returnees, certificate holders in the vacancy's 小类.
+  if (!done && !scan.Done(others)) {
+    for (uint8_t b = 1; b < 4; ++b) {
+      if (OccMatchDepth(Scorer::BrandBranch(b), v.occupation) == 4) consider(&worker_by_brand_[b]);
+    }
+    if (v.location.level >= 3) consider(&worker_returning_local_);
+    if (v.certs.empty() && v.occupation != 0) {
+      OccCode minor = OccPrefix(v.occupation, 3);
+      consider(Find(worker_certs_.by_occ[OccSegments(minor)], minor));
+    }
+  } else {
+    done = true;
+  }
+  // Phase 5: the rest score 0 on skill, brand and return plan, and on
+  // certificates unless the vacancy requires some.
+  if (!done && !scan.Done(OtherPartsBound(location_level, v.has_wage(), freshness,
+                                          !v.certs.empty(), false))) {
+    const std::vector<uint32_t>* universe = nullptr;
+    bool restricted = false;
+    if (!v.certs.empty()) {
+      // Only holders of the first required certificate can pass its veto.
+      const CertReq& req = v.certs.front();
+      if (req.occupation != 0) {
+        universe = Find(worker_certs_.by_occ[OccSegments(req.occupation)], req.occupation);
+        restricted = true;
+      } else if (!req.name.empty()) {
+        universe = Find(worker_cert_names_, req.name);
+        restricted = true;
+      }
+    }
+    if (!restricted && filter.township.level == 4) {
+      universe = Find(worker_by_township_, filter.township.padded);
+      restricted = true;
+    }
+    if (!restricted && filter.status != 0 && filter.status < 6) {
+      universe = &worker_by_status_[filter.status];
+      restricted = true;
+    }
+    if (restricted) {
+      consider(universe);
+    } else {
+      for (uint32_t slot = 0; slot < workers_.size(); ++slot) {
+        if (!worker_live_[slot] || !scan.Visit(slot)) continue;
+        const WorkerRec& w = workers_[slot];
+        if (!filter.Matches(w, v, ctx)) continue;
+        scan.Offer(scorer_->Evaluate(w, v, ctx), slot, id_of);
+      }
+    }
+  }
+
+  QueryResult result;
+  result.considered = scan.considered();
+  result.vetoed = scan.vetoed();
+  for (const Scan::Entry& e : scan.Sorted(id_of)) {
+    result.hits.push_back(Hit{e.evaluation, workers_[e.slot], v});
+  }
+  return result;
+}
+
+absl::StatusOr<QueryResult> MatchIndex::TopVacancies(absl::string_view worker_id, int k,
+                                                     const VacancyFilter& filter,
+                                                     const QueryContext& ctx) const {
+  if (k < 1) return absl::InvalidArgumentError("k must be at least 1");
+  absl::ReaderMutexLock lock(&mu_);
+  auto found = worker_slot_.find(worker_id);
+  if (found == worker_slot_.end()) {
+    return absl::NotFoundError(absl::StrCat("worker ", worker_id, " is unknown"));
+  }
+  const WorkerRec& w = workers_[found->second];
+  const Weights& weights = scorer_->weights();
+  Scan scan(k, vacancies_.size());
+  auto id_of = [this](uint32_t slot) -> const std::string& { return vacancies_[slot].id; };
+  auto consider = [&](const std::vector<uint32_t>* list) {
+    if (list == nullptr) return;
+    for (uint32_t slot : *list) {
+      if (!scan.Visit(slot)) continue;
+      const VacancyRec& v = vacancies_[slot];
+      if (!filter.Matches(v)) continue;
+      scan.Offer(scorer_->Evaluate(w, v, ctx), slot, id_of);
+    }
+  };
+
+  int location_level = std::max(ClosestLevel(vacancy_regions_, w.hukou),
+                                ClosestLevel(vacancy_regions_, w.current));
+  bool has_wage_floor_room = true;  // some vacancy may pay well above the floor
+  bool has_certs = false;
+  for (const CertRec& c : w.certs) {
+    if (c.expires == kNoDay || c.expires >= ctx.today) has_certs = true;
+  }
+  bool returning = ReturningLocal(w) &&
+                   ctx.today >= w.planned_return - weights.return_window_before_days &&
+                   ctx.today <= w.planned_return + weights.return_window_after_days;
+  bool bonus = Scorer::BrandBranch(w.brand) != 0 || returning;
+  int64_t others = OtherPartsBound(location_level, has_wage_floor_room, 1000, has_certs, bonus);
+
+  bool done = false;
+  for (int depth = 4; depth >= 2 && !done; --depth) {
+    if (scan.Done(int64_t{weights.part[kSkill]} * DepthCredit(weights, depth) + others)) {
+      done = true;
+      break;
+    }
+    for (const SkillRec& s : w.skills) {
+      if (depth == 4) {
+        // Requirements given to n segments that agree with the skill's first n.
+        for (int n = 1; n <= 4; ++n) consider(Find(vacancy_reqs_.by_occ[n], OccPrefix(s.code, n)));
+      } else if (OccSegments(s.code) >= depth) {
+        consider(Find(vacancy_reqs_.by_occ[0], PrefixKey(OccPrefix(s.code, depth), depth)));
+      }
+    }
+  }
+  if (!done && !scan.Done(others)) {
+    OccCode branch = Scorer::BrandBranch(w.brand);
+    if (branch != 0) consider(Find(vacancy_occ_.by_occ[OccSegments(branch)], branch));
+    if (returning && w.hukou.level >= 3) {
+      consider(Find(vacancy_by_region_, RegionKey(RegionPrefix(w.hukou, 3))));
+    }
+    for (const CertRec& c : w.certs) {
+      if (c.occupation == 0 || !(c.expires == kNoDay || c.expires >= ctx.today)) continue;
+      // Vacancies whose 小类 (or coarser occupation) covers the certificate.
+      for (int n = 1; n <= 3; ++n) consider(Find(vacancy_occ_.by_occ[3], OccPrefix(c.occupation, n)));
+    }
+  } else {
+    done = true;
+  }
+  // Vacancies requiring a certificate the worker holds can still score on
+  // certificates in phase 5.
+  bool cert_possible = has_certs && vacancies_with_certs_ > 0;
+  if (!done && !scan.Done(OtherPartsBound(location_level, true, 1000, cert_possible, false))) {
+    const std::vector<uint32_t>* universe = nullptr;
+    bool restricted = false;
+    auto narrow = [&](const std::vector<uint32_t>* list) {
+      if (!restricted || list == nullptr || (universe != nullptr && list->size() < universe->size())) {
+        universe = list;
+      }
+      restricted = true;
+    };
+    if (filter.region.level != 0) narrow(Find(vacancy_by_region_, RegionKey(filter.region)));
+    if (filter.occupation != 0) {
+      narrow(Find(vacancy_occ_.by_occ[OccSegments(filter.occupation)], filter.occupation));
+    }
+    if (!filter.fair_id.empty()) narrow(Find(vacancy_by_fair_, filter.fair_id));
+    if (restricted) {
+      consider(universe);
+    } else {
+      for (uint32_t slot = 0; slot < vacancies_.size(); ++slot) {
+        if (!vacancy_live_[slot] || !scan.Visit(slot)) continue;
+        const VacancyRec& v = vacancies_[slot];
+        if (!filter.Matches(v)) continue;
+        scan.Offer(scorer_->Evaluate(w, v, ctx), slot, id_of);
+      }
+    }
+  }
+
+  QueryResult result;
+  result.considered = scan.considered();
+  result.vetoed = scan.vetoed();
+  for (const Scan::Entry& e : scan.Sorted(id_of)) {
+    result.hits.push_back(Hit{e.evaluation, w, vacancies_[e.slot]});
+  }
+  return result;
+}
+
+absl::StatusOr<QueryResult> MatchIndex::BruteForceWorkers(absl::string_view vacancy_id, int k,
+                                                          const WorkerFilter& filter,
+                                                          const QueryContext& ctx) const {
+  if (k < 1) return absl::InvalidArgumentError("k must be at least 1");
+  absl::ReaderMutexLock lock(&mu_);
+  auto found = vacancy_slot_.find(vacancy_id);
+  if (found == vacancy_slot_.end()) {
+    return absl::NotFoundError(absl::StrCat("vacancy ", vacancy_id, " is not open or unknown"));
+  }
+  const VacancyRec& v = vacancies_[found->second];
+  Scan scan(k, 0);
+  auto id_of = [this](uint32_t slot) -> const std::string& { return workers_[slot].id; };
+  for (uint32_t slot = 0; slot < workers_.size(); ++slot) {
+    if (!worker_live_[slot]) continue;
+    const WorkerRec& w = workers_[slot];
+    if (!filter.Matches(w, v, ctx)) continue;
+    scan.Offer(scorer_->Evaluate(w, v, ctx), slot, id_of);
+  }
+  QueryResult result;
+  result.considered = scan.considered();
+  result.vetoed = scan.vetoed();
+  for (const Scan::Entry& e : scan.Sorted(id_of)) {
+    result.hits.push_back(Hit{e.evaluation, workers_[e.slot], v});
+  }
+  return result;
+}
+
+absl::StatusOr<QueryResult> MatchIndex::BruteForceVacancies(absl::string_view worker_id, int k,
+                                                            const VacancyFilter& filter,
+                                                            const QueryContext& ctx) const {
+  if (k < 1) return absl::InvalidArgumentError("k must be at least 1");
+  absl::ReaderMutexLock lock(&mu_);
+  auto found = worker_slot_.find(worker_id);
+  if (found == worker_slot_.end()) {
+    return absl::NotFoundError(absl::StrCat("worker ", worker_id, " is unknown"));
+  }
+  const WorkerRec& w = workers_[found->second];
+  Scan scan(k, 0);
+  auto id_of = [this](uint32_t slot) -> const std::string& { return vacancies_[slot].id; };
+  for (uint32_t slot = 0; slot < vacancies_.size(); ++slot) {
+    if (!vacancy_live_[slot]) continue;
+    const VacancyRec& v = vacancies_[slot];
+    if (!filter.Matches(v)) continue;
+    scan.Offer(scorer_->Evaluate(w, v, ctx), slot, id_of);
+  }
+  QueryResult result;
+  result.considered = scan.considered();
+  result.vetoed = scan.vetoed();
+  for (const Scan::Entry& e : scan.Sorted(id_of)) {
+    result.hits.push_back(Hit{e.evaluation, w, vacancies_[e.slot]});
+  }
+  return result;
+}
+
+}  // namespace labor::matching

@@ -1,0 +1,163 @@
+// The in-memory matching index: every open vacancy and every worker, with
+// inverted lists that let a query score only the candidates that can still
+// reach the top K, and exactly the same answer a brute-force scan gives.
+//
+// How a query stays exact. Candidates are visited in phases, each with an
+// upper bound on the score of everything not visited yet:
+//   1. pairs whose skills agree on the 细类 (or a coarser required node),
+//   2. then on the 小类, 3. then on the 中类 (skill part at most 1000, 600,
+//      300 of the weight);
+//   4. the "bonus" candidates: the labor brand's branch, returnees' home
+//      county, holders of a certificate in the vacancy's 小类;
+//   5. everything else, whose skill, brand, return-plan (and, where no
+//      certificate can apply, certificate) parts are 0.
+// Before each phase, when the K-th best score found so far is above the
+// bound of everything left, the query stops. The bounds use the weights and
+// what is knowable without scoring (the vacancy's freshness, whether it
+// states a wage, the closest region any candidate has). Phase 5 falls back
+// to scoring every remaining candidate when the bound does not stop it.
+// Filters narrow the phase-5 universe through per-value lists.
+//
+// Thread-safe: queries share a reader lock; updates take the writer lock.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "services/matching/match_model.h"
+#include "services/matching/scorer.h"
+
+namespace labor::matching {
+
+// RecommendVacancies' optional filters (applied before scoring).
+struct VacancyFilter {
+  Region region;          // the vacancy lies within (none = any)
+  OccCode occupation = 0; // the vacancy's occupation lies in this branch
+  int64_t wage_floor_fen = 0;  // a stated wage whose top is below is dropped
+  std::string fair_id;
+  bool Matches(const VacancyRec& v) const;
+};
+
+// RecommendWorkers' optional filters.
+struct WorkerFilter {
+  Region township;          // hukou township equals
+  uint8_t status = 0;       // employment status equals (0 = any)
+  Day available_by = kNoDay;  // can start by this day
+  bool Matches(const WorkerRec& w, const VacancyRec& v, const QueryContext& ctx) const;
+};
+
+struct Hit {
+  Evaluation evaluation;
+  WorkerRec worker;    // copies, for explanations outside the lock
+  VacancyRec vacancy;
+};
+
+struct QueryResult {
+  std::vector<Hit> hits;  // best first
+  int64_t considered = 0; // pairs scored (vetoes checked)
+  int64_t vetoed = 0;
+};
+
+class MatchIndex {
+ public:
+  explicit MatchIndex(const Scorer* scorer) : scorer_(scorer) {}
+  MatchIndex(const MatchIndex&) = delete;
+  MatchIndex& operator=(const MatchIndex&) = delete;
+
+  enum class Applied { kApplied, kStale };
+  // Adds or replaces a worker when `worker.version` is newer than what the
+  // index holds or has removed; an older or equal version is kStale (events
+  // are at-least-once and may come twice or late).
+  Applied UpsertWorker(WorkerRec worker);
+  // Removes a worker (erasure) as of `version`; later upserts below or at
+  // that version are stale. kStale when the index knows a newer version.
+  Applied RemoveWorker(absl::string_view worker_id, int64_t version);
+  // As UpsertWorker. A vacancy that is no longer open is removed (kept as a
+  // version tombstone), since no query can return it.
+  Applied UpsertVacancy(VacancyRec vacancy);
+  Applied RemoveVacancy(absl::string_view vacancy_id, int64_t version);
+
+  std::optional<WorkerRec> GetWorker(absl::string_view worker_id) const;
+  std::optional<VacancyRec> GetVacancy(absl::string_view vacancy_id) const;
+  // The version the index holds or removed at; 0 when never seen.
+  int64_t WorkerVersion(absl::string_view worker_id) const;
+  int64_t VacancyVersion(absl::string_view vacancy_id) const;
+  // The worker bound to a WeChat openid, if any.
+  std::optional<std::string> WorkerByOpenid(absl::string_view openid) const;
+
+  // The k best open vacancies for a worker. NOT_FOUND for an unknown worker;
+  // INVALID_ARGUMENT for k < 1.
+  absl::StatusOr<QueryResult> TopVacancies(absl::string_view worker_id, int k,
+                                           const VacancyFilter& filter,
+                                           const QueryContext& ctx) const;
+  // The k best workers for a vacancy.
+  absl::StatusOr<QueryResult> TopWorkers(absl::string_view vacancy_id, int k,
+                                         const WorkerFilter& filter, const QueryContext& ctx) const;
+  // The same answers by scoring every candidate (the reference the exactness
+  // test and the benchmark compare with).
+  absl::StatusOr<QueryResult> BruteForceVacancies(absl::string_view worker_id, int k,
+                                                  const VacancyFilter& filter,
+                                                  const QueryContext& ctx) const;
+  absl::StatusOr<QueryResult> BruteForceWorkers(absl::string_view vacancy_id, int k,
+                                                const WorkerFilter& filter,
+                                                const QueryContext& ctx) const;
+
+  size_t worker_count() const;
+  size_t vacancy_count() const;
+
+ private:
+  struct Lists {
+    // Keyed by an occupation prefix: OccPrefix(code, n) for n = 1..4.
+    absl::flat_hash_map<OccCode, std::vector<uint32_t>> by_occ[5];
+  };
+  class Scan;
+
+  void IndexWorker(uint32_t slot, bool add) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void IndexVacancy(uint32_t slot, bool add) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Location level counts: how many workers (hukou or current) or vacancies
+  // lie in each region prefix, for the location bound.
+  void CountRegion(absl::flat_hash_map<uint64_t, int32_t>* counts, Region region, int delta)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  int ClosestLevel(const absl::flat_hash_map<uint64_t, int32_t>& counts, Region region) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  int64_t OtherPartsBound(int location_level, bool wage, int32_t freshness, bool certificate,
+                          bool bonus) const;
+
+  const Scorer* scorer_;
+  mutable absl::Mutex mu_;
+
+  std::vector<WorkerRec> workers_ ABSL_GUARDED_BY(mu_);
+  std::vector<uint8_t> worker_live_ ABSL_GUARDED_BY(mu_);
+  std::vector<uint32_t> worker_free_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, uint32_t> worker_slot_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, int64_t> worker_removed_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, uint32_t> worker_by_openid_ ABSL_GUARDED_BY(mu_);
+  Lists worker_skills_ ABSL_GUARDED_BY(mu_);
+  Lists worker_certs_ ABSL_GUARDED_BY(mu_);  // certificate occupations
+  absl::flat_hash_map<std::string, std::vector<uint32_t>> worker_cert_names_ ABSL_GUARDED_BY(mu_);
+  std::vector<uint32_t> worker_by_brand_[4] ABSL_GUARDED_BY(mu_);
+  std::vector<uint32_t> worker_returning_local_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<uint32_t, std::vector<uint32_t>> worker_by_township_ ABSL_GUARDED_BY(mu_);
+  std::vector<uint32_t> worker_by_status_[6] ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<uint64_t, int32_t> worker_regions_ ABSL_GUARDED_BY(mu_);
+
+  std::vector<VacancyRec> vacancies_ ABSL_GUARDED_BY(mu_);
+  std::vector<uint8_t> vacancy_live_ ABSL_GUARDED_BY(mu_);
+  std::vector<uint32_t> vacancy_free_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, uint32_t> vacancy_slot_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, int64_t> vacancy_removed_ ABSL_GUARDED_BY(mu_);
+  Lists vacancy_reqs_ ABSL_GUARDED_BY(mu_);       // required skills (coarse ones at their own level)
+  Lists vacancy_occ_ ABSL_GUARDED_BY(mu_);        // the vacancy's occupation
+  absl::flat_hash_map<uint64_t, std::vector<uint32_t>> vacancy_by_region_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, std::vector<uint32_t>> vacancy_by_fair_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<uint64_t, int32_t> vacancy_regions_ ABSL_GUARDED_BY(mu_);
+  int64_t vacancies_with_certs_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+}  // namespace labor::matching

@@ -1,0 +1,361 @@
+#include "services/matching/match_index.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <iostream>
+#include <random>
+
+#include "absl/strings/str_format.h"
+#include "tests/services/matching/match_fixture.h"
+
+namespace labor::matching {
+namespace {
+
+using namespace labor::matching::testing;  // NOLINT: fixture helpers
+
+std::vector<std::pair<std::string, int64_t>> Ranking(const QueryResult& result, bool workers) {
+  std::vector<std::pair<std::string, int64_t>> out;
+  for (const Hit& hit : result.hits) {
+    out.emplace_back(workers ? hit.worker.id : hit.vacancy.id, hit.evaluation.score);
+  }
+  return out;
+}
+
+class MatchIndexTest : public ::testing::Test {
+ protected:
+  QueryContext Ctx(ConsentNeed consent = ConsentNeed::kNone) const {
+    return MakeContext(TestNow(), consent);
+  }
+  Scorer scorer_{Weights{}};
+  MatchIndex index_{&scorer_};
+};
+
+TEST_F(MatchIndexTest, VersionsDecideAndStaleEventsAreIgnored) {
+  v1::Worker w = BaseWorker("w_1");
+  w.set_version(3);
+  EXPECT_EQ(index_.UpsertWorker(W(w)), MatchIndex::Applied::kApplied);
+  w.set_version(2);
+  w.set_hukou_township(kPujia);
+  EXPECT_EQ(index_.UpsertWorker(W(w)), MatchIndex::Applied::kStale);
+  EXPECT_EQ(UnpackRegion(index_.GetWorker("w_1")->hukou), kLuojiang);
+  w.set_version(3);
+  EXPECT_EQ(index_.UpsertWorker(W(w)), MatchIndex::Applied::kStale);  // a redelivery
+  w.set_version(4);
+  EXPECT_EQ(index_.UpsertWorker(W(w)), MatchIndex::Applied::kApplied);
+  EXPECT_EQ(UnpackRegion(index_.GetWorker("w_1")->hukou), kPujia);
+
+  // Erasure wins over every earlier version, even one delivered late.
+  EXPECT_EQ(index_.RemoveWorker("w_1", std::numeric_limits<int64_t>::max()),
+            MatchIndex::Applied::kApplied);
+  EXPECT_FALSE(index_.GetWorker("w_1").has_value());
+  w.set_version(5);
+  EXPECT_EQ(index_.UpsertWorker(W(w)), MatchIndex::Applied::kStale);
+  EXPECT_EQ(index_.worker_count(), 0u);
+}
+
+TEST_F(MatchIndexTest, ClosedVacanciesLeaveAndDoNotComeBack) {
+  v1::Vacancy v = BaseVacancy("v_1", kWelder, kLuojiang);
+  ASSERT_EQ(index_.UpsertVacancy(V(v)), MatchIndex::Applied::kApplied);
+  v1::Worker w = BaseWorker("w_1");
+  AddSkill(&w, kWelder, v1::SKILL_LEVEL_4_INTERMEDIATE);
+  index_.UpsertWorker(W(w));
+  ASSERT_EQ(index_.TopVacancies("w_1", 5, {}, Ctx())->hits.size(), 1u);
+
+  v.set_version(2);
+  v.set_status(v1::VACANCY_STATUS_CLOSED);
+  EXPECT_EQ(index_.UpsertVacancy(V(v)), MatchIndex::Applied::kApplied);
+  EXPECT_EQ(index_.vacancy_count(), 0u);
+  EXPECT_EQ(index_.VacancyVersion("v_1"), 2);
+  EXPECT_TRUE(index_.TopVacancies("w_1", 5, {}, Ctx())->hits.empty());
+  // The "created" event redelivered after the close must not reopen it.
+  v.set_version(1);
+  v.set_status(v1::VACANCY_STATUS_OPEN);
+  EXPECT_EQ(index_.UpsertVacancy(V(v)), MatchIndex::Applied::kStale);
+  EXPECT_EQ(index_.TopWorkers("v_1", 5, {}, Ctx()).status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(MatchIndexTest, BlacklistedEmployersJobsNeverAppear) {
+  v1::Worker w = BaseWorker("w_1");
+  AddSkill(&w, kWelder, v1::SKILL_LEVEL_4_INTERMEDIATE);
+  index_.UpsertWorker(W(w));
+  v1::Vacancy listed = BaseVacancy("v_listed", kWelder, kLuojiang);
+  listed.set_employer_blacklisted(true);
+  SetMonthlyWage(&listed, 9000, 12000);
+  index_.UpsertVacancy(V(listed));
+  index_.UpsertVacancy(V(BaseVacancy("v_ok", kCook, kShenzhen)));
+  auto result = index_.TopVacancies("w_1", 10, {}, Ctx());
+  ASSERT_TRUE(result.ok());
+  ASSERT_EQ(result->hits.size(), 1u);
+  EXPECT_EQ(result->hits[0].vacancy.id, "v_ok");
+  EXPECT_EQ(result->vetoed, 1);
+  EXPECT_TRUE(index_.TopWorkers("v_listed", 10, {}, Ctx())->hits.empty());
+}
+
+TEST_F(MatchIndexTest, WorkerWhoseMinimumIsAboveTheWageNeverSeesIt) {
+  v1::Worker w = BaseWorker("w_1");
+  AddSkill(&w, kWelder, v1::SKILL_LEVEL_4_INTERMEDIATE);
+  w.mutable_preferences()->mutable_minimum_monthly_wage()->set_fen(600000);
+  index_.UpsertWorker(W(w));
+  v1::Vacancy low = BaseVacancy("v_low", kWelder, kLuojiang);
+  SetMonthlyWage(&low, 4000, 5500);
+  index_.UpsertVacancy(V(low));
+  index_.UpsertVacancy(V(BaseVacancy("v_unstated", kWelder, kLuojiang)));
+  auto result = index_.TopVacancies("w_1", 10, {}, Ctx());
+  ASSERT_EQ(result->hits.size(), 1u);
+  EXPECT_EQ(result->hits[0].vacancy.id, "v_unstated");
+}
+
+TEST_F(MatchIndexTest, FiltersAndOpenidLookup) {
+  v1::Worker a = BaseWorker("w_a");
+  a.set_wechat_openid("o_a");
+  v1::Worker b = BaseWorker("w_b");
+  b.set_hukou_township(kPujia);
+  b.mutable_employment()->set_status(v1::EMPLOYMENT_STATUS_EMPLOYED_LOCAL);
+  index_.UpsertWorker(W(a));
+  index_.UpsertWorker(W(b));
+  EXPECT_EQ(index_.WorkerByOpenid("o_a"), "w_a");
+  EXPECT_FALSE(index_.WorkerByOpenid("o_b").has_value());
+
+  index_.UpsertVacancy(V(BaseVacancy("v_1", kWelder, kLuojiang)));
+  WorkerFilter township;
+  township.township = PackRegion(kPujia);
+  auto r = index_.TopWorkers("v_1", 10, township, Ctx());
+  ASSERT_EQ(r->hits.size(), 1u);
+  EXPECT_EQ(r->hits[0].worker.id, "w_b");
+  WorkerFilter status;
+  status.status = v1::EMPLOYMENT_STATUS_UNEMPLOYED;
+  r = index_.TopWorkers("v_1", 10, status, Ctx());
+  ASSERT_EQ(r->hits.size(), 1u);
+  EXPECT_EQ(r->hits[0].worker.id, "w_a");
+
+  v1::Vacancy cook = BaseVacancy("v_2", kCook, kShenzhen);
+  cook.add_fair_ids("fair_1");
+  index_.UpsertVacancy(V(cook));
+  VacancyFilter fair;
+  fair.fair_id = "fair_1";
+  auto v = index_.TopVacancies("w_a", 10, fair, Ctx());
+  ASSERT_EQ(v->hits.size(), 1u);
+  EXPECT_EQ(v->hits[0].vacancy.id, "v_2");
+  VacancyFilter region;
+  region.region = PackRegion("511702");
+  v = index_.TopVacancies("w_a", 10, region, Ctx());
+  ASSERT_EQ(v->hits.size(), 1u);
+  EXPECT_EQ(v->hits[0].vacancy.id, "v_1");
+  VacancyFilter occupation;
+  occupation.occupation = PackOccupation("4-03-00-00");
+  v = index_.TopVacancies("w_a", 10, occupation, Ctx());
+  ASSERT_EQ(v->hits.size(), 1u);
+  EXPECT_EQ(v->hits[0].vacancy.id, "v_2");
+  EXPECT_EQ(index_.TopVacancies("w_a", 0, {}, Ctx()).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(index_.TopVacancies("w_x", 1, {}, Ctx()).status().code(), absl::StatusCode::kNotFound);
+}
+
+// Randomized data built to exercise every part, veto and tie: few codes at
+// several depths (coarse requirements too), few places, coarse wages.
+class RandomCity {
+ public:
+  explicit RandomCity(uint32_t seed) : rng_(seed) {}
+
+  v1::Worker Worker(int i) {
+    v1::Worker w = BaseWorker(absl::StrFormat("w_%05d", i));
+    w.set_hukou_township(Pick(kTownships));
+    if (Chance(0.5)) w.set_current_location(Pick(kPlaces));
+    int skills = Uniform(0, 3);
+    for (int s = 0; s < skills; ++s) {
+      AddSkill(&w, Pick(kCodes), static_cast<v1::SkillLevel>(Uniform(0, 6)));
+    }
+    if (Chance(0.3)) {
+      v1::Certificate* c = w.add_certificates();
+      bool special = Chance(0.5);
+      c->set_kind(special ? v1::CERTIFICATE_KIND_SPECIAL_OPERATION : v1::CERTIFICATE_KIND_SKILL_LEVEL);
+      c->set_name(special ? Pick(kCertNames) : "技能等级证书");
+      if (!special || Chance(0.5)) c->set_occupation_code(Pick(kCodes));
+      c->set_level(static_cast<v1::SkillLevel>(Uniform(0, 6)));
+      c->set_verified(Chance(0.5));
+      if (Chance(0.3)) *c->mutable_expires_on() = Chance(0.5) ? MakeDate(2026, 1, 1) : MakeDate(2030, 1, 1);
+    }
+    w.set_labor_brand(static_cast<v1::LaborBrand>(Uniform(0, 3)));
+    w.mutable_employment()->set_status(static_cast<v1::EmploymentStatus>(Uniform(1, 5)));
+    v1::Preferences* p = w.mutable_preferences();
+    p->set_location_scope(static_cast<v1::LocationScope>(Uniform(0, 6)));
+    if (Chance(0.3)) p->add_accepted_regions(Pick(kPlaces));
+    if (Chance(0.6)) p->mutable_minimum_monthly_wage()->set_fen(Uniform(3, 7) * 100000);
+    if (Chance(0.3)) *p->mutable_available_from() = MakeDate(2026, Uniform(11, 12), Uniform(1, 28));
+    if (Chance(0.4)) {
+      w.mutable_return_plan()->set_intent(static_cast<v1::ReturnIntent>(Uniform(1, 3)));
+      *w.mutable_return_plan()->mutable_planned_return() =
+          Chance(0.5) ? MakeDate(2026, 11, Uniform(1, 28)) : MakeDate(2027, 1, Uniform(10, 30));
+    }
+    w.mutable_consent()->set_wechat(Chance(0.7));
+    w.mutable_consent()->set_sms(Chance(0.4));
+    return w;
+  }
+
+  v1::Vacancy Vacancy(int i) {
+    v1::Vacancy v = BaseVacancy(absl::StrFormat("v_%05d", i), Pick(kCodes), Pick(kPlaces));
+    int reqs = Uniform(0, 3);
+    for (int r = 0; r < reqs; ++r) {
+      Require(&v, Chance(0.1) ? Pick(kCoarse) : Pick(kCodes),
+              static_cast<v1::SkillLevel>(Uniform(0, 6)));
+    }
+    if (Chance(0.15)) {
+      v1::Certificate* c = v.add_required_certificates();
+      if (Chance(0.5)) {
+        c->set_kind(v1::CERTIFICATE_KIND_SPECIAL_OPERATION);
+        c->set_name(Pick(kCertNames));
+      } else {
+        c->set_occupation_code(Pick(kCodes));
+        c->set_level(static_cast<v1::SkillLevel>(Uniform(0, 5)));
+      }
+    }
+    if (Chance(0.8)) SetMonthlyWage(&v, Uniform(3, 6) * 1000, Uniform(6, 9) * 1000);
+    v.set_remaining(Chance(0.05) ? 0 : Uniform(1, 5));
+    v.set_employer_blacklisted(Chance(0.05));
+    *v.mutable_posted_at() = ToProto(TestNow() - absl::Hours(24 * Uniform(0, 40)));
+    *v.mutable_expires_at() = ToProto(TestNow() + absl::Hours(24 * Uniform(-2, 90)));
+    if (Chance(0.2)) v.add_fair_ids(Pick(kFairs));
+    return v;
+  }
+
+  int Uniform(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng_); }
+  bool Chance(double p) { return std::bernoulli_distribution(p)(rng_); }
+  template <size_t N>
+  const char* Pick(const char* const (&items)[N]) {
+    return items[Uniform(0, static_cast<int>(N) - 1)];
+  }
+
+  static constexpr const char* kCodes[] = {kWelder, kSprayWelder, kCook, "4-03-02-02",
+                                           kBricklayer, kRebar, "6-29-02-01", kElectrician,
+                                           "4-10-01-06", "6-30-05-01"};
+  static constexpr const char* kCoarse[] = {"6-29-01-00", "6-18-00-00", "4-03-02-00"};
+  static constexpr const char* kTownships[] = {kLuojiang, kPujia, "511702104"};
+  static constexpr const char* kPlaces[] = {kLuojiang, kPujia, "511702", kXuanhan,
+                                            kChengduJinjiang, "440304", "4403", "51"};
+  static constexpr const char* kCertNames[] = {"低压电工作业", "熔化焊接与热切割作业"};
+  static constexpr const char* kFairs[] = {"fair_a", "fair_b"};
+
+ private:
+  std::mt19937 rng_;
+};
+
+struct Tally {
+  int compared = 0;
+  int nonempty = 0;  // answers with at least one hit
+  int pruned = 0;    // queries that scored fewer candidates than the scan
+  void Add(const QueryResult& fast, const QueryResult& brute) {
+    ++compared;
+    if (!fast.hits.empty()) ++nonempty;
+    if (fast.considered < brute.considered) ++pruned;
+  }
+};
+
+void ExpectSameAnswers(const MatchIndex& index, RandomCity* city, int workers, int vacancies,
+                       Tally* tally) {
+  const int ks[] = {1, 3, 10, 50};
+  for (int i = 0; i < vacancies; ++i) {
+    std::string id = absl::StrFormat("v_%05d", i);
+    if (!index.GetVacancy(id).has_value()) continue;
+    WorkerFilter filter;
+    if (city->Chance(0.2)) filter.township = PackRegion(city->Pick(RandomCity::kTownships));
+    if (city->Chance(0.2)) filter.status = static_cast<uint8_t>(city->Uniform(1, 5));
+    if (city->Chance(0.2)) filter.available_by = ToDay(absl::CivilDay(2026, 12, city->Uniform(1, 31)));
+    QueryContext ctx = MakeContext(TestNow(), static_cast<ConsentNeed>(city->Uniform(0, 3)));
+    int k = ks[city->Uniform(0, 3)];
+    auto fast = index.TopWorkers(id, k, filter, ctx);
+    auto brute = index.BruteForceWorkers(id, k, filter, ctx);
+    ASSERT_TRUE(fast.ok() && brute.ok());
+    ASSERT_EQ(Ranking(*fast, true), Ranking(*brute, true)) << "vacancy " << id << " k=" << k;
+    tally->Add(*fast, *brute);
+  }
+  for (int i = 0; i < workers; ++i) {
+    std::string id = absl::StrFormat("w_%05d", i);
+    if (!index.GetWorker(id).has_value()) continue;
+    VacancyFilter filter;
+    if (city->Chance(0.15)) filter.region = PackRegion(city->Pick(RandomCity::kPlaces));
+    if (city->Chance(0.15)) filter.occupation = PackOccupation(city->Pick(RandomCity::kCodes));
+    if (city->Chance(0.15)) filter.occupation = PackOccupation("6-29-00-00");
+    if (city->Chance(0.15)) filter.wage_floor_fen = city->Uniform(4, 8) * 100000;
+    if (city->Chance(0.1)) filter.fair_id = city->Pick(RandomCity::kFairs);
+    QueryContext ctx = MakeContext(TestNow(), static_cast<ConsentNeed>(city->Uniform(0, 3)));
+    int k = ks[city->Uniform(0, 3)];
+    auto fast = index.TopVacancies(id, k, filter, ctx);
+    auto brute = index.BruteForceVacancies(id, k, filter, ctx);
+    ASSERT_TRUE(fast.ok() && brute.ok());
+    ASSERT_EQ(Ranking(*fast, false), Ranking(*brute, false)) << "worker " << id << " k=" << k;
+    tally->Add(*fast, *brute);
+  }
+}
+
+// The exactness requirement: top-K equals a brute-force scan with
+// the same scoring function, ties included, on randomized data, also after
+// updates and removals moved records between the index's lists.
+TEST_F(MatchIndexTest, TopKEqualsBruteForceOnRandomizedData) {
+  for (uint32_t seed : {1u, 2u, 3u}) {
+    SCOPED_TRACE(seed);
+    RandomCity city(seed);
+    MatchIndex index(&scorer_);
+    constexpr int kWorkers = 1500, kVacancies = 400;
+    for (int i = 0; i < kWorkers; ++i) index.UpsertWorker(W(city.Worker(i)));
+    for (int i = 0; i < kVacancies; ++i) index.UpsertVacancy(V(city.Vacancy(i)));
+    Tally tally;
+    ExpectSameAnswers(index, &city, kWorkers, kVacancies, &tally);
+
+    // Churn: new versions of a third, erasures, closures.
+    for (int i = 0; i < kWorkers; i += 3) {
+      v1::Worker w = city.Worker(i);
+      w.set_worker_id(absl::StrFormat("w_%05d", i));
+      w.set_version(2);
+      index.UpsertWorker(W(w));
+    }
+    for (int i = 1; i < kWorkers; i += 10) index.RemoveWorker(absl::StrFormat("w_%05d", i), 99);
+    for (int i = 0; i < kVacancies; i += 4) {
+      v1::Vacancy v = city.Vacancy(i);
+      v.set_vacancy_id(absl::StrFormat("v_%05d", i));
+      v.set_version(2);
+      if (i % 8 == 0) v.set_status(v1::VACANCY_STATUS_FILLED);
+      index.UpsertVacancy(V(v));
+    }
+    ExpectSameAnswers(index, &city, kWorkers, kVacancies, &tally);
+    EXPECT_GT(tally.compared, 3000);
+    // The comparison means something only if answers are mostly non-empty
+    // and the pruning paths ran.
+    EXPECT_GT(tally.nonempty, tally.compared / 2);
+    EXPECT_GT(tally.pruned, tally.compared / 4);
+    std::cout << "seed " << seed << ": " << tally.compared << " queries, " << tally.nonempty
+              << " non-empty, " << tally.pruned << " pruned\n";
+  }
+}
+
+// Pruning must actually prune: with a popular trade, a query scores far
+// fewer candidates than the brute-force scan, and the answers agree.
+TEST_F(MatchIndexTest, QueriesScoreFewerCandidatesThanTheScan) {
+  RandomCity city(7);
+  for (int i = 0; i < 3000; ++i) {
+    v1::Worker w = city.Worker(i);
+    w.clear_skills();
+    AddSkill(&w, i % 10 == 0 ? kWelder : kCook, v1::SKILL_LEVEL_3_ADVANCED);
+    w.mutable_preferences()->set_location_scope(v1::LOCATION_SCOPE_ANYWHERE);
+    w.mutable_preferences()->clear_accepted_regions();
+    w.mutable_preferences()->clear_minimum_monthly_wage();
+    w.mutable_preferences()->clear_available_from();
+    w.clear_return_plan();
+    w.clear_certificates();
+    w.set_labor_brand(v1::LABOR_BRAND_UNSPECIFIED);
+    index_.UpsertWorker(W(w));
+  }
+  v1::Vacancy v = BaseVacancy("v_weld", kWelder, kLuojiang);
+  Require(&v, kWelder, v1::SKILL_LEVEL_4_INTERMEDIATE);
+  SetMonthlyWage(&v, 6000, 8000);
+  index_.UpsertVacancy(V(v));
+  auto fast = index_.TopWorkers("v_weld", 100, {}, Ctx());
+  auto brute = index_.BruteForceWorkers("v_weld", 100, {}, Ctx());
+  ASSERT_TRUE(fast.ok() && brute.ok());
+  EXPECT_EQ(Ranking(*fast, true), Ranking(*brute, true));
+  EXPECT_EQ(brute->considered, 3000);
+  EXPECT_LE(fast->considered, 300 + 10);  // the welders (plus nothing else)
+}
+
+}  // namespace
+}  // namespace labor::matching
