@@ -228,4 +228,17 @@ absl::StatusOr<Caller> Authenticator::Check(absl::string_view authorization,
   return *caller;
 }
 
+absl::StatusOr<std::string> ReadTokenFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read token file ", path));
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  for (absl::string_view line : absl::StrSplit(buffer.str(), '\n')) {
+    absl::string_view token = absl::StripAsciiWhitespace(line);
+    if (!token.empty()) return std::string(token);
+  }
+  return absl::InvalidArgumentError(absl::StrCat("token file ", path, " is empty"));
+}
+
+
 }  // namespace labor

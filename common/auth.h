@@ -90,4 +90,9 @@ class Authenticator {
   MethodPolicy policy_;
 };
 
+// The bearer token in a token file (the first non-blank line, trimmed), for
+// clients: tools and services calling other services. NOT_FOUND when the
+// file cannot be read, INVALID_ARGUMENT when it holds no token.
+absl::StatusOr<std::string> ReadTokenFile(const std::string& path);
+
 }  // namespace labor

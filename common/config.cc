@@ -157,6 +157,7 @@ absl::StatusOr<ServiceBasics> LoadServiceBasics(const std::string& service,
                                      " (scripts/dev-init.sh creates a development tokens file)"));
   }
   basics.tokens = *std::move(tokens);
+  if (column_families.empty()) return basics;  // a service without a store
   RocksStore::Options store_options;
   store_options.path = absl::GetFlag(FLAGS_db_path);
   store_options.column_families = std::move(column_families);

@@ -72,7 +72,8 @@ struct ServiceBasics {
 // --data_dir, the tokens file (--auth_tokens_file), opens the RocksDB store
 // at --db_path with `column_families` (synced per --sync_writes) and the
 // outbox of `service` (stream labor.events.<service>). The error says which
-// of them failed and why.
+// of them failed and why. With no column families there is no store and no
+// outbox (a service that keeps only memory, like matching).
 absl::StatusOr<ServiceBasics> LoadServiceBasics(const std::string& service,
                                                 std::vector<std::string> column_families);
 

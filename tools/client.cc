@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/auth.h"
 #include "common/config.h"
 #include "common/grpc_status.h"
 #include "common/status.h"
@@ -25,18 +26,6 @@ ABSL_FLAG(std::string, tls_ca_file, "",
           "--tls_cert_file/--tls_key_file are the client certificate for mTLS");
 
 namespace labor::tools {
-
-absl::StatusOr<std::string> ReadTokenFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read token file ", path));
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  for (absl::string_view line : absl::StrSplit(buffer.str(), '\n')) {
-    absl::string_view token = absl::StripAsciiWhitespace(line);
-    if (!token.empty()) return std::string(token);
-  }
-  return absl::InvalidArgumentError(absl::StrCat("token file ", path, " is empty"));
-}
 
 absl::StatusOr<ClientOptions> ClientOptionsFromFlags() {
   ClientOptions options;

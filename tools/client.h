@@ -23,9 +23,6 @@ ABSL_DECLARE_FLAG(std::string, tls_ca_file);
 
 namespace labor::tools {
 
-// The first non-empty line of a token file, trimmed. NOT_FOUND when the file
-// cannot be read, INVALID_ARGUMENT when it holds no token.
-absl::StatusOr<std::string> ReadTokenFile(const std::string& path);
 
 // ClientOptions from the flags. The token is --token (LABOR_TOKEN) or else
 // read from --token_file; FAILED_PRECONDITION saying how to get one when

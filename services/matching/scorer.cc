@@ -4,9 +4,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "common/clock.h"
 #include "common/log.h"
+#include "common/status.h"
 
 namespace labor::matching {
 namespace {
@@ -117,6 +121,30 @@ int64_t Weights::Total() const {
   int64_t total = 0;
   for (int32_t w : part) total += w;
   return total * 1000;
+}
+
+absl::StatusOr<Weights> ParseWeights(absl::string_view spec, Weights base) {
+  for (absl::string_view item : absl::StrSplit(spec, ',', absl::SkipWhitespace())) {
+    std::pair<absl::string_view, absl::string_view> kv = absl::StrSplit(item, '=');
+    absl::string_view name = absl::StripAsciiWhitespace(kv.first);
+    int part = -1;
+    for (int i = 0; i < kPartCount; ++i) {
+      if (PartName(i) == name) part = i;
+    }
+    if (part < 0) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "unknown score part \"", name,
+          "\" (expected skill, certificate, location, wage, freshness, brand, return_plan)"));
+    }
+    int32_t value = 0;
+    if (!absl::SimpleAtoi(absl::StripAsciiWhitespace(kv.second), &value)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("weight of ", name, " must be an integer, got \"", kv.second, "\""));
+    }
+    base.part[part] = value;
+  }
+  RETURN_IF_ERROR(base.Validate());
+  return base;
 }
 
 ConsentNeed ConsentFor(v1::Channel channel) {

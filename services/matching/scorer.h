@@ -65,6 +65,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/occupations.h"
 #include "common/regions.h"
@@ -116,6 +117,11 @@ struct Weights {
   absl::Status Validate() const;
   int64_t Total() const;  // the best possible score
 };
+
+// Applies "skill=400,location=200,..." (part names as PartName; any subset)
+// to `base`. INVALID_ARGUMENT naming an unknown part or a bad number; the
+// result is validated.
+absl::StatusOr<Weights> ParseWeights(absl::string_view spec, Weights base);
 
 // Which consent the caller's channel needs.
 enum class ConsentNeed : uint8_t { kNone, kWechat, kSms, kAnyPush };

@@ -1065,8 +1065,12 @@ absl::StatusOr<v1::ListVacanciesResponse> VacancyManager::ListVacancies(
     query.monthly_wage_floor_fen = request.monthly_wage_floor().fen();
   }
   if (!v1::VacancyStatus_IsValid(request.status())) violations.Add("status", "unknown status");
-  if (request.include_blacklisted() && caller.role != Role::kAdmin) {
-    return absl::PermissionDeniedError("include_blacklisted is for bureau staff (admin) only");
+  // Matching (service role) keeps blacklisted employers' vacancies so that
+  // Explain can say why they are not shown.
+  if (request.include_blacklisted() && caller.role != Role::kAdmin &&
+      caller.role != Role::kService) {
+    return absl::PermissionDeniedError(
+        "include_blacklisted is for bureau staff (admin) and internal services only");
   }
   RETURN_IF_ERROR(violations.ToStatus());
   query.employer_id = request.employer_id();

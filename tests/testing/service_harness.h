@@ -27,8 +27,8 @@ class ServiceHarness {
   ServiceHarness(const TempDir* dir, int redis_port, std::string binary, std::string name)
       : dir_(dir), redis_port_(redis_port), binary_(std::move(binary)), name_(std::move(name)) {}
 
-  // Issues one token per role (the tokens file holds only hashes). Reuses
-  // the directory's tokens when another harness wrote them.
+  // Issues one token per role and writes the directory's tokens file (it
+  // holds only hashes). Start does this unless tokens were shared.
   absl::Status WriteTokens() {
     std::string conf = "# test tokens\n";
     for (Role role : {Role::kAdmin, Role::kWechat, Role::kKiosk, Role::kPartner, Role::kService}) {
@@ -39,6 +39,11 @@ class ServiceHarness {
     }
     return WriteFile(dir_->Sub("tokens.conf"), conf);
   }
+
+  // Uses tokens another harness of the same directory issued (its tokens
+  // file), so several services accept the same tokens. Call before Start.
+  void ShareTokens(const std::map<Role, std::string>& tokens) { tokens_ = tokens; }
+  const std::map<Role, std::string>& tokens() const { return tokens_; }
 
   // Adds a token for `role` with its own tenant (e.g. a second partner
   // bureau) to the tokens file; call before Start.
