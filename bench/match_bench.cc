@@ -287,6 +287,9 @@ int Run() {
   // Engine: index top-K, then the full manager call with reasons.
   Latencies top_workers, top_vacancies, rpc_workers, rpc_vacancies;
   int64_t considered_workers = 0, considered_vacancies = 0;
+  int64_t evaluated_workers = 0, evaluated_vacancies = 0;
+  std::array<int64_t, 6> phases_workers{}, phases_vacancies{};
+  std::array<int64_t, 6> reached_workers{}, reached_vacancies{};  // queries reaching each phase
   std::vector<Ranking> engine_workers, engine_vacancies;
   for (const auto& r : q.workers) {
     absl::Time s = absl::Now();
@@ -294,6 +297,11 @@ int Run() {
     top_workers.Add(absl::Now() - s);
     LABOR_CHECK(result.ok()) << result.status();
     considered_workers += result->considered;
+    evaluated_workers += result->evaluated;
+    for (int p = 0; p < 6; ++p) {
+      phases_workers[p] += result->considered_by_phase[p];
+      if (result->considered_by_phase[p] > 0) ++reached_workers[p];
+    }
     engine_workers.push_back(RankingOf(*result, true));
   }
   for (const auto& r : q.vacancies) {
@@ -302,6 +310,11 @@ int Run() {
     top_vacancies.Add(absl::Now() - s);
     LABOR_CHECK(result.ok()) << result.status();
     considered_vacancies += result->considered;
+    evaluated_vacancies += result->evaluated;
+    for (int p = 0; p < 6; ++p) {
+      phases_vacancies[p] += result->considered_by_phase[p];
+      if (result->considered_by_phase[p] > 0) ++reached_vacancies[p];
+    }
     engine_vacancies.push_back(RankingOf(*result, false));
   }
   for (const auto& r : q.workers) {
@@ -456,11 +469,19 @@ int Run() {
     double f = fast.Percentile(p);
     return f > 0 ? slow.Percentile(p) / f : 0.0;
   };
-  std::printf("\ncandidates scored per query: RecommendWorkers %.0f of %lld, RecommendVacancies %.0f of %lld\n",
+  std::printf("\nper query: RecommendWorkers %.0f candidates reached, %.0f fully scored (of %lld workers); "
+              "RecommendVacancies %.0f reached, %.0f scored (of %lld vacancies)\n",
               static_cast<double>(considered_workers) / static_cast<double>(q.workers.size()),
+              static_cast<double>(evaluated_workers) / static_cast<double>(q.workers.size()),
               static_cast<long long>(n_workers),
               static_cast<double>(considered_vacancies) / static_cast<double>(q.vacancies.size()),
+              static_cast<double>(evaluated_vacancies) / static_cast<double>(q.vacancies.size()),
               static_cast<long long>(n_vacancies));
+  for (int p = 1; p < 6; ++p) {
+    std::printf("  phase %d: RecommendWorkers %lld scored in %lld queries; RecommendVacancies %lld in %lld\n", p,
+                static_cast<long long>(phases_workers[p]), static_cast<long long>(reached_workers[p]),
+                static_cast<long long>(phases_vacancies[p]), static_cast<long long>(reached_vacancies[p]));
+  }
   std::printf("RecommendWorkers speed-up (index, same queries): brute force %.1fx at p50, %.1fx at p99",
               ratio(brute_workers, top_workers, 50), ratio(brute_workers, top_workers, 99));
   if (!pg_workers.ms.empty()) {

@@ -2,6 +2,10 @@
 
 #include <algorithm>
 
+#include <atomic>
+#include <cstdio>
+#include <limits>
+
 #include "common/log.h"
 
 namespace labor::matching {
@@ -46,17 +50,47 @@ void PushUnique(absl::InlinedVector<T, 8>* out, T value) {
   if (std::find(out->begin(), out->end(), value) == out->end()) out->push_back(value);
 }
 
-bool ReturningLocal(const WorkerRec& w) {
-  return w.return_intent == v1::RETURN_INTENT_LOCAL_JOB && w.planned_return != kNoDay;
+enum : uint8_t {
+  kCardCert = 1,       // worker: holds some certificate / vacancy: requires some
+  kCardWechat = 2,
+  kCardSms = 4,
+  kCardReturning = 8,  // intends a local job after a planned return
+  kCardDead = 16,      // vacancy: blacklisted, not open or no headcount
+  kCardManyCerts = 32, // worker: more certificates name occupations than the card holds
+  kCardOtherSkills = 64,  // worker: also has skills outside the card's list key
+  kCardScopeOpen = 128,   // worker: accepted regions listed; scope_area does not decide
+};
+
+uint32_t Saturate(int64_t value) {
+  return static_cast<uint32_t>(std::clamp<int64_t>(value, 0, std::numeric_limits<uint32_t>::max()));
 }
 
-int32_t DepthCredit(const Weights& weights, int depth) {
-  switch (depth) {
-    case 4: return 1000;
-    case 3: return weights.minor_credit;
-    case 2: return weights.middle_credit;
-    default: return 0;
+template <typename Card>
+void EditCard(absl::flat_hash_map<OccCode, std::vector<Card>>* map, OccCode key, const Card& card,
+              bool add) {
+  if (add) {
+    (*map)[key].push_back(card);
+    return;
   }
+  auto it = map->find(key);
+  LABOR_CHECK(it != map->end()) << "card list missing for slot " << card.slot;
+  std::vector<Card>& list = it->second;
+  auto pos = std::find_if(list.begin(), list.end(), [&](const Card& c) { return c.slot == card.slot; });
+  LABOR_CHECK(pos != list.end()) << "card list lost slot " << card.slot;
+  *pos = list.back();
+  list.pop_back();
+  if (list.empty()) map->erase(it);
+}
+
+template <typename Card>
+const std::vector<Card>* FindCards(const absl::flat_hash_map<OccCode, std::vector<Card>>& map,
+                                   OccCode key) {
+  auto it = map.find(key);
+  return it == map.end() ? nullptr : &it->second;
+}
+
+bool ReturningLocal(const WorkerRec& w) {
+  return w.return_intent == v1::RETURN_INTENT_LOCAL_JOB && w.planned_return != kNoDay;
 }
 
 // Per-thread visit marks, one generation per query, so a query touches only
@@ -79,6 +113,14 @@ struct Marks {
   }
 };
 thread_local Marks tls_marks;
+
+struct Pending {
+  int64_t bound;
+  uint32_t slot;
+};
+thread_local std::vector<Pending> tls_pending;
+thread_local std::vector<Pending> tls_ordered;
+thread_local std::vector<uint32_t> tls_bucket_start;
 
 }  // namespace
 
@@ -117,18 +159,71 @@ class MatchIndex::Scan {
 
   Scan(int k, size_t slots) : k_(static_cast<size_t>(k)) {
     tls_marks.Begin(slots);
+    tls_pending.clear();
     heap_.reserve(k_ + 1);
   }
 
   // Whether nothing left can enter the top k: the k-th best is strictly
   // above `bound` (an equal score could still win on the id).
   bool Done(int64_t bound) const { return heap_.size() == k_ && heap_.front().evaluation.score > bound; }
+  // Whether a candidate bounded by `bound` may still enter.
+  bool CanEnter(int64_t bound) const { return !Done(bound); }
 
   bool Visit(uint32_t slot) { return tls_marks.Visit(slot); }
+  // Queues a candidate whose bound may reach the top k; Drain scores the
+  // queue best bound first, so the k-th best rises fast and most of the
+  // queue is dismissed by its bound without being scored.
+  void Defer(int64_t bound, uint32_t slot) { tls_pending.push_back(Pending{bound, slot}); }
+  template <typename Evaluate>
+  void Drain(const Evaluate& evaluate) {
+    std::vector<Pending>& pending = tls_pending;
+    if (pending.empty()) return;
+    if (pending.size() <= 256) {
+      std::sort(pending.begin(), pending.end(),
+                [](const Pending& a, const Pending& b) { return a.bound > b.bound; });
+      for (const Pending& p : pending) {
+        if (!CanEnter(p.bound)) break;
+        evaluate(p.slot);
+      }
+      pending.clear();
+      return;
+    }
+    // Bucket by bound (a counting sort), best bucket first.
+    constexpr int64_t kBuckets = 1024;
+    int64_t lo = pending.front().bound, hi = lo;
+    for (const Pending& p : pending) {
+      lo = std::min(lo, p.bound);
+      hi = std::max(hi, p.bound);
+    }
+    const int64_t width = (hi - lo) / kBuckets + 1;
+    std::vector<uint32_t>& start = tls_bucket_start;
+    start.assign(kBuckets + 1, 0);
+    for (const Pending& p : pending) ++start[static_cast<size_t>((p.bound - lo) / width) + 1];
+    for (size_t b = 1; b <= kBuckets; ++b) start[b] += start[b - 1];
+    std::vector<Pending>& ordered = tls_ordered;
+    ordered.resize(pending.size());
+    std::vector<uint32_t> fill(start.begin(), start.end() - 1);
+    for (const Pending& p : pending) ordered[fill[static_cast<size_t>((p.bound - lo) / width)]++] = p;
+    for (int64_t b = kBuckets - 1; b >= 0; --b) {
+      if (!CanEnter(lo + (b + 1) * width - 1)) break;
+      for (uint32_t i = start[static_cast<size_t>(b)]; i < start[static_cast<size_t>(b) + 1]; ++i) {
+        if (CanEnter(ordered[i].bound)) evaluate(ordered[i].slot);
+      }
+    }
+    pending.clear();
+  }
+  int64_t evaluated() const { return evaluated_; }
+
+  // A candidate whose card already shows a veto.
+  void CountVeto() {
+    ++considered_;
+    ++vetoed_;
+  }
 
   template <typename IdOf>
   void Offer(const Evaluation& e, uint32_t slot, const IdOf& id_of) {
     ++considered_;
+    ++evaluated_;
     if (e.veto != Veto::kNone) {
       ++vetoed_;
       return;
@@ -158,6 +253,16 @@ class MatchIndex::Scan {
   }
 
   int64_t considered() const { return considered_; }
+  // Starts counting towards phase `phase`.
+  void Phase(int phase) {
+    by_phase_[static_cast<size_t>(phase_)] += considered_ - phase_start_;
+    phase_ = phase;
+    phase_start_ = considered_;
+  }
+  std::array<int64_t, 6> by_phase() {
+    Phase(phase_);
+    return by_phase_;
+  }
   int64_t vetoed() const { return vetoed_; }
 
  private:
@@ -165,6 +270,10 @@ class MatchIndex::Scan {
   std::vector<Entry> heap_;  // front = the worst of the best k
   int64_t considered_ = 0;
   int64_t vetoed_ = 0;
+  int64_t evaluated_ = 0;
+  int phase_ = 0;
+  int64_t phase_start_ = 0;
+  std::array<int64_t, 6> by_phase_{};
 };
 
 // ---------------------------------------------------------------------------
@@ -189,12 +298,81 @@ int MatchIndex::ClosestLevel(const absl::flat_hash_map<uint64_t, int32_t>& count
   return 0;
 }
 
+MatchIndex::WorkerCard MatchIndex::MakeWorkerCard(uint32_t slot, int segments, OccCode key) const {
+  const WorkerRec& w = workers_[slot];
+  WorkerCard card{};
+  card.slot = slot;
+  card.hukou = w.hukou.padded;
+  card.hukou_level = w.hukou.level;
+  card.current = w.current.padded;
+  card.current_level = w.current.level;
+  card.floor_fen = Saturate(w.min_wage_fen);
+  bool other_skills = false;
+  for (const SkillRec& s : w.skills) {
+    if (OccPrefix(s.code, segments) == key) {
+      card.level = std::max<uint8_t>(card.level, s.level == 0 ? 1 : s.level);
+    } else {
+      other_skills = true;
+    }
+  }
+  card.flags = (other_skills ? kCardOtherSkills : 0) | (w.certs.empty() ? 0 : kCardCert) | (w.consent_wechat ? kCardWechat : 0) |
+               (w.consent_sms ? kCardSms : 0) | (ReturningLocal(w) ? kCardReturning : 0);
+  int named = 0;
+  for (const CertRec& c : w.certs) {
+    if (c.occupation == 0) continue;
+    if (named < 2) {
+      card.cert_occupations[named] = c.occupation;
+    } else {
+      card.flags |= kCardManyCerts;
+    }
+    ++named;
+  }
+  card.planned_return = w.planned_return;
+  card.available_from = w.available_from;
+  if (!w.accepted_regions.empty() || w.scope == v1::LOCATION_SCOPE_LISTED_REGIONS) {
+    card.flags |= kCardScopeOpen;
+  } else {
+    Region area = RegionPrefix(w.hukou, Scorer::ScopeLevel(w.scope));
+    card.scope_area = area.padded;
+    card.scope_level = area.level;
+  }
+  card.brand = w.brand;
+  card.status = w.status;
+  return card;
+}
+
+// `segments` > 0: the list of requirements given to exactly that many
+// segments; < 0: the list of -segments prefixes of finer requirements.
+MatchIndex::VacancyCard MatchIndex::MakeVacancyCard(uint32_t slot, int segments, OccCode key) const {
+  const VacancyRec& v = vacancies_[slot];
+  VacancyCard card{};
+  card.slot = slot;
+  card.location = v.location.padded;
+  card.location_level = v.location.level;
+  card.top_fen = Saturate(std::max(v.wage_min_fen, v.wage_max_fen));
+  card.offered_fen = Saturate(OfferedWage(v));
+  card.posted_at_s = Saturate(v.posted_at_s);
+  card.expires_at_s = Saturate(v.expires_at_s);
+  card.occupation = v.occupation;
+  card.requirements = static_cast<uint8_t>(std::min<size_t>(v.required.size(), 255));
+  card.level = 255;
+  for (const SkillRec& r : v.required) {
+    int n = OccSegments(r.code);
+    bool under = segments > 0 ? (n == segments && r.code == key)
+                              : (n > -segments && OccPrefix(r.code, -segments) == key);
+    if (under) card.level = std::min(card.level, r.level);
+  }
+  bool dead = v.blacklisted || v.status != v1::VACANCY_STATUS_OPEN || v.remaining <= 0;
+  card.flags = (v.certs.empty() ? 0 : kCardCert) | (dead ? kCardDead : 0);
+  return card;
+}
+
 void MatchIndex::IndexWorker(uint32_t slot, bool add) {
   const WorkerRec& w = workers_[slot];
   for (int n = 1; n <= 4; ++n) {
     absl::InlinedVector<OccCode, 8> keys;
     for (const SkillRec& s : w.skills) PushUnique(&keys, OccPrefix(s.code, n));
-    for (OccCode key : keys) Edit(&worker_skills_.by_occ[n], key, slot, add);
+    for (OccCode key : keys) EditCard(&worker_skills_[n], key, MakeWorkerCard(slot, n, key), add);
     absl::InlinedVector<OccCode, 8> cert_keys;
     for (const CertRec& c : w.certs) {
       if (c.occupation != 0) PushUnique(&cert_keys, OccPrefix(c.occupation, n));
@@ -214,9 +392,9 @@ void MatchIndex::IndexWorker(uint32_t slot, bool add) {
   if (ReturningLocal(w)) {
     add ? AddTo(&worker_returning_local_, slot) : RemoveFrom(&worker_returning_local_, slot);
   }
-  if (w.hukou.level == 4) Edit(&worker_by_township_, w.hukou.padded, slot, add);
-  if (w.status < 6) {
-    add ? AddTo(&worker_by_status_[w.status], slot) : RemoveFrom(&worker_by_status_[w.status], slot);
+  if (add) {
+    if (worker_cards_.size() <= slot) worker_cards_.resize(slot + 1);
+    worker_cards_[slot] = MakeWorkerCard(slot, 0, 0);
   }
   CountRegion(&worker_regions_, w.hukou, add ? 1 : -1);
   CountRegion(&worker_regions_, w.current, add ? 1 : -1);
@@ -240,8 +418,10 @@ void MatchIndex::IndexVacancy(uint32_t slot, bool add) {
       if (segments == n) PushUnique(&own, r.code);
       if (segments > n && (n == 2 || n == 3)) PushUnique(&prefix, OccPrefix(r.code, n));
     }
-    for (OccCode key : own) Edit(&vacancy_reqs_.by_occ[n], key, slot, add);
-    for (OccCode key : prefix) Edit(&vacancy_reqs_.by_occ[0], PrefixKey(key, n), slot, add);
+    for (OccCode key : own) EditCard(&vacancy_reqs_[n], key, MakeVacancyCard(slot, n, key), add);
+    for (OccCode key : prefix) {
+      EditCard(&vacancy_reqs_[0], PrefixKey(key, n), MakeVacancyCard(slot, -n, key), add);
+    }
     if (v.occupation != 0) Edit(&vacancy_occ_.by_occ[n], OccPrefix(v.occupation, n), slot, add);
   }
   for (int level = 1; level <= v.location.level; ++level) {
@@ -250,6 +430,10 @@ void MatchIndex::IndexVacancy(uint32_t slot, bool add) {
   for (const std::string& fair : v.fair_ids) Edit(&vacancy_by_fair_, fair, slot, add);
   CountRegion(&vacancy_regions_, v.location, add ? 1 : -1);
   if (!v.certs.empty()) vacancies_with_certs_ += add ? 1 : -1;
+  if (add) {
+    if (vacancy_cards_.size() <= slot) vacancy_cards_.resize(slot + 1);
+    vacancy_cards_[slot] = MakeVacancyCard(slot, 4, 0);
+  }
 }
 
 MatchIndex::Applied MatchIndex::UpsertWorker(WorkerRec worker) {
@@ -435,15 +619,6 @@ absl::StatusOr<QueryResult> MatchIndex::TopWorkers(absl::string_view vacancy_id,
   const Weights& weights = scorer_->weights();
   Scan scan(k, workers_.size());
   auto id_of = [this](uint32_t slot) -> const std::string& { return workers_[slot].id; };
-  auto consider = [&](const std::vector<uint32_t>* list) {
-    if (list == nullptr) return;
-    for (uint32_t slot : *list) {
-      if (!scan.Visit(slot)) continue;
-      const WorkerRec& w = workers_[slot];
-      if (!filter.Matches(w, v, ctx)) continue;
-      scan.Offer(scorer_->Evaluate(w, v, ctx), slot, id_of);
-    }
-  };
 
   int location_level = ClosestLevel(worker_regions_, v.location);
   int64_t age = std::max<int64_t>(0, ctx.now_s - v.posted_at_s);
@@ -458,24 +633,114 @@ absl::StatusOr<QueryResult> MatchIndex::TopWorkers(absl::string_view vacancy_id,
   bool bonus = brand_possible || (!worker_returning_local_.empty() && v.location.level >= 3);
   int64_t others = OtherPartsBound(location_level, v.has_wage(), freshness, true, bonus);
 
-  // Phases 1-3: skill agreement at 细类, 小类, 中类 depth.
+  // Phases 1-3: skill agreement at 细类, 小类, 中类 depth, bounded per card.
+  const auto& part = weights.part;
+  uint8_t brand_of_v = 0;
+  for (uint8_t b = 1; b < 4; ++b) {
+    if (OccMatchDepth(Scorer::BrandBranch(b), v.occupation) == 4) brand_of_v = b;
+  }
+  const int64_t v_top = std::max(v.wage_min_fen, v.wage_max_fen);
+  const int64_t v_offered = OfferedWage(v);
+  const int64_t fixed = int64_t{part[kFreshness]} * freshness;
+  const int64_t n_required = std::max<int64_t>(1, static_cast<int64_t>(v.required.size()));
+  const OccCode v_minor = v.occupation == 0 ? 0 : OccPrefix(v.occupation, 3);
+  // An upper bound of the score of the card's worker, or -1 when a veto is
+  // certain (the worker is skipped).
+  auto card_bound = [&](const WorkerCard& c, int64_t skill_value) -> int64_t {
+    if (!v.certs.empty() && !(c.flags & kCardCert)) return -1;
+    switch (ctx.consent) {
+      case ConsentNeed::kNone: break;
+      case ConsentNeed::kWechat: if (!(c.flags & kCardWechat)) return -1; break;
+      case ConsentNeed::kSms: if (!(c.flags & kCardSms)) return -1; break;
+      case ConsentNeed::kAnyPush: if (!(c.flags & (kCardWechat | kCardSms))) return -1; break;
+    }
+    if (c.floor_fen > 0 && v.has_wage() && v_top < c.floor_fen) return -1;
+    Region hukou{c.hukou, c.hukou_level};
+    if (!(c.flags & kCardScopeOpen) && v.location.level != 0 &&
+        !RegionWithin(Region{c.scope_area, c.scope_level}, v.location)) {
+      return -1;
+    }
+    if (v.expires_day != kNoDay) {
+      Day start = c.available_from;
+      if (c.planned_return != kNoDay && c.planned_return > ctx.today && c.hukou_level >= 3 &&
+          v.location.level >= 3 && RegionWithin(RegionPrefix(hukou, 3), v.location)) {
+        start = std::max(start, c.planned_return);
+      }
+      if (start != kNoDay && start > v.expires_day) return -1;
+    }
+    static constexpr int32_t kLocationValue[] = {0, 250, 500, 750, 1000};
+    int level = std::max(SharedRegionLevel(v.location, hukou),
+                         SharedRegionLevel(v.location, Region{c.current, c.current_level}));
+    int64_t bound = part[kSkill] * skill_value + int64_t{part[kLocation]} * kLocationValue[level] + fixed;
+    if (v.has_wage()) bound += int64_t{part[kWage]} * scorer_->WageValueFor(c.floor_fen, v_offered);
+    bool cert = !v.certs.empty() || (c.flags & kCardManyCerts);
+    if (!cert && v_minor != 0) {
+      cert = (c.cert_occupations[0] != 0 && OccMatchDepth(v_minor, c.cert_occupations[0]) == 4) ||
+             (c.cert_occupations[1] != 0 && OccMatchDepth(v_minor, c.cert_occupations[1]) == 4);
+    }
+    if (cert) bound += int64_t{part[kCertificate]} * 1000;
+    if (brand_of_v != 0 && c.brand == brand_of_v) bound += int64_t{part[kBrand]} * 1000;
+    if ((c.flags & kCardReturning) && ctx.today >= c.planned_return - weights.return_window_before_days &&
+        ctx.today <= c.planned_return + weights.return_window_after_days &&
+        c.hukou_level >= 3 && v.location.level >= 3 &&
+        RegionWithin(RegionPrefix(Region{c.hukou, c.hukou_level}, 3), v.location)) {
+      bound += int64_t{part[kReturnPlan]} * 1000;
+    }
+    return bound;
+  };
+  // Scores the card's worker unless a veto is certain or its bound cannot
+  // reach the top k.
+  auto consider_card = [&](const WorkerCard& c, int64_t skill_value) {
+    int64_t bound = card_bound(c, skill_value);
+    if (bound < 0) {
+      scan.CountVeto();
+      return;
+    }
+    if (scan.CanEnter(bound)) scan.Defer(bound, c.slot);
+  };
+  auto evaluate = [&](uint32_t slot) {
+    const WorkerRec& w = workers_[slot];
+    if (filter.Matches(w, v, ctx)) scan.Offer(scorer_->Evaluate(w, v, ctx), slot, id_of);
+  };
+  // Phases 4-5: candidates without skill credit, by slot.
+  auto consider = [&](const std::vector<uint32_t>* list) {
+    if (list == nullptr) return;
+    for (uint32_t slot : *list) {
+      if (scan.Visit(slot)) consider_card(worker_cards_[slot], 0);
+    }
+  };
+  auto consider_cards = [&](const std::vector<WorkerCard>* cards, int depth, const SkillRec& r) {
+    if (cards == nullptr) return;
+    const int64_t others = (n_required - 1) * scorer_->DepthCredit(depth);
+    for (const WorkerCard& c : *cards) {
+      if (!scan.Visit(c.slot)) continue;
+      // Another skill matching less deeply but at a higher level may earn
+      // more; the list's skills themselves earn at most their depth's credit.
+      int64_t credit = scorer_->Credit(depth, r.level, c.level);
+      if (c.flags & kCardOtherSkills) credit = std::max<int64_t>(credit, scorer_->DepthCredit(depth - 1));
+      consider_card(c, (others + credit) / n_required);
+    }
+  };
   bool done = false;
   for (int depth = 4; depth >= 2 && !done; --depth) {
-    if (scan.Done(int64_t{weights.part[kSkill]} * DepthCredit(weights, depth) + others)) {
+    if (scan.Done(int64_t{weights.part[kSkill]} * scorer_->DepthCredit(depth) + others)) {
       done = true;
       break;
     }
+    scan.Phase(5 - depth);
     for (const SkillRec& r : v.required) {
       int segments = OccSegments(r.code);
       if (depth == 4) {
-        consider(Find(worker_skills_.by_occ[segments], r.code));
+        consider_cards(FindCards(worker_skills_[segments], r.code), depth, r);
       } else if (segments > depth) {
-        consider(Find(worker_skills_.by_occ[depth], OccPrefix(r.code, depth)));
+        consider_cards(FindCards(worker_skills_[depth], OccPrefix(r.code, depth)), depth, r);
       }
     }
+    scan.Drain(evaluate);
   }
   // Phase 4: brand, returnees, certificate holders in the vacancy's 小类.
   if (!done && !scan.Done(others)) {
+    scan.Phase(4);
     for (uint8_t b = 1; b < 4; ++b) {
       if (OccMatchDepth(Scorer::BrandBranch(b), v.occupation) == 4) consider(&worker_by_brand_[b]);
     }
@@ -484,6 +749,7 @@ absl::StatusOr<QueryResult> MatchIndex::TopWorkers(absl::string_view vacancy_id,
       OccCode minor = OccPrefix(v.occupation, 3);
       consider(Find(worker_certs_.by_occ[OccSegments(minor)], minor));
     }
+    scan.Drain(evaluate);
   } else {
     done = true;
   }
@@ -491,6 +757,7 @@ absl::StatusOr<QueryResult> MatchIndex::TopWorkers(absl::string_view vacancy_id,
   // certificates unless the vacancy requires some.
   if (!done && !scan.Done(OtherPartsBound(location_level, v.has_wage(), freshness,
                                           !v.certs.empty(), false))) {
+    scan.Phase(5);
     const std::vector<uint32_t>* universe = nullptr;
     bool restricted = false;
     if (!v.certs.empty()) {
@@ -504,29 +771,29 @@ absl::StatusOr<QueryResult> MatchIndex::TopWorkers(absl::string_view vacancy_id,
         restricted = true;
       }
     }
-    if (!restricted && filter.township.level == 4) {
-      universe = Find(worker_by_township_, filter.township.padded);
-      restricted = true;
-    }
-    if (!restricted && filter.status != 0 && filter.status < 6) {
-      universe = &worker_by_status_[filter.status];
-      restricted = true;
-    }
     if (restricted) {
       consider(universe);
     } else {
+      // Every remaining worker, through the cards (one sequential pass).
       for (uint32_t slot = 0; slot < workers_.size(); ++slot) {
-        if (!worker_live_[slot] || !scan.Visit(slot)) continue;
-        const WorkerRec& w = workers_[slot];
-        if (!filter.Matches(w, v, ctx)) continue;
-        scan.Offer(scorer_->Evaluate(w, v, ctx), slot, id_of);
+        if (!worker_live_[slot]) continue;
+        const WorkerCard& c = worker_cards_[slot];
+        if ((filter.township.level != 0 &&
+             (c.hukou != filter.township.padded || c.hukou_level != filter.township.level)) ||
+            (filter.status != 0 && c.status != filter.status)) {
+          continue;
+        }
+        if (scan.Visit(slot)) consider_card(c, 0);
       }
     }
+    scan.Drain(evaluate);
   }
 
   QueryResult result;
   result.considered = scan.considered();
   result.vetoed = scan.vetoed();
+  result.evaluated = scan.evaluated();
+  result.considered_by_phase = scan.by_phase();
   for (const Scan::Entry& e : scan.Sorted(id_of)) {
     result.hits.push_back(Hit{e.evaluation, workers_[e.slot], v});
   }
@@ -546,15 +813,6 @@ absl::StatusOr<QueryResult> MatchIndex::TopVacancies(absl::string_view worker_id
   const Weights& weights = scorer_->weights();
   Scan scan(k, vacancies_.size());
   auto id_of = [this](uint32_t slot) -> const std::string& { return vacancies_[slot].id; };
-  auto consider = [&](const std::vector<uint32_t>* list) {
-    if (list == nullptr) return;
-    for (uint32_t slot : *list) {
-      if (!scan.Visit(slot)) continue;
-      const VacancyRec& v = vacancies_[slot];
-      if (!filter.Matches(v)) continue;
-      scan.Offer(scorer_->Evaluate(w, v, ctx), slot, id_of);
-    }
-  };
 
   int location_level = std::max(ClosestLevel(vacancy_regions_, w.hukou),
                                 ClosestLevel(vacancy_regions_, w.current));
@@ -569,22 +827,108 @@ absl::StatusOr<QueryResult> MatchIndex::TopVacancies(absl::string_view worker_id
   bool bonus = Scorer::BrandBranch(w.brand) != 0 || returning;
   int64_t others = OtherPartsBound(location_level, has_wage_floor_room, 1000, has_certs, bonus);
 
+  // Phases 1-3, bounded per card.
+  const auto& part = weights.part;
+  const OccCode brand_branch = Scorer::BrandBranch(w.brand);
+  absl::InlinedVector<OccCode, 4> cert_occupations;  // of valid certificates
+  for (const CertRec& c : w.certs) {
+    if (c.occupation != 0 && (c.expires == kNoDay || c.expires >= ctx.today)) {
+      cert_occupations.push_back(c.occupation);
+    }
+  }
+  auto card_bound = [&](const VacancyCard& c, int64_t skill_value) -> int64_t {
+    if (c.flags & kCardDead) return -1;
+    if (c.expires_at_s != 0 && c.expires_at_s <= ctx.now_s) return -1;
+    if ((c.flags & kCardCert) && !has_certs) return -1;
+    bool has_wage = c.top_fen != 0;
+    if (w.min_wage_fen > 0 && has_wage && c.top_fen < w.min_wage_fen &&
+        c.top_fen != std::numeric_limits<uint32_t>::max()) {
+      return -1;
+    }
+    Region location{c.location, c.location_level};
+    if (!Scorer::InScope(w, location)) return -1;
+    static constexpr int32_t kLocationValue[] = {0, 250, 500, 750, 1000};
+    int level = std::max(SharedRegionLevel(location, w.hukou), SharedRegionLevel(location, w.current));
+    int64_t bound = part[kSkill] * skill_value + int64_t{part[kLocation]} * kLocationValue[level] +
+                    int64_t{part[kFreshness]} * scorer_->FreshnessValue(c.posted_at_s, ctx.now_s);
+    if (has_wage) {
+      int32_t wage = c.offered_fen == std::numeric_limits<uint32_t>::max()
+                         ? 1000
+                         : scorer_->WageValueFor(w.min_wage_fen, c.offered_fen);
+      bound += int64_t{part[kWage]} * wage;
+    }
+    bool cert = (c.flags & kCardCert) != 0;
+    if (!cert && c.occupation != 0) {
+      OccCode minor = OccPrefix(c.occupation, 3);
+      for (OccCode held : cert_occupations) cert = cert || OccMatchDepth(minor, held) == 4;
+    }
+    if (cert) bound += int64_t{part[kCertificate]} * 1000;
+    if (brand_branch != 0 && OccMatchDepth(brand_branch, c.occupation) == 4) {
+      bound += int64_t{part[kBrand]} * 1000;
+    }
+    if (returning && Scorer::InHomeCounty(w, location)) bound += int64_t{part[kReturnPlan]} * 1000;
+    return bound;
+  };
+  auto consider_card = [&](const VacancyCard& c, int64_t skill_value) {
+    int64_t bound = card_bound(c, skill_value);
+    if (bound < 0) {
+      scan.CountVeto();
+      return;
+    }
+    if (scan.CanEnter(bound)) scan.Defer(bound, c.slot);
+  };
+  auto evaluate = [&](uint32_t slot) {
+    const VacancyRec& v = vacancies_[slot];
+    if (filter.Matches(v)) scan.Offer(scorer_->Evaluate(w, v, ctx), slot, id_of);
+  };
+  auto consider = [&](const std::vector<uint32_t>* list) {
+    if (list == nullptr) return;
+    for (uint32_t slot : *list) {
+      if (scan.Visit(slot)) consider_card(vacancy_cards_[slot], 0);
+    }
+  };
+  // The worker's best level among skills sharing `key`'s first n segments.
+  auto best_level = [&w](int n, OccCode key) {
+    uint8_t best = 0;
+    for (const SkillRec& s : w.skills) {
+      if (OccPrefix(s.code, n) == key) best = std::max<uint8_t>(best, s.level == 0 ? 1 : s.level);
+    }
+    return best;
+  };
+  auto consider_cards = [&](const std::vector<VacancyCard>* cards, int depth, uint8_t held_level) {
+    if (cards == nullptr) return;
+    const int64_t credit = scorer_->DepthCredit(depth);
+    for (const VacancyCard& c : *cards) {
+      if (!scan.Visit(c.slot)) continue;
+      int64_t n = std::max<int64_t>(1, c.requirements);
+      int64_t own = std::max(scorer_->Credit(depth, c.level, held_level), scorer_->DepthCredit(depth - 1));
+      consider_card(c, ((n - 1) * credit + own) / n);
+    }
+  };
   bool done = false;
   for (int depth = 4; depth >= 2 && !done; --depth) {
-    if (scan.Done(int64_t{weights.part[kSkill]} * DepthCredit(weights, depth) + others)) {
+    if (scan.Done(int64_t{weights.part[kSkill]} * scorer_->DepthCredit(depth) + others)) {
       done = true;
       break;
     }
+    scan.Phase(5 - depth);
     for (const SkillRec& s : w.skills) {
       if (depth == 4) {
         // Requirements given to n segments that agree with the skill's first n.
-        for (int n = 1; n <= 4; ++n) consider(Find(vacancy_reqs_.by_occ[n], OccPrefix(s.code, n)));
+        for (int n = 1; n <= 4; ++n) {
+          OccCode key = OccPrefix(s.code, n);
+          consider_cards(FindCards(vacancy_reqs_[n], key), depth, best_level(n, key));
+        }
       } else if (OccSegments(s.code) >= depth) {
-        consider(Find(vacancy_reqs_.by_occ[0], PrefixKey(OccPrefix(s.code, depth), depth)));
+        OccCode key = OccPrefix(s.code, depth);
+        consider_cards(FindCards(vacancy_reqs_[0], PrefixKey(key, depth)), depth,
+                       best_level(depth, key));
       }
     }
+    scan.Drain(evaluate);
   }
   if (!done && !scan.Done(others)) {
+    scan.Phase(4);
     OccCode branch = Scorer::BrandBranch(w.brand);
     if (branch != 0) consider(Find(vacancy_occ_.by_occ[OccSegments(branch)], branch));
     if (returning && w.hukou.level >= 3) {
@@ -595,6 +939,7 @@ absl::StatusOr<QueryResult> MatchIndex::TopVacancies(absl::string_view worker_id
       // Vacancies whose 小类 (or coarser occupation) covers the certificate.
       for (int n = 1; n <= 3; ++n) consider(Find(vacancy_occ_.by_occ[3], OccPrefix(c.occupation, n)));
     }
+    scan.Drain(evaluate);
   } else {
     done = true;
   }
@@ -602,6 +947,7 @@ absl::StatusOr<QueryResult> MatchIndex::TopVacancies(absl::string_view worker_id
   // certificates in phase 5.
   bool cert_possible = has_certs && vacancies_with_certs_ > 0;
   if (!done && !scan.Done(OtherPartsBound(location_level, true, 1000, cert_possible, false))) {
+    scan.Phase(5);
     const std::vector<uint32_t>* universe = nullptr;
     bool restricted = false;
     auto narrow = [&](const std::vector<uint32_t>* list) {
@@ -619,17 +965,17 @@ absl::StatusOr<QueryResult> MatchIndex::TopVacancies(absl::string_view worker_id
       consider(universe);
     } else {
       for (uint32_t slot = 0; slot < vacancies_.size(); ++slot) {
-        if (!vacancy_live_[slot] || !scan.Visit(slot)) continue;
-        const VacancyRec& v = vacancies_[slot];
-        if (!filter.Matches(v)) continue;
-        scan.Offer(scorer_->Evaluate(w, v, ctx), slot, id_of);
+        if (vacancy_live_[slot] && scan.Visit(slot)) consider_card(vacancy_cards_[slot], 0);
       }
     }
+    scan.Drain(evaluate);
   }
 
   QueryResult result;
   result.considered = scan.considered();
   result.vetoed = scan.vetoed();
+  result.evaluated = scan.evaluated();
+  result.considered_by_phase = scan.by_phase();
   for (const Scan::Entry& e : scan.Sorted(id_of)) {
     result.hits.push_back(Hit{e.evaluation, w, vacancies_[e.slot]});
   }
@@ -657,6 +1003,8 @@ absl::StatusOr<QueryResult> MatchIndex::BruteForceWorkers(absl::string_view vaca
   QueryResult result;
   result.considered = scan.considered();
   result.vetoed = scan.vetoed();
+  result.evaluated = scan.evaluated();
+  result.considered_by_phase = scan.by_phase();
   for (const Scan::Entry& e : scan.Sorted(id_of)) {
     result.hits.push_back(Hit{e.evaluation, workers_[e.slot], v});
   }
@@ -684,6 +1032,8 @@ absl::StatusOr<QueryResult> MatchIndex::BruteForceVacancies(absl::string_view wo
   QueryResult result;
   result.considered = scan.considered();
   result.vetoed = scan.vetoed();
+  result.evaluated = scan.evaluated();
+  result.considered_by_phase = scan.by_phase();
   for (const Scan::Entry& e : scan.Sorted(id_of)) {
     result.hits.push_back(Hit{e.evaluation, w, vacancies_[e.slot]});
   }

@@ -12,7 +12,11 @@
 //   5. everything else, whose skill, brand, return-plan (and, where no
 //      certificate can apply, certificate) parts are 0.
 // Before each phase, when the K-th best score found so far is above the
-// bound of everything left, the query stops. The bounds use the weights and
+// bound of everything left, the query stops. Within phases 1-3 the skill
+// lists hold compact "cards" (location, wage floor or offer, level, flags)
+// from which a per-candidate bound is computed without touching the full
+// record; a candidate is scored only when its bound can still reach the
+// K-th best. The bounds use the weights and
 // what is knowable without scoring (the vacancy's freshness, whether it
 // states a wage, the closest region any candidate has). Phase 5 falls back
 // to scoring every remaining candidate when the bound does not stop it.
@@ -21,6 +25,7 @@
 // Thread-safe: queries share a reader lock; updates take the writer lock.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -62,6 +67,10 @@ struct QueryResult {
   std::vector<Hit> hits;  // best first
   int64_t considered = 0; // pairs scored (vetoes checked)
   int64_t vetoed = 0;
+  int64_t evaluated = 0;  // pairs fully scored (the rest were dismissed by their bound)
+  // Pairs scored in each phase (1-3 skill depths, 4 bonus, 5 the rest):
+  // where a query's time went (benchmarks, metrics).
+  std::array<int64_t, 6> considered_by_phase{};
 };
 
 class MatchIndex {
@@ -116,7 +125,46 @@ class MatchIndex {
     // Keyed by an occupation prefix: OccPrefix(code, n) for n = 1..4.
     absl::flat_hash_map<OccCode, std::vector<uint32_t>> by_occ[5];
   };
+  // What bounds a worker's score for any vacancy, kept in the skill lists
+  // (one per list the worker is in), so the bound costs no random access.
+  struct WorkerCard {
+    uint32_t slot;
+    uint32_t hukou;      // padded region codes
+    uint32_t current;
+    uint32_t floor_fen;  // minimum wage, capped (a lower floor only raises the bound)
+    OccCode cert_occupations[2];  // of the first two certificates naming one
+    Day planned_return;
+    Day available_from;
+    uint32_t scope_area;  // padded; the accepted area unless kCardScopeOpen
+    uint8_t hukou_level : 4, current_level : 4;
+    uint8_t level;       // the best level among the worker's skills under the list's key
+    uint8_t flags;       // kCard* bits
+    uint8_t brand;
+    uint8_t status;
+    uint8_t scope_level;  // of scope_area (0: anywhere)
+  };
+  // The same for a vacancy, in the requirement lists.
+  struct VacancyCard {
+    uint32_t slot;
+    uint32_t location;   // padded
+    uint32_t top_fen;    // highest stated monthly wage (0: none)
+    uint32_t offered_fen;
+    uint32_t posted_at_s;
+    uint32_t expires_at_s;  // 0: none
+    OccCode occupation;
+    uint8_t location_level;
+    uint8_t level;       // the lowest level required under the list's key
+    uint8_t requirements;
+    uint8_t flags;
+  };
+  template <typename Card>
+  using CardLists = absl::flat_hash_map<OccCode, std::vector<Card>>;
   class Scan;
+
+  WorkerCard MakeWorkerCard(uint32_t slot, int segments, OccCode key) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  VacancyCard MakeVacancyCard(uint32_t slot, int segments, OccCode key) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
 
   void IndexWorker(uint32_t slot, bool add) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void IndexVacancy(uint32_t slot, bool add) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -133,26 +181,28 @@ class MatchIndex {
   mutable absl::Mutex mu_;
 
   std::vector<WorkerRec> workers_ ABSL_GUARDED_BY(mu_);
+  std::vector<WorkerCard> worker_cards_ ABSL_GUARDED_BY(mu_);  // by slot, for phases 4-5
   std::vector<uint8_t> worker_live_ ABSL_GUARDED_BY(mu_);
   std::vector<uint32_t> worker_free_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, uint32_t> worker_slot_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, int64_t> worker_removed_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, uint32_t> worker_by_openid_ ABSL_GUARDED_BY(mu_);
-  Lists worker_skills_ ABSL_GUARDED_BY(mu_);
+  CardLists<WorkerCard> worker_skills_[5] ABSL_GUARDED_BY(mu_);  // by prefix of n segments
   Lists worker_certs_ ABSL_GUARDED_BY(mu_);  // certificate occupations
   absl::flat_hash_map<std::string, std::vector<uint32_t>> worker_cert_names_ ABSL_GUARDED_BY(mu_);
   std::vector<uint32_t> worker_by_brand_[4] ABSL_GUARDED_BY(mu_);
   std::vector<uint32_t> worker_returning_local_ ABSL_GUARDED_BY(mu_);
-  absl::flat_hash_map<uint32_t, std::vector<uint32_t>> worker_by_township_ ABSL_GUARDED_BY(mu_);
-  std::vector<uint32_t> worker_by_status_[6] ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<uint64_t, int32_t> worker_regions_ ABSL_GUARDED_BY(mu_);
 
   std::vector<VacancyRec> vacancies_ ABSL_GUARDED_BY(mu_);
+  std::vector<VacancyCard> vacancy_cards_ ABSL_GUARDED_BY(mu_);
   std::vector<uint8_t> vacancy_live_ ABSL_GUARDED_BY(mu_);
   std::vector<uint32_t> vacancy_free_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, uint32_t> vacancy_slot_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, int64_t> vacancy_removed_ ABSL_GUARDED_BY(mu_);
-  Lists vacancy_reqs_ ABSL_GUARDED_BY(mu_);       // required skills (coarse ones at their own level)
+  // Requirements given to exactly n segments, keyed by the requirement ([n]),
+  // and n-segment prefixes of finer requirements ([0], PrefixKey).
+  CardLists<VacancyCard> vacancy_reqs_[5] ABSL_GUARDED_BY(mu_);
   Lists vacancy_occ_ ABSL_GUARDED_BY(mu_);        // the vacancy's occupation
   absl::flat_hash_map<uint64_t, std::vector<uint32_t>> vacancy_by_region_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, std::vector<uint32_t>> vacancy_by_fair_ ABSL_GUARDED_BY(mu_);

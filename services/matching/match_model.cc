@@ -53,12 +53,6 @@ int OccSegments(OccCode code) {
   return 1;
 }
 
-OccCode OccPrefix(OccCode code, int segments) {
-  if (segments >= 4) return code;
-  if (segments <= 0) return 0;
-  return code & (0xFFFFFFFFu << (8 * (4 - segments)));
-}
-
 int OccMatchDepth(OccCode required, OccCode held) {
   if (required == 0 || held == 0) return 0;
   int depth = 0;
@@ -92,25 +86,6 @@ std::string UnpackRegion(Region region) {
   if (region.level == 0) return "";
   int digits = kDigitsOfLevel[region.level];
   return absl::StrFormat("%0*u", digits, region.padded / kPow10[9 - digits]);
-}
-
-Region RegionPrefix(Region region, int level) {
-  if (level <= 0) return {};
-  if (level >= region.level) return region;
-  uint32_t unit = kPow10[9 - kDigitsOfLevel[level]];
-  return Region{region.padded / unit * unit, static_cast<uint8_t>(level)};
-}
-
-bool RegionWithin(Region prefix, Region code) {
-  if (prefix.level == 0) return true;
-  if (code.level < prefix.level) return false;
-  return RegionPrefix(code, prefix.level).padded == prefix.padded;
-}
-
-int SharedRegionLevel(Region a, Region b) {
-  int level = std::min(a.level, b.level);
-  while (level > 0 && RegionPrefix(a, level).padded != RegionPrefix(b, level).padded) --level;
-  return level;
 }
 
 Day ToDay(absl::CivilDay day) {

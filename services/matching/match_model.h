@@ -31,7 +31,11 @@ std::string UnpackOccupation(OccCode code);
 // Segments given (1..4); trailing zero segments are not counted.
 int OccSegments(OccCode code);
 // The first `segments` segments of `code` (the rest zero).
-OccCode OccPrefix(OccCode code, int segments);
+inline OccCode OccPrefix(OccCode code, int segments) {
+  if (segments >= 4) return code;
+  if (segments <= 0) return 0;
+  return code & (0xFFFFFFFFu << (8 * (4 - segments)));
+}
 // How many leading segments `held` shares with `required`, where segments
 // the requirement leaves open (zero) count as shared: 4 means `held` lies in
 // the requirement's node (same 细类, or inside a coarser required branch).
@@ -46,13 +50,37 @@ struct Region {
 };
 Region PackRegion(absl::string_view code);
 std::string UnpackRegion(Region region);
+
+// The padded code cut to `level` (constant divisors: queries run this per
+// candidate).
+inline uint32_t CutRegion(uint32_t padded, int level) {
+  switch (level) {
+    case 1: return padded / 10000000 * 10000000;
+    case 2: return padded / 100000 * 100000;
+    case 3: return padded / 1000 * 1000;
+    case 4: return padded;
+    default: return 0;
+  }
+}
 // The region's ancestor at `level` (<= region.level).
-Region RegionPrefix(Region region, int level);
+inline Region RegionPrefix(Region region, int level) {
+  if (level <= 0) return {};
+  if (level >= region.level) return region;
+  return Region{CutRegion(region.padded, level), static_cast<uint8_t>(level)};
+}
 // `prefix` is `code` or contains it. A none prefix contains everything.
-bool RegionWithin(Region prefix, Region code);
+inline bool RegionWithin(Region prefix, Region code) {
+  if (prefix.level == 0) return true;
+  if (code.level < prefix.level) return false;
+  return CutRegion(code.padded, prefix.level) == prefix.padded;
+}
 // The deepest level (0..4) at which both codes are given and agree: 4 same
 // township, 3 same county, 2 same city, 1 same province, 0 elsewhere.
-int SharedRegionLevel(Region a, Region b);
+inline int SharedRegionLevel(Region a, Region b) {
+  int level = a.level < b.level ? a.level : b.level;
+  while (level > 0 && CutRegion(a.padded, level) != CutRegion(b.padded, level)) --level;
+  return level;
+}
 
 // Civil days since 1970-01-01 (Asia/Shanghai dates carry no time zone).
 using Day = int32_t;

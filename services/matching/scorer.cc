@@ -22,18 +22,10 @@ int EffectiveLevel(uint8_t level) {
   return level == v1::SKILL_LEVEL_UNSPECIFIED ? int{v1::SKILL_LEVEL_SELF_DECLARED} : int{level};
 }
 
-bool ConsentGiven(const WorkerRec& w, ConsentNeed need) {
-  switch (need) {
-    case ConsentNeed::kNone: return true;
-    case ConsentNeed::kWechat: return w.consent_wechat;
-    case ConsentNeed::kSms: return w.consent_sms;
-    case ConsentNeed::kAnyPush: return w.consent_wechat || w.consent_sms;
-  }
-  return false;
-}
-
 // The area the worker accepts for scope levels; none for ANYWHERE.
-int ScopeLevel(uint8_t scope) {
+}  // namespace
+
+int Scorer::ScopeLevel(uint8_t scope) {
   switch (scope) {
     case v1::LOCATION_SCOPE_TOWNSHIP: return 4;
     case v1::LOCATION_SCOPE_DISTRICT: return 3;
@@ -43,32 +35,44 @@ int ScopeLevel(uint8_t scope) {
   }
 }
 
-bool InScope(const WorkerRec& w, const VacancyRec& v) {
-  if (v.location.level == 0) return true;  // unknown place: nothing to rule out
-  for (const Region& r : w.accepted_regions) {
-    if (RegionWithin(r, v.location)) return true;
-  }
-  if (w.scope == v1::LOCATION_SCOPE_LISTED_REGIONS) return false;
-  int level = ScopeLevel(w.scope);
-  if (level == 0 || w.hukou.level == 0) return true;
-  return RegionWithin(RegionPrefix(w.hukou, level), v.location);
-}
-
-bool InHomeCounty(const WorkerRec& w, const VacancyRec& v) {
-  return w.hukou.level >= 3 && v.location.level >= 3 &&
-         RegionWithin(RegionPrefix(w.hukou, 3), v.location);
-}
-
-int64_t OfferedWage(const VacancyRec& v) {
-  if (v.wage_min_fen > 0 && v.wage_max_fen > 0) return (v.wage_min_fen + v.wage_max_fen) / 2;
-  return std::max(v.wage_min_fen, v.wage_max_fen);
-}
+namespace {
 
 int32_t CertValue(const CertRec& c) { return c.verified ? 1000 : 500; }
 
 bool CertValidOn(const CertRec& c, Day today) { return c.expires == kNoDay || c.expires >= today; }
 
 }  // namespace
+
+int64_t OfferedWage(const VacancyRec& v) {
+  if (v.wage_min_fen > 0 && v.wage_max_fen > 0) return (v.wage_min_fen + v.wage_max_fen) / 2;
+  return std::max(v.wage_min_fen, v.wage_max_fen);
+}
+
+bool Scorer::ConsentGiven(const WorkerRec& w, ConsentNeed need) {
+  switch (need) {
+    case ConsentNeed::kNone: return true;
+    case ConsentNeed::kWechat: return w.consent_wechat;
+    case ConsentNeed::kSms: return w.consent_sms;
+    case ConsentNeed::kAnyPush: return w.consent_wechat || w.consent_sms;
+  }
+  return false;
+}
+
+bool Scorer::InScope(const WorkerRec& w, Region location) {
+  if (location.level == 0) return true;  // unknown place: nothing to rule out
+  for (const Region& r : w.accepted_regions) {
+    if (RegionWithin(r, location)) return true;
+  }
+  if (w.scope == v1::LOCATION_SCOPE_LISTED_REGIONS) return false;
+  int level = ScopeLevel(w.scope);
+  if (level == 0 || w.hukou.level == 0) return true;
+  return RegionWithin(RegionPrefix(w.hukou, level), location);
+}
+
+bool Scorer::InHomeCounty(const WorkerRec& w, Region location) {
+  return w.hukou.level >= 3 && location.level >= 3 &&
+         RegionWithin(RegionPrefix(w.hukou, 3), location);
+}
 
 absl::string_view VetoName(Veto veto) {
   switch (veto) {
@@ -179,7 +183,7 @@ OccCode Scorer::BrandBranch(uint8_t brand) {
 
 Day Scorer::StartDay(const WorkerRec& w, const VacancyRec& v, const QueryContext& ctx) {
   Day start = w.available_from;
-  if (w.planned_return != kNoDay && w.planned_return > ctx.today && InHomeCounty(w, v)) {
+  if (w.planned_return != kNoDay && w.planned_return > ctx.today && InHomeCounty(w, v.location)) {
     start = std::max(start, w.planned_return);
   }
   return start;
@@ -201,19 +205,28 @@ const CertRec* Scorer::HeldCertificate(const WorkerRec& w, const CertReq& req, D
   return best;
 }
 
-int32_t Scorer::Credit(const SkillRec& held, const SkillRec& required) const {
-  int depth = OccMatchDepth(required.code, held.code);
-  int32_t depth_credit = depth == 4   ? 1000
-                         : depth == 3 ? weights_.minor_credit
-                         : depth == 2 ? weights_.middle_credit
-                                      : 0;
+int32_t Scorer::DepthCredit(int depth) const {
+  switch (depth) {
+    case 4: return 1000;
+    case 3: return weights_.minor_credit;
+    case 2: return weights_.middle_credit;
+    default: return 0;
+  }
+}
+
+int32_t Scorer::Credit(int depth, uint8_t required_level, uint8_t held_level) const {
+  int32_t depth_credit = DepthCredit(depth);
   if (depth_credit == 0) return 0;
   int32_t level_factor = 1000;
-  if (required.level > v1::SKILL_LEVEL_SELF_DECLARED) {
-    int short_by = required.level - EffectiveLevel(held.level);
+  if (required_level > v1::SKILL_LEVEL_SELF_DECLARED) {
+    int short_by = required_level - EffectiveLevel(held_level);
     if (short_by > 0) level_factor = std::max(0, 1000 - weights_.level_step_penalty * short_by);
   }
   return depth_credit * level_factor / 1000;
+}
+
+int32_t Scorer::Credit(const SkillRec& held, const SkillRec& required) const {
+  return Credit(OccMatchDepth(required.code, held.code), required.level, held.level);
 }
 
 int32_t Scorer::SkillValue(const WorkerRec& w, const VacancyRec& v) const {
@@ -227,11 +240,16 @@ int32_t Scorer::SkillValue(const WorkerRec& w, const VacancyRec& v) const {
   return static_cast<int32_t>(sum / static_cast<int64_t>(v.required.size()));
 }
 
-int32_t Scorer::WageValue(const WorkerRec& w, const VacancyRec& v) const {
-  if (!v.has_wage()) return 0;
-  int64_t reference = w.min_wage_fen > 0 ? w.min_wage_fen : weights_.reference_wage_fen;
-  int64_t value = (OfferedWage(v) - reference) * 2000 / reference;
+int32_t Scorer::WageValueFor(int64_t floor_fen, int64_t offered_fen) const {
+  int64_t reference = floor_fen > 0 ? floor_fen : weights_.reference_wage_fen;
+  int64_t value = (offered_fen - reference) * 2000 / reference;
   return static_cast<int32_t>(std::clamp<int64_t>(value, 0, 1000));
+}
+
+int32_t Scorer::FreshnessValue(int64_t posted_at_s, int64_t now_s) const {
+  int64_t age = std::max<int64_t>(0, now_s - posted_at_s);
+  return static_cast<int32_t>(
+      std::max<int64_t>(0, 1000 - age * 1000 / (int64_t{weights_.freshness_days} * 86400)));
 }
 
 int32_t Scorer::ReturnPlanValue(const WorkerRec& w, const VacancyRec& v,
@@ -241,7 +259,7 @@ int32_t Scorer::ReturnPlanValue(const WorkerRec& w, const VacancyRec& v,
       ctx.today > w.planned_return + weights_.return_window_after_days) {
     return 0;
   }
-  return InHomeCounty(w, v) ? 1000 : 0;
+  return InHomeCounty(w, v.location) ? 1000 : 0;
 }
 
 Evaluation Scorer::Evaluate(const WorkerRec& w, const VacancyRec& v,
@@ -275,7 +293,7 @@ Evaluation Scorer::Evaluate(const WorkerRec& w, const VacancyRec& v,
       }
     }
   }
-  if (!InScope(w, v)) return veto(Veto::kScope);
+  if (!InScope(w, v.location)) return veto(Veto::kScope);
   if (w.min_wage_fen > 0 && v.has_wage() &&
       std::max(v.wage_min_fen, v.wage_max_fen) < w.min_wage_fen) {
     return veto(Veto::kWage);
@@ -289,10 +307,8 @@ Evaluation Scorer::Evaluate(const WorkerRec& w, const VacancyRec& v,
   e.values[kCertificate] = cert_value;
   int level = std::max(SharedRegionLevel(v.location, w.hukou), SharedRegionLevel(v.location, w.current));
   e.values[kLocation] = kLocationValue[level];
-  e.values[kWage] = WageValue(w, v);
-  int64_t age = std::max<int64_t>(0, ctx.now_s - v.posted_at_s);
-  e.values[kFreshness] = static_cast<int32_t>(
-      std::max<int64_t>(0, 1000 - age * 1000 / (int64_t{weights_.freshness_days} * 86400)));
+  e.values[kWage] = v.has_wage() ? WageValueFor(w.min_wage_fen, OfferedWage(v)) : 0;
+  e.values[kFreshness] = FreshnessValue(v.posted_at_s, ctx.now_s);
   OccCode brand = BrandBranch(w.brand);
   e.values[kBrand] = brand != 0 && OccMatchDepth(brand, v.occupation) == 4 ? 1000 : 0;
   e.values[kReturnPlan] = ReturnPlanValue(w, v, ctx);

@@ -156,13 +156,31 @@ class Scorer {
   static const CertRec* HeldCertificate(const WorkerRec& worker, const CertReq& req, Day today);
   // The labor brand's occupation branch (0 for none).
   static OccCode BrandBranch(uint8_t brand);
+  // Whether a vacancy at `location` lies in the worker's accepted area.
+  static bool InScope(const WorkerRec& worker, Region location);
+  // The level of the hukou area a scope accepts (4 township .. 1 province;
+  // 0 for anywhere and for listed regions).
+  static int ScopeLevel(uint8_t scope);
+  // Whether `location` is in the worker's home county (return-plan part).
+  static bool InHomeCounty(const WorkerRec& worker, Region location);
+  // Whether the worker gave the consent `need` asks for.
+  static bool ConsentGiven(const WorkerRec& worker, ConsentNeed need);
+  // The credit (0..1000) of a held skill at `depth` (OccMatchDepth) and
+  // `held_level` (an unset level counts as self-declared) for a requirement
+  // of `required_level`: the skill part's building block.
+  int32_t Credit(int depth, uint8_t required_level, uint8_t held_level) const;
+  // The skill part's depth credit alone (1000, minor, middle, 0).
+  int32_t DepthCredit(int depth) const;
+  // The wage part for a worker minimum `floor_fen` (0: none) and an offer.
+  int32_t WageValueFor(int64_t floor_fen, int64_t offered_fen) const;
+  // The freshness part of a posting at `posted_at_s`.
+  int32_t FreshnessValue(int64_t posted_at_s, int64_t now_s) const;
 
   const Weights& weights() const { return weights_; }
 
  private:
   int32_t SkillValue(const WorkerRec& w, const VacancyRec& v) const;
   int32_t Credit(const SkillRec& held, const SkillRec& required) const;
-  int32_t WageValue(const WorkerRec& w, const VacancyRec& v) const;
   int32_t ReturnPlanValue(const WorkerRec& w, const VacancyRec& v, const QueryContext& ctx) const;
   friend class Explainer;
 
@@ -199,6 +217,10 @@ class Explainer {
   const OccupationTaxonomy* occupations_;
   const RegionRegistry* regions_;
 };
+
+// The monthly figure a vacancy offers: the midpoint of its stated range, or
+// the one end given (0: no stated wage).
+int64_t OfferedWage(const VacancyRec& vacancy);
 
 // "5,000" style yuan from fen (whole yuan, rounded down).
 std::string Yuan(int64_t fen);
