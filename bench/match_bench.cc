@@ -14,7 +14,9 @@
 // Memory: RSS before loading, after the workers and after the vacancies.
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
+#include <map>
 #include <numeric>
 #include <random>
 #include <sstream>
@@ -50,6 +52,7 @@ ABSL_FLAG(bool, grpc, true, "also measure over a loopback gRPC channel");
 ABSL_FLAG(std::string, data_dir, "data", "reference data directory");
 ABSL_FLAG(std::string, json_out, "", "append one JSON line with the results here");
 ABSL_FLAG(uint64_t, seed, 20261129, "data and query seed");
+ABSL_FLAG(int, show_slowest, 0, "print the N slowest index queries of each kind with their phases");
 
 namespace labor::bench {
 namespace {
@@ -279,6 +282,23 @@ int Run() {
   std::printf("RSS: %.0f MiB before, %.0f MiB with workers, %.0f MiB with vacancies: %.0f B/worker, %.0f B/vacancy\n",
               rss0 / 1048576.0, rss_workers / 1048576.0, rss_all / 1048576.0, per_worker, per_vacancy);
 
+  if (const char* dbg = std::getenv("MATCH_DEBUG_VACANCY"); dbg != nullptr) {
+    auto v = index.GetVacancy(dbg);
+    std::map<std::string, int> vetoes;
+    for (int64_t i = 0; i < n_workers; ++i) {
+      auto w = index.GetWorker(WorkerId(i));
+      if (!w) continue;
+      auto e = scorer.Evaluate(*w, *v, ctx);
+      if (std::any_of(w->skills.begin(), w->skills.end(), [&](const matching::SkillRec& s) {
+            return matching::OccMatchDepth(v->required[0].code, s.code) == 4;
+          })) {
+        ++vetoes[std::string(matching::VetoName(e.veto))];
+      }
+    }
+    for (auto& [k, n] : vetoes) std::printf("veto %s: %d\n", k.c_str(), n);
+    std::printf("vacancy certs %zu blacklisted %d remaining %d\n", v->certs.size(), v->blacklisted, v->remaining);
+    for (auto& c : v->certs) std::printf(" cert kind %d name %s occ %s level %d\n", c.kind, c.name.c_str(), matching::UnpackOccupation(c.occupation).c_str(), c.level);
+  }
   Queries q = MakeQueries(gen, absl::GetFlag(FLAGS_queries), absl::GetFlag(FLAGS_filter_share),
                           absl::GetFlag(FLAGS_seed) + 1);
   Caller caller;
@@ -291,10 +311,17 @@ int Run() {
   std::array<int64_t, 6> phases_workers{}, phases_vacancies{};
   std::array<int64_t, 6> reached_workers{}, reached_vacancies{};  // queries reaching each phase
   std::vector<Ranking> engine_workers, engine_vacancies;
+  std::vector<std::pair<double, std::string>> slow_workers, slow_vacancies;
+  auto describe = [](const matching::QueryResult& result, const std::string& request) {
+    std::string out = absl::StrCat(request, " scored ", result.evaluated, " reached ", result.considered, " phases");
+    for (int p = 1; p < 6; ++p) absl::StrAppend(&out, " ", result.considered_by_phase[p]);
+    return out;
+  };
   for (const auto& r : q.workers) {
     absl::Time s = absl::Now();
     auto result = index.TopWorkers(r.vacancy_id(), r.k(), ToFilter(r), ctx);
     top_workers.Add(absl::Now() - s);
+    slow_workers.emplace_back(top_workers.ms.back(), describe(*result, r.ShortDebugString()));
     LABOR_CHECK(result.ok()) << result.status();
     considered_workers += result->considered;
     evaluated_workers += result->evaluated;
@@ -308,6 +335,7 @@ int Run() {
     absl::Time s = absl::Now();
     auto result = index.TopVacancies(r.worker_id(), r.k(), ToFilter(r), ctx);
     top_vacancies.Add(absl::Now() - s);
+    slow_vacancies.emplace_back(top_vacancies.ms.back(), describe(*result, r.ShortDebugString()));
     LABOR_CHECK(result.ok()) << result.status();
     considered_vacancies += result->considered;
     evaluated_vacancies += result->evaluated;
@@ -328,6 +356,14 @@ int Run() {
     auto response = manager.RecommendVacancies(caller, r);
     rpc_vacancies.Add(absl::Now() - s);
     LABOR_CHECK(response.ok()) << response.status();
+  }
+
+  for (auto* slow : {&slow_workers, &slow_vacancies}) {
+    std::sort(slow->rbegin(), slow->rend());
+    for (int i = 0; i < absl::GetFlag(FLAGS_show_slowest) && i < static_cast<int>(slow->size()); ++i) {
+      std::printf("slow %.2f ms: %s\n", (*slow)[static_cast<size_t>(i)].first,
+                  (*slow)[static_cast<size_t>(i)].second.c_str());
+    }
   }
 
   // Brute force on a prefix of the same queries.

@@ -116,6 +116,7 @@ thread_local Marks tls_marks;
 
 struct Pending {
   int64_t bound;
+  IdKey key;
   uint32_t slot;
 };
 thread_local std::vector<Pending> tls_pending;
@@ -168,12 +169,23 @@ class MatchIndex::Scan {
   bool Done(int64_t bound) const { return heap_.size() == k_ && heap_.front().evaluation.score > bound; }
   // Whether a candidate bounded by `bound` may still enter.
   bool CanEnter(int64_t bound) const { return !Done(bound); }
+  // The same for a candidate whose id begins with `key`: at a score equal
+  // to the k-th best, only a smaller id can enter (ties go to the smaller
+  // id), and most ties are settled by the id's first 16 bytes.
+  bool CanEnter(int64_t bound, const IdKey& key) const {
+    if (heap_.size() < k_) return true;
+    int64_t worst = heap_.front().evaluation.score;
+    if (bound != worst) return bound > worst;
+    return !(worst_key_ < key);
+  }
 
   bool Visit(uint32_t slot) { return tls_marks.Visit(slot); }
   // Queues a candidate whose bound may reach the top k; Drain scores the
   // queue best bound first, so the k-th best rises fast and most of the
   // queue is dismissed by its bound without being scored.
-  void Defer(int64_t bound, uint32_t slot) { tls_pending.push_back(Pending{bound, slot}); }
+  void Defer(int64_t bound, const IdKey& key, uint32_t slot) {
+    tls_pending.push_back(Pending{bound, key, slot});
+  }
   template <typename Evaluate>
   void Drain(const Evaluate& evaluate) {
     std::vector<Pending>& pending = tls_pending;
@@ -183,6 +195,7 @@ class MatchIndex::Scan {
                 [](const Pending& a, const Pending& b) { return a.bound > b.bound; });
       for (const Pending& p : pending) {
         if (!CanEnter(p.bound)) break;
+        if (!CanEnter(p.bound, p.key)) continue;
         evaluate(p.slot);
       }
       pending.clear();
@@ -207,7 +220,7 @@ class MatchIndex::Scan {
     for (int64_t b = kBuckets - 1; b >= 0; --b) {
       if (!CanEnter(lo + (b + 1) * width - 1)) break;
       for (uint32_t i = start[static_cast<size_t>(b)]; i < start[static_cast<size_t>(b) + 1]; ++i) {
-        if (CanEnter(ordered[i].bound)) evaluate(ordered[i].slot);
+        if (CanEnter(ordered[i].bound, ordered[i].key)) evaluate(ordered[i].slot);
       }
     }
     pending.clear();
@@ -240,7 +253,10 @@ class MatchIndex::Scan {
       std::pop_heap(heap_.begin(), heap_.end(), better);
       heap_.back() = entry;
       std::push_heap(heap_.begin(), heap_.end(), better);
+    } else {
+      return;
     }
+    if (heap_.size() == k_) worst_key_ = IdKey::Of(id_of(heap_.front().slot));
   }
 
   template <typename IdOf>
@@ -268,6 +284,7 @@ class MatchIndex::Scan {
  private:
   size_t k_;
   std::vector<Entry> heap_;  // front = the worst of the best k
+  IdKey worst_key_;          // of heap_.front() once the heap is full
   int64_t considered_ = 0;
   int64_t vetoed_ = 0;
   int64_t evaluated_ = 0;
@@ -302,6 +319,7 @@ MatchIndex::WorkerCard MatchIndex::MakeWorkerCard(uint32_t slot, int segments, O
   const WorkerRec& w = workers_[slot];
   WorkerCard card{};
   card.slot = slot;
+  card.id_key = IdKey::Of(w.id);
   card.hukou = w.hukou.padded;
   card.hukou_level = w.hukou.level;
   card.current = w.current.padded;
@@ -338,6 +356,15 @@ MatchIndex::WorkerCard MatchIndex::MakeWorkerCard(uint32_t slot, int segments, O
   }
   card.brand = w.brand;
   card.status = w.status;
+  if (w.skills.size() <= static_cast<size_t>(WorkerCard::kCardSkills)) {
+    card.skill_count = static_cast<uint8_t>(w.skills.size());
+    for (size_t i = 0; i < w.skills.size(); ++i) {
+      card.skill_codes[i] = w.skills[i].code;
+      card.skill_levels[i] = w.skills[i].level;
+    }
+  } else {
+    card.skill_count = 255;
+  }
   return card;
 }
 
@@ -347,6 +374,7 @@ MatchIndex::VacancyCard MatchIndex::MakeVacancyCard(uint32_t slot, int segments,
   const VacancyRec& v = vacancies_[slot];
   VacancyCard card{};
   card.slot = slot;
+  card.id_key = IdKey::Of(v.id);
   card.location = v.location.padded;
   card.location_level = v.location.level;
   card.top_fen = Saturate(std::max(v.wage_min_fen, v.wage_max_fen));
@@ -390,7 +418,14 @@ void MatchIndex::IndexWorker(uint32_t slot, bool add) {
     add ? AddTo(&worker_by_brand_[w.brand], slot) : RemoveFrom(&worker_by_brand_[w.brand], slot);
   }
   if (ReturningLocal(w)) {
-    add ? AddTo(&worker_returning_local_, slot) : RemoveFrom(&worker_returning_local_, slot);
+    if (add) {
+      worker_returning_local_.emplace(w.planned_return, slot);
+    } else {
+      auto [begin, end] = worker_returning_local_.equal_range(w.planned_return);
+      auto it = std::find_if(begin, end, [slot](const auto& e) { return e.second == slot; });
+      LABOR_CHECK(it != end) << "returnee list lost slot " << slot;
+      worker_returning_local_.erase(it);
+    }
   }
   if (add) {
     if (worker_cards_.size() <= slot) worker_cards_.resize(slot + 1);
@@ -617,6 +652,12 @@ absl::StatusOr<QueryResult> MatchIndex::TopWorkers(absl::string_view vacancy_id,
   }
   const VacancyRec& v = vacancies_[found->second];
   const Weights& weights = scorer_->weights();
+  QueryResult result;
+  // A veto of the vacancy itself vetoes every pair: nothing to scan.
+  if (v.blacklisted || v.status != v1::VACANCY_STATUS_OPEN || v.remaining <= 0 ||
+      (v.expires_at_s != 0 && v.expires_at_s <= ctx.now_s)) {
+    return result;
+  }
   Scan scan(k, workers_.size());
   auto id_of = [this](uint32_t slot) -> const std::string& { return workers_[slot].id; };
 
@@ -630,7 +671,11 @@ absl::StatusOr<QueryResult> MatchIndex::TopWorkers(absl::string_view vacancy_id,
       brand_possible = true;
     }
   }
-  bool bonus = brand_possible || (!worker_returning_local_.empty() && v.location.level >= 3);
+  // Returnees whose window contains today: planned return within
+  // [today - after, today + before].
+  auto returning_begin = worker_returning_local_.lower_bound(ctx.today - weights.return_window_after_days);
+  auto returning_end = worker_returning_local_.upper_bound(ctx.today + weights.return_window_before_days);
+  bool bonus = brand_possible || (returning_begin != returning_end && v.location.level >= 3);
   int64_t others = OtherPartsBound(location_level, v.has_wage(), freshness, true, bonus);
 
   // Phases 1-3: skill agreement at 细类, 小类, 中类 depth, bounded per card.
@@ -647,7 +692,18 @@ absl::StatusOr<QueryResult> MatchIndex::TopWorkers(absl::string_view vacancy_id,
   // An upper bound of the score of the card's worker, or -1 when a veto is
   // certain (the worker is skipped).
   auto card_bound = [&](const WorkerCard& c, int64_t skill_value) -> int64_t {
-    if (!v.certs.empty() && !(c.flags & kCardCert)) return -1;
+    if (!v.certs.empty()) {
+      if (!(c.flags & kCardCert)) return -1;
+      if (!(c.flags & kCardManyCerts)) {
+        // Each requirement naming an occupation needs a certificate in it.
+        for (const CertReq& req : v.certs) {
+          if (req.occupation != 0 && OccMatchDepth(req.occupation, c.cert_occupations[0]) != 4 &&
+              OccMatchDepth(req.occupation, c.cert_occupations[1]) != 4) {
+            return -1;
+          }
+        }
+      }
+    }
     switch (ctx.consent) {
       case ConsentNeed::kNone: break;
       case ConsentNeed::kWechat: if (!(c.flags & kCardWechat)) return -1; break;
@@ -696,7 +752,7 @@ absl::StatusOr<QueryResult> MatchIndex::TopWorkers(absl::string_view vacancy_id,
       scan.CountVeto();
       return;
     }
-    if (scan.CanEnter(bound)) scan.Defer(bound, c.slot);
+    if (scan.CanEnter(bound, c.id_key)) scan.Defer(bound, c.id_key, c.slot);
   };
   auto evaluate = [&](uint32_t slot) {
     const WorkerRec& w = workers_[slot];
@@ -709,11 +765,28 @@ absl::StatusOr<QueryResult> MatchIndex::TopWorkers(absl::string_view vacancy_id,
       if (scan.Visit(slot)) consider_card(worker_cards_[slot], 0);
     }
   };
+  // The skill part from the card's skills: exactly what Evaluate computes.
+  auto exact_skill = [&](const WorkerCard& c) {
+    int64_t sum = 0;
+    for (const SkillRec& req : v.required) {
+      int32_t best = 0;
+      for (int i = 0; i < c.skill_count; ++i) {
+        best = std::max(best, scorer_->Credit(OccMatchDepth(req.code, c.skill_codes[i]), req.level,
+                                              c.skill_levels[i]));
+      }
+      sum += best;
+    }
+    return sum / n_required;
+  };
   auto consider_cards = [&](const std::vector<WorkerCard>* cards, int depth, const SkillRec& r) {
     if (cards == nullptr) return;
     const int64_t others = (n_required - 1) * scorer_->DepthCredit(depth);
     for (const WorkerCard& c : *cards) {
       if (!scan.Visit(c.slot)) continue;
+      if (c.skill_count != 255) {
+        consider_card(c, v.required.empty() ? 0 : exact_skill(c));
+        continue;
+      }
       // Another skill matching less deeply but at a higher level may earn
       // more; the list's skills themselves earn at most their depth's credit.
       int64_t credit = scorer_->Credit(depth, r.level, c.level);
@@ -744,7 +817,11 @@ absl::StatusOr<QueryResult> MatchIndex::TopWorkers(absl::string_view vacancy_id,
     for (uint8_t b = 1; b < 4; ++b) {
       if (OccMatchDepth(Scorer::BrandBranch(b), v.occupation) == 4) consider(&worker_by_brand_[b]);
     }
-    if (v.location.level >= 3) consider(&worker_returning_local_);
+    if (v.location.level >= 3) {
+      for (auto it = returning_begin; it != returning_end; ++it) {
+        if (scan.Visit(it->second)) consider_card(worker_cards_[it->second], 0);
+      }
+    }
     if (v.certs.empty() && v.occupation != 0) {
       OccCode minor = OccPrefix(v.occupation, 3);
       consider(Find(worker_certs_.by_occ[OccSegments(minor)], minor));
@@ -789,7 +866,6 @@ absl::StatusOr<QueryResult> MatchIndex::TopWorkers(absl::string_view vacancy_id,
     scan.Drain(evaluate);
   }
 
-  QueryResult result;
   result.considered = scan.considered();
   result.vetoed = scan.vetoed();
   result.evaluated = scan.evaluated();
@@ -811,6 +887,8 @@ absl::StatusOr<QueryResult> MatchIndex::TopVacancies(absl::string_view worker_id
   }
   const WorkerRec& w = workers_[found->second];
   const Weights& weights = scorer_->weights();
+  QueryResult result;
+  if (!Scorer::ConsentGiven(w, ctx.consent)) return result;  // vetoes every pair
   Scan scan(k, vacancies_.size());
   auto id_of = [this](uint32_t slot) -> const std::string& { return vacancies_[slot].id; };
 
@@ -875,7 +953,7 @@ absl::StatusOr<QueryResult> MatchIndex::TopVacancies(absl::string_view worker_id
       scan.CountVeto();
       return;
     }
-    if (scan.CanEnter(bound)) scan.Defer(bound, c.slot);
+    if (scan.CanEnter(bound, c.id_key)) scan.Defer(bound, c.id_key, c.slot);
   };
   auto evaluate = [&](uint32_t slot) {
     const VacancyRec& v = vacancies_[slot];
@@ -971,7 +1049,6 @@ absl::StatusOr<QueryResult> MatchIndex::TopVacancies(absl::string_view worker_id
     scan.Drain(evaluate);
   }
 
-  QueryResult result;
   result.considered = scan.considered();
   result.vetoed = scan.vetoed();
   result.evaluated = scan.evaluated();

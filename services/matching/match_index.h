@@ -31,6 +31,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/btree_map.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -55,6 +56,21 @@ struct WorkerFilter {
   uint8_t status = 0;       // employment status equals (0 = any)
   Day available_by = kNoDay;  // can start by this day
   bool Matches(const WorkerRec& w, const VacancyRec& v, const QueryContext& ctx) const;
+};
+
+// The first 16 bytes of an id as two big-endian integers: compares like the
+// ids themselves unless both share those 16 bytes (then equal).
+struct IdKey {
+  uint64_t hi = 0, lo = 0;
+  static IdKey Of(absl::string_view id) {
+    IdKey key;
+    for (size_t i = 0; i < 16; ++i) {
+      uint64_t byte = i < id.size() ? static_cast<unsigned char>(id[i]) : 0;
+      (i < 8 ? key.hi : key.lo) |= byte << (8 * (7 - i % 8));
+    }
+    return key;
+  }
+  bool operator<(const IdKey& o) const { return hi != o.hi ? hi < o.hi : lo < o.lo; }
 };
 
 struct Hit {
@@ -128,6 +144,7 @@ class MatchIndex {
   // What bounds a worker's score for any vacancy, kept in the skill lists
   // (one per list the worker is in), so the bound costs no random access.
   struct WorkerCard {
+    IdKey id_key;
     uint32_t slot;
     uint32_t hukou;      // padded region codes
     uint32_t current;
@@ -142,9 +159,16 @@ class MatchIndex {
     uint8_t brand;
     uint8_t status;
     uint8_t scope_level;  // of scope_area (0: anywhere)
+    // The worker's skills, so the skill part is exact from the card; more
+    // than kCardSkills skills: skill_count = 255 and the list-level bound.
+    static constexpr int kCardSkills = 3;
+    uint8_t skill_count;
+    uint8_t skill_levels[kCardSkills];
+    OccCode skill_codes[kCardSkills];
   };
   // The same for a vacancy, in the requirement lists.
   struct VacancyCard {
+    IdKey id_key;
     uint32_t slot;
     uint32_t location;   // padded
     uint32_t top_fen;    // highest stated monthly wage (0: none)
@@ -191,7 +215,9 @@ class MatchIndex {
   Lists worker_certs_ ABSL_GUARDED_BY(mu_);  // certificate occupations
   absl::flat_hash_map<std::string, std::vector<uint32_t>> worker_cert_names_ ABSL_GUARDED_BY(mu_);
   std::vector<uint32_t> worker_by_brand_[4] ABSL_GUARDED_BY(mu_);
-  std::vector<uint32_t> worker_returning_local_ ABSL_GUARDED_BY(mu_);
+  // Returnees wanting a local job, by planned return day: only those whose
+  // window contains the query's day can earn the return-plan part.
+  absl::btree_multimap<Day, uint32_t> worker_returning_local_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<uint64_t, int32_t> worker_regions_ ABSL_GUARDED_BY(mu_);
 
   std::vector<VacancyRec> vacancies_ ABSL_GUARDED_BY(mu_);

@@ -53,19 +53,6 @@ int OccSegments(OccCode code) {
   return 1;
 }
 
-int OccMatchDepth(OccCode required, OccCode held) {
-  if (required == 0 || held == 0) return 0;
-  int depth = 0;
-  for (int i = 0; i < 4; ++i) {
-    int shift = 8 * (3 - i);
-    uint32_t r = (required >> shift) & 0xFF;
-    uint32_t h = (held >> shift) & 0xFF;
-    if (r != 0 && r != h) break;
-    if (r == 0 && i > 0) return 4;  // the requirement leaves the rest open
-    ++depth;
-  }
-  return depth;
-}
 
 Region PackRegion(absl::string_view code) {
   if (!AllDigits(code)) return {};

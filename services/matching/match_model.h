@@ -39,7 +39,19 @@ inline OccCode OccPrefix(OccCode code, int segments) {
 // How many leading segments `held` shares with `required`, where segments
 // the requirement leaves open (zero) count as shared: 4 means `held` lies in
 // the requirement's node (same 细类, or inside a coarser required branch).
-int OccMatchDepth(OccCode required, OccCode held);
+inline int OccMatchDepth(OccCode required, OccCode held) {
+  if (required == 0 || held == 0) return 0;
+  int depth = 0;
+  for (int i = 0; i < 4; ++i) {
+    int shift = 8 * (3 - i);
+    uint32_t r = (required >> shift) & 0xFF;
+    uint32_t h = (held >> shift) & 0xFF;
+    if (r != 0 && r != h) break;
+    if (r == 0 && i > 0) return 4;  // the requirement leaves the rest open
+    ++depth;
+  }
+  return depth;
+}
 
 // A region code of any level (2, 4, 6 or 9 digits) padded to 9 digits, plus
 // its level: 1 province, 2 city, 3 county/district, 4 township.

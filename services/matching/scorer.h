@@ -60,6 +60,7 @@
 // byte order).
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <string>
@@ -186,6 +187,26 @@ class Scorer {
 
   Weights weights_;
 };
+
+inline int32_t Scorer::DepthCredit(int depth) const {
+  switch (depth) {
+    case 4: return 1000;
+    case 3: return weights_.minor_credit;
+    case 2: return weights_.middle_credit;
+    default: return 0;
+  }
+}
+
+inline int32_t Scorer::Credit(int depth, uint8_t required_level, uint8_t held_level) const {
+  int32_t depth_credit = DepthCredit(depth);
+  if (depth_credit == 0) return 0;
+  int32_t level_factor = 1000;
+  if (required_level > v1::SKILL_LEVEL_SELF_DECLARED) {
+    int short_by = required_level - (held_level == 0 ? 1 : held_level);
+    if (short_by > 0) level_factor = std::max(0, 1000 - weights_.level_step_penalty * short_by);
+  }
+  return depth_credit * level_factor / 1000;
+}
 
 // Turns an evaluation into the plain-Chinese reasons a kiosk shows.
 class Explainer {
