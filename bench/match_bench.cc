@@ -14,9 +14,7 @@
 // Memory: RSS before loading, after the workers and after the vacancies.
 #include <algorithm>
 #include <cstdio>
-#include <cstdlib>
 #include <fstream>
-#include <map>
 #include <numeric>
 #include <random>
 #include <sstream>
@@ -282,23 +280,6 @@ int Run() {
   std::printf("RSS: %.0f MiB before, %.0f MiB with workers, %.0f MiB with vacancies: %.0f B/worker, %.0f B/vacancy\n",
               rss0 / 1048576.0, rss_workers / 1048576.0, rss_all / 1048576.0, per_worker, per_vacancy);
 
-  if (const char* dbg = std::getenv("MATCH_DEBUG_VACANCY"); dbg != nullptr) {
-    auto v = index.GetVacancy(dbg);
-    std::map<std::string, int> vetoes;
-    for (int64_t i = 0; i < n_workers; ++i) {
-      auto w = index.GetWorker(WorkerId(i));
-      if (!w) continue;
-      auto e = scorer.Evaluate(*w, *v, ctx);
-      if (std::any_of(w->skills.begin(), w->skills.end(), [&](const matching::SkillRec& s) {
-            return matching::OccMatchDepth(v->required[0].code, s.code) == 4;
-          })) {
-        ++vetoes[std::string(matching::VetoName(e.veto))];
-      }
-    }
-    for (auto& [k, n] : vetoes) std::printf("veto %s: %d\n", k.c_str(), n);
-    std::printf("vacancy certs %zu blacklisted %d remaining %d\n", v->certs.size(), v->blacklisted, v->remaining);
-    for (auto& c : v->certs) std::printf(" cert kind %d name %s occ %s level %d\n", c.kind, c.name.c_str(), matching::UnpackOccupation(c.occupation).c_str(), c.level);
-  }
   Queries q = MakeQueries(gen, absl::GetFlag(FLAGS_queries), absl::GetFlag(FLAGS_filter_share),
                           absl::GetFlag(FLAGS_seed) + 1);
   Caller caller;

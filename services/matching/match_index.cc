@@ -65,8 +65,8 @@ uint32_t Saturate(int64_t value) {
   return static_cast<uint32_t>(std::clamp<int64_t>(value, 0, std::numeric_limits<uint32_t>::max()));
 }
 
-template <typename Card>
-void EditCard(absl::flat_hash_map<OccCode, std::vector<Card>>* map, OccCode key, const Card& card,
+template <typename Key, typename Card>
+void EditCard(absl::flat_hash_map<Key, std::vector<Card>>* map, Key key, const Card& card,
               bool add) {
   if (add) {
     (*map)[key].push_back(card);
@@ -82,9 +82,9 @@ void EditCard(absl::flat_hash_map<OccCode, std::vector<Card>>* map, OccCode key,
   if (list.empty()) map->erase(it);
 }
 
-template <typename Card>
-const std::vector<Card>* FindCards(const absl::flat_hash_map<OccCode, std::vector<Card>>& map,
-                                   OccCode key) {
+template <typename Key, typename Card>
+const std::vector<Card>* FindCards(const absl::flat_hash_map<Key, std::vector<Card>>& map,
+                                   Key key) {
   auto it = map.find(key);
   return it == map.end() ? nullptr : &it->second;
 }
@@ -459,15 +459,17 @@ void MatchIndex::IndexVacancy(uint32_t slot, bool add) {
     }
     if (v.occupation != 0) Edit(&vacancy_occ_.by_occ[n], OccPrefix(v.occupation, n), slot, add);
   }
+  const VacancyCard card = MakeVacancyCard(slot, 4, 0);
   for (int level = 1; level <= v.location.level; ++level) {
-    Edit(&vacancy_by_region_, RegionKey(RegionPrefix(v.location, level)), slot, add);
+    EditCard(&vacancy_by_region_, RegionKey(RegionPrefix(v.location, level)), card, add);
   }
   for (const std::string& fair : v.fair_ids) Edit(&vacancy_by_fair_, fair, slot, add);
   CountRegion(&vacancy_regions_, v.location, add ? 1 : -1);
   if (!v.certs.empty()) vacancies_with_certs_ += add ? 1 : -1;
+  if (v.location.level == 0) vacancies_without_location_ += add ? 1 : -1;
   if (add) {
     if (vacancy_cards_.size() <= slot) vacancy_cards_.resize(slot + 1);
-    vacancy_cards_[slot] = MakeVacancyCard(slot, 4, 0);
+    vacancy_cards_[slot] = card;
   }
 }
 
@@ -1010,7 +1012,11 @@ absl::StatusOr<QueryResult> MatchIndex::TopVacancies(absl::string_view worker_id
     OccCode branch = Scorer::BrandBranch(w.brand);
     if (branch != 0) consider(Find(vacancy_occ_.by_occ[OccSegments(branch)], branch));
     if (returning && w.hukou.level >= 3) {
-      consider(Find(vacancy_by_region_, RegionKey(RegionPrefix(w.hukou, 3))));
+      if (const auto* cards = FindCards(vacancy_by_region_, RegionKey(RegionPrefix(w.hukou, 3)))) {
+        for (const VacancyCard& c : *cards) {
+          if (scan.Visit(c.slot)) consider_card(c, 0);
+        }
+      }
     }
     for (const CertRec& c : w.certs) {
       if (c.occupation == 0 || !(c.expires == kNoDay || c.expires >= ctx.today)) continue;
@@ -1026,22 +1032,46 @@ absl::StatusOr<QueryResult> MatchIndex::TopVacancies(absl::string_view worker_id
   bool cert_possible = has_certs && vacancies_with_certs_ > 0;
   if (!done && !scan.Done(OtherPartsBound(location_level, true, 1000, cert_possible, false))) {
     scan.Phase(5);
-    const std::vector<uint32_t>* universe = nullptr;
+    // The smallest list that holds every vacancy that can pass: a filter's,
+    // or the worker's accepted area; else all vacancies.
+    const std::vector<VacancyCard>* cards = nullptr;
+    const std::vector<uint32_t>* slots = nullptr;
     bool restricted = false;
-    auto narrow = [&](const std::vector<uint32_t>* list) {
-      if (!restricted || list == nullptr || (universe != nullptr && list->size() < universe->size())) {
-        universe = list;
+    auto size_of = [&] { return cards != nullptr ? cards->size() : slots != nullptr ? slots->size() : 0; };
+    auto narrow_cards = [&](const std::vector<VacancyCard>* list) {
+      if (!restricted || list == nullptr || (size_of() > 0 && list->size() < size_of())) {
+        cards = list;
+        slots = nullptr;
       }
       restricted = true;
     };
-    if (filter.region.level != 0) narrow(Find(vacancy_by_region_, RegionKey(filter.region)));
-    if (filter.occupation != 0) {
-      narrow(Find(vacancy_occ_.by_occ[OccSegments(filter.occupation)], filter.occupation));
+    auto narrow_slots = [&](const std::vector<uint32_t>* list) {
+      if (!restricted || list == nullptr || (size_of() > 0 && list->size() < size_of())) {
+        slots = list;
+        cards = nullptr;
+      }
+      restricted = true;
+    };
+    if (filter.region.level != 0) narrow_cards(FindCards(vacancy_by_region_, RegionKey(filter.region)));
+    int scope_level = Scorer::ScopeLevel(w.scope);
+    if (w.accepted_regions.empty() && w.scope != v1::LOCATION_SCOPE_LISTED_REGIONS &&
+        scope_level > 0 && w.hukou.level >= scope_level) {
+      // Vacancies without a location also pass the scope.
+      if (vacancies_without_location_ == 0) {
+        narrow_cards(FindCards(vacancy_by_region_, RegionKey(RegionPrefix(w.hukou, scope_level))));
+      }
     }
-    if (!filter.fair_id.empty()) narrow(Find(vacancy_by_fair_, filter.fair_id));
-    if (restricted) {
-      consider(universe);
-    } else {
+    if (filter.occupation != 0) {
+      narrow_slots(Find(vacancy_occ_.by_occ[OccSegments(filter.occupation)], filter.occupation));
+    }
+    if (!filter.fair_id.empty()) narrow_slots(Find(vacancy_by_fair_, filter.fair_id));
+    if (cards != nullptr) {
+      for (const VacancyCard& c : *cards) {
+        if (scan.Visit(c.slot)) consider_card(c, 0);
+      }
+    } else if (slots != nullptr) {
+      consider(slots);
+    } else if (!restricted) {
       for (uint32_t slot = 0; slot < vacancies_.size(); ++slot) {
         if (vacancy_live_[slot] && scan.Visit(slot)) consider_card(vacancy_cards_[slot], 0);
       }

@@ -230,10 +230,12 @@ class MatchIndex {
   // and n-segment prefixes of finer requirements ([0], PrefixKey).
   CardLists<VacancyCard> vacancy_reqs_[5] ABSL_GUARDED_BY(mu_);
   Lists vacancy_occ_ ABSL_GUARDED_BY(mu_);        // the vacancy's occupation
-  absl::flat_hash_map<uint64_t, std::vector<uint32_t>> vacancy_by_region_ ABSL_GUARDED_BY(mu_);
+  // By RegionKey of each level of the location.
+  absl::flat_hash_map<uint64_t, std::vector<VacancyCard>> vacancy_by_region_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, std::vector<uint32_t>> vacancy_by_fair_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<uint64_t, int32_t> vacancy_regions_ ABSL_GUARDED_BY(mu_);
   int64_t vacancies_with_certs_ ABSL_GUARDED_BY(mu_) = 0;
+  int64_t vacancies_without_location_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace labor::matching
