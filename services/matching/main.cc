@@ -133,22 +133,36 @@ int Run() {
   if (consumer_name.empty()) consumer_name = HostName();
   std::string group = absl::GetFlag(FLAGS_consumer_group);
   if (group.empty()) group = absl::StrCat("matching-", consumer_name);
-  auto make_consumer = [&](const std::string& stream) {
+  auto make_consumer = [&](const std::string& stream, const std::string& start_id) {
     StreamConsumer::Options o = consumer_base;
     o.stream = stream;
     o.group = group;
     o.consumer = consumer_name;
-    // A new group reads the stream from its start: events older than the
-    // bootstrap are stale by version and cost little, and none committed
-    // between the bootstrap's read and the group's creation can be missed.
-    o.start_id = "0";
+    o.start_id = start_id;
     return std::make_unique<StreamConsumer>(
         &stream_redis, o, [&manager](const StreamConsumer::Entry& entry) {
           return manager.ApplyEvent(entry.event);
         });
   };
-  std::unique_ptr<StreamConsumer> profile_events = make_consumer("labor.events.profile");
-  std::unique_ptr<StreamConsumer> vacancy_events = make_consumer("labor.events.vacancy");
+  // A new group starts at the stream's end when it is created before the
+  // bootstrap reads (nothing committed after that read can be missed, and
+  // history the bootstrap already covers is not replayed: an old stream may
+  // name workers the store no longer has). When Redis is down at start the
+  // group is created later, from the stream's beginning, so events the
+  // relays publish after the outage are not skipped; versions make the
+  // replay harmless.
+  std::unique_ptr<StreamConsumer> profile_events;
+  std::unique_ptr<StreamConsumer> vacancy_events;
+  for (auto [stream, consumer] : {std::pair{"labor.events.profile", &profile_events},
+                                  std::pair{"labor.events.vacancy", &vacancy_events}}) {
+    *consumer = make_consumer(stream, "$");
+    absl::Status ensured = (*consumer)->EnsureGroup();
+    if (!ensured.ok()) {
+      LABOR_LOG(WARNING) << "event stream " << stream << ": " << ensured
+                         << "; the group will be created from the stream's start";
+      *consumer = make_consumer(stream, "0");
+    }
+  }
 
   ThreadPool pool(absl::GetFlag(FLAGS_worker_threads),
                   static_cast<size_t>(absl::GetFlag(FLAGS_max_queued_requests)));
@@ -180,12 +194,6 @@ int Run() {
 
   std::atomic<bool> stopping{false};
   std::thread bootstrap([&] {
-    // The groups exist before the bootstrap reads (when Redis is up), so
-    // nothing committed meanwhile is missed; PollOnce creates them otherwise.
-    for (StreamConsumer* c : {profile_events.get(), vacancy_events.get()}) {
-      absl::Status s = c->EnsureGroup();
-      if (!s.ok()) LABOR_LOG(WARNING) << "event stream " << c->options().stream << ": " << s;
-    }
     absl::Status done = manager.Bootstrap([&stopping] { return stopping.load(); });
     if (!done.ok()) {
       LABOR_LOG(WARNING) << "bootstrap: " << done;

@@ -126,8 +126,9 @@ absl::Status MatchingManager::Health() const {
 
 absl::Status MatchingManager::CheckReady() const {
   if (!ready_.load()) {
-    return absl::FailedPreconditionError(
-        "matching index is still loading workers and vacancies; health turns SERVING when done");
+    return absl::UnavailableError(
+        "matching index is still loading workers and vacancies; retry with backoff (health turns "
+        "SERVING when done)");
   }
   return absl::OkStatus();
 }

@@ -80,8 +80,7 @@ class MatchingManager {
 
   // RPCs. INVALID_ARGUMENT naming the field; NOT_FOUND for an unknown worker
   // or vacancy; PERMISSION_DENIED when a wechat caller asks about another
-  // worker; FAILED_PRECONDITION before the bootstrap finished (UNAVAILABLE
-  // would invite blind retries of a long wait).
+  // worker; UNAVAILABLE before the bootstrap finished (retry with backoff).
   absl::StatusOr<v1::RecommendResponse> RecommendVacancies(
       const Caller& caller, const v1::RecommendVacanciesRequest& request) const;
   absl::StatusOr<v1::RecommendResponse> RecommendWorkers(

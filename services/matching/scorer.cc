@@ -439,6 +439,7 @@ v1::Match Explainer::Describe(const WorkerRec& w, const VacancyRec& v, const Que
   v1::Match match;
   match.set_worker_id(w.id);
   match.set_vacancy_id(v.id);
+  match.set_vacancy_title(v.title);
   match.set_score(static_cast<double>(e.score) / 1e6);
   std::vector<std::string> skill_gaps;
   std::array<std::string, kPartCount> reasons;
