@@ -3,7 +3,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 REDIS_PORT="${LABOR_REDIS_PORT:-6391}"
-for name in profile vacancy; do
+# Matching first: it reads from the other two.
+for name in matching vacancy profile; do
   if [ -f "var/run/$name.pid" ]; then
     kill -TERM "$(cat "var/run/$name.pid")" 2>/dev/null
     for _ in $(seq 1 100); do kill -0 "$(cat "var/run/$name.pid")" 2>/dev/null || break; sleep 0.1; done

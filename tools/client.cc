@@ -17,6 +17,8 @@ ABSL_FLAG(std::string, target, "127.0.0.1:50051",
           "ProfileService address host:port (env LABOR_TARGET)");
 ABSL_FLAG(std::string, vacancy_target, "127.0.0.1:50052",
           "VacancyService address host:port (env LABOR_VACANCY_TARGET)");
+ABSL_FLAG(std::string, matching_target, "127.0.0.1:50053",
+          "MatchingService address host:port (env LABOR_MATCHING_TARGET)");
 ABSL_FLAG(std::string, token, "", "bearer token (env LABOR_TOKEN); overrides --token_file");
 ABSL_FLAG(std::string, token_file, "var/dev/tokens/admin.token",
           "file holding the bearer token (created by scripts/dev-init.sh)");
@@ -51,6 +53,12 @@ absl::StatusOr<ClientOptions> ClientOptionsFromFlags() {
 absl::StatusOr<ClientOptions> VacancyClientOptionsFromFlags() {
   absl::StatusOr<ClientOptions> options = ClientOptionsFromFlags();
   if (options.ok()) options->target = absl::GetFlag(FLAGS_vacancy_target);
+  return options;
+}
+
+absl::StatusOr<ClientOptions> MatchingClientOptionsFromFlags() {
+  absl::StatusOr<ClientOptions> options = ClientOptionsFromFlags();
+  if (options.ok()) options->target = absl::GetFlag(FLAGS_matching_target);
   return options;
 }
 

@@ -1,5 +1,6 @@
 // Client plumbing shared by laborctl and labor-demo: connection flags
-// (--target for ProfileService, --vacancy_target for VacancyService, --token, --token_file,
+// (--target for ProfileService, --vacancy_target for VacancyService, --matching_target for
+// MatchingService, --token, --token_file,
 // --deadline, --tls_ca_file plus the common --tls_cert_file/--tls_key_file, used here as the client
 // certificate), token loading and error text for operators.
 #pragma once
@@ -16,6 +17,7 @@
 
 ABSL_DECLARE_FLAG(std::string, target);
 ABSL_DECLARE_FLAG(std::string, vacancy_target);
+ABSL_DECLARE_FLAG(std::string, matching_target);
 ABSL_DECLARE_FLAG(std::string, token);
 ABSL_DECLARE_FLAG(std::string, token_file);
 ABSL_DECLARE_FLAG(absl::Duration, deadline);
@@ -31,6 +33,8 @@ absl::StatusOr<ClientOptions> ClientOptionsFromFlags();
 // The same for VacancyService: target --vacancy_target (LABOR_VACANCY_TARGET),
 // everything else (token, TLS, deadline) shared.
 absl::StatusOr<ClientOptions> VacancyClientOptionsFromFlags();
+// The same for MatchingService: target --matching_target (LABOR_MATCHING_TARGET).
+absl::StatusOr<ClientOptions> MatchingClientOptionsFromFlags();
 
 // Operator-facing text of an error: one line per field violation,
 // "INVALID_ARGUMENT: worker.id_number: check digit does not match", or

@@ -1,5 +1,5 @@
-// laborctl: the bureau staff's command line for ProfileService and
-// VacancyService.
+// laborctl: the bureau staff's command line for ProfileService,
+// VacancyService and MatchingService.
 //
 //   laborctl [flags] <group> <command> [flags]
 //
@@ -86,6 +86,8 @@ Global flags:
   --target=host:port      ProfileService (default 127.0.0.1:50051, env LABOR_TARGET)
   --vacancy_target=h:p    VacancyService (default 127.0.0.1:50052, env LABOR_VACANCY_TARGET):
                           employer, blacklist, vacancy, fair and import commands
+  --matching_target=h:p   MatchingService (default 127.0.0.1:50053, env LABOR_MATCHING_TARGET):
+                          match commands
   --token=T               bearer token (env LABOR_TOKEN), or
   --token_file=PATH       token file (default var/dev/tokens/admin.token)
   --as_openid=OPENID      x-labor-openid for wechat-role tokens (default: --openid)
@@ -160,6 +162,20 @@ Job fairs:
   fair checkin --fair_id= --worker_id= [--at=TIME]
   fair stats --fair_id=
   fair list [--year= --page_size= --all]
+
+Matching (MatchingService; reasons in Chinese under each result):
+  match vacancies --worker=ID [--k=20 --region=PREFIX --occupation=PREFIX --wage_floor=YUAN
+        --fair=FAIR_ID --channel=wechat|sms|kiosk]
+        the open vacancies that fit the worker, best first: rank, score, vacancy (title from
+        --vacancy_target when reachable) and the reasons ("4项要求满足3项", "差 焊工 四级")
+  match workers --vacancy=ID [--k=100 --township= --status= --available_by=YYYY-MM-DD
+        --channel=]
+        the workers who fit the vacancy, best first
+  match explain --worker=ID --vacancy=ID [--channel=]
+        the score breakdown (part, weight, value, weighted points, reason; total), or
+        the line 不推荐：<reason> (<code>) when a hard rule keeps the job from this worker
+  (--worker_id/--vacancy_id work too; --channel = the channel the answer goes to: the worker
+   must have consented to it; without it no consent is needed)
 
 Values:
   status      employed_local 区内就业 | employed_outside 转移就业 | unemployed 失业 |
@@ -264,6 +280,7 @@ int Main(int argc, char** argv) {
           {"vacancy", {"post", "get", "update", "close", "fill", "list", "feed", "import"}},
           {"fair", {"create", "get", "attach", "checkin", "stats", "list"}},
           {"import", {}},  // a group without command words
+          {"match", {"vacancies", "workers", "explain"}},
       };
   auto commands = kCommands->find(group);
   if (commands == kCommands->end()) {
@@ -289,14 +306,24 @@ int Main(int argc, char** argv) {
 
   const bool vacancy_group = group == "employer" || group == "blacklist" || group == "vacancy" ||
                              group == "fair" || group == "import";
-  absl::StatusOr<ClientOptions> options =
-      vacancy_group ? VacancyClientOptionsFromFlags() : ClientOptionsFromFlags();
+  const bool match_group = group == "match";
+  absl::StatusOr<ClientOptions> options = vacancy_group ? VacancyClientOptionsFromFlags()
+                                          : match_group ? MatchingClientOptionsFromFlags()
+                                                        : ClientOptionsFromFlags();
   if (!options.ok()) return UsageError(std::string(options.status().message()));
   ctx.client = *std::move(options);
   absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = MakeChannel(ctx.client);
   if (!channel.ok()) return UsageError(std::string(channel.status().message()));
   if (vacancy_group) {
     ctx.vacancy = labor::v1::VacancyService::NewStub(*channel);
+  } else if (match_group) {
+    ctx.matching = labor::v1::MatchingService::NewStub(*channel);
+    // The vacancy titles next to the recommendations: same credentials, the
+    // vacancy target. The channel connects only when used.
+    ClientOptions vacancy_options = ctx.client;
+    vacancy_options.target = absl::GetFlag(FLAGS_vacancy_target);
+    absl::StatusOr<std::shared_ptr<grpc::Channel>> vacancy_channel = MakeChannel(vacancy_options);
+    if (vacancy_channel.ok()) ctx.vacancy = labor::v1::VacancyService::NewStub(*vacancy_channel);
   } else {
     ctx.stub = labor::v1::ProfileService::NewStub(*channel);
   }
@@ -314,6 +341,7 @@ int Main(int argc, char** argv) {
   if (group == "blacklist") return RunBlacklistCommand(ctx, rest);
   if (group == "vacancy") return RunVacancyCommand(ctx, rest);
   if (group == "fair") return RunFairCommand(ctx, rest);
+  if (group == "match") return RunMatchCommand(ctx, rest);
   return RunImportCommand(ctx);
 }
 

@@ -1,6 +1,7 @@
 // laborctl internals: the per-command flags, the shared command context and
 // the command groups (worker, report, audit on ProfileService; employer,
-// blacklist, vacancy, fair, import on VacancyService). See `laborctl help`.
+// blacklist, vacancy, fair, import on VacancyService; match on
+// MatchingService). See `laborctl help`.
 #pragma once
 
 #include <cstdint>
@@ -13,6 +14,7 @@
 #include "absl/status/status.h"
 #include "common/regions.h"
 #include "common/server.h"
+#include "labor/v1/matching.grpc.pb.h"
 #include "labor/v1/profile.grpc.pb.h"
 #include "labor/v1/vacancy.grpc.pb.h"
 
@@ -76,8 +78,11 @@ struct CtlContext {
   ClientOptions client;
   std::string openid_metadata;                            // x-labor-openid ("" = none)
   std::unique_ptr<labor::v1::ProfileService::Stub> stub;  // worker, report, audit
-  // employer, blacklist, vacancy, fair, import (--vacancy_target).
+  // employer, blacklist, vacancy, fair, import (--vacancy_target); for match,
+  // the vacancy titles shown next to the recommendations.
   std::unique_ptr<labor::v1::VacancyService::Stub> vacancy;
+  // match (--matching_target).
+  std::unique_ptr<labor::v1::MatchingService::Stub> matching;
   std::unique_ptr<RegionRegistry> regions;  // null when --data_dir could not be loaded
   bool json = false;
   // Flags named on the command line (so update can build its FieldMask from
@@ -109,5 +114,8 @@ int RunVacancyCommand(CtlContext& ctx, const std::vector<std::string>& args);
 int RunFairCommand(CtlContext& ctx, const std::vector<std::string>& args);
 // `laborctl import --file=…` (the same as `vacancy import`).
 int RunImportCommand(CtlContext& ctx);
+// MatchingService group (tools/laborctl_match.cc); ctx.matching is set, and
+// ctx.vacancy for the vacancy titles.
+int RunMatchCommand(CtlContext& ctx, const std::vector<std::string>& args);
 
 }  // namespace labor::tools

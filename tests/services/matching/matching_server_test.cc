@@ -352,13 +352,13 @@ TEST_F(MatchingServerTest, WaitsForUpstreamAndSurvivesRedisOutage) {
   std::string first = Post(employer, kWelder, "511702102", 6000, 8000);
 
   // ProfileService down: matching serves health NOT_SERVING and refuses
-  // queries with FAILED_PRECONDITION until it could load the workers.
+  // queries with UNAVAILABLE until it could load the workers.
   profile_port_ = profile_->port();
   ASSERT_EQ(profile_->Terminate(), 0);
   StartMatching(/*wait_serving=*/false);
   ASSERT_TRUE(WaitFor([&] { return Health() == 2; }, absl::Seconds(10)));  // NOT_SERVING
   v1::RecommendResponse out;
-  EXPECT_EQ(Recommend(welder, &out).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(Recommend(welder, &out).error_code(), grpc::StatusCode::UNAVAILABLE);
   StartOrDie(profile_.get(), {absl::StrCat("--listen=127.0.0.1:", profile_port_)});
   ASSERT_TRUE(WaitFor([&] { return Health() == 1; }, absl::Seconds(30)))
       << labor::testing::ReadFileOrEmpty(matching_->log_path());
