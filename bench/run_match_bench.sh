@@ -13,6 +13,13 @@ WORKERS="${1:-1500000}"
 VACANCIES="${2:-200000}"
 BUILD="${LABOR_BENCH_BUILD_DIR:-build-bench}"
 scripts/install-deps.sh >/dev/null
+if [ "${PG_QUERIES:-30}" != 0 ] && [ ! -x /usr/lib/postgresql/15/bin/initdb ]; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get install -y -qq --no-install-recommends postgresql-15
+  else
+    sudo apt-get install -y -qq --no-install-recommends postgresql-15
+  fi
+fi
 cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DLABOR_BUILD_TESTS=OFF \
   -DLABOR_BUILD_BENCH=ON >/dev/null
 cmake --build "$BUILD" --target match_bench

@@ -7,9 +7,11 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   librocksdb-dev libhiredis-dev libabsl-dev libssl-dev prometheus-cpp-dev libjemalloc-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libpq-dev
   redis-server tzdata
 )
+# bench/run_match_bench.sh also needs the PostgreSQL 15 server (postgresql-15);
+# it installs that itself, so the test and run commands do not carry it.
 
 missing=()
 for p in "${PACKAGES[@]}"; do
