@@ -769,7 +769,26 @@ absl::StatusOr<QueryResult> MatchIndex::TopWorkers(absl::string_view vacancy_id,
   };
   // Scores the card's worker unless a veto is certain or its bound cannot
   // reach the top k.
+  // The filters the card can decide.
+  auto card_filtered_out = [&](const WorkerCard& c) {
+    if (filter.township.level != 0 &&
+        !(Region{c.hukou, c.hukou_level} == filter.township)) {
+      return true;
+    }
+    if (filter.status != 0 && c.status != filter.status) return true;
+    if (filter.available_by != kNoDay) {
+      Day start = c.available_from;
+      if (c.planned_return != kNoDay && c.planned_return > ctx.today && c.hukou_level >= 3 &&
+          v.location.level >= 3 &&
+          RegionWithin(RegionPrefix(Region{c.hukou, c.hukou_level}, 3), v.location)) {
+        start = std::max(start, c.planned_return);
+      }
+      if (start != kNoDay && start > filter.available_by) return true;
+    }
+    return false;
+  };
   auto consider_card = [&](const WorkerCard& c, int64_t skill_value) {
+    if (card_filtered_out(c)) return;
     int64_t bound = card_bound(c, skill_value);
     if (bound < 0) {
       scan.CountVeto();
@@ -971,7 +990,18 @@ absl::StatusOr<QueryResult> MatchIndex::TopVacancies(absl::string_view worker_id
     if (returning && Scorer::InHomeCounty(w, location)) bound += int64_t{part[kReturnPlan]} * 1000;
     return bound;
   };
+  // The filters the card can decide (the fair needs the record).
+  auto card_filtered_out = [&](const VacancyCard& c) {
+    if (filter.region.level != 0 &&
+        !RegionWithin(filter.region, Region{c.location, c.location_level})) {
+      return true;
+    }
+    if (filter.occupation != 0 && OccMatchDepth(filter.occupation, c.occupation) != 4) return true;
+    return filter.wage_floor_fen > 0 && c.top_fen != 0 && c.top_fen < filter.wage_floor_fen &&
+           c.top_fen != std::numeric_limits<uint32_t>::max();
+  };
   auto consider_card = [&](const VacancyCard& c, int64_t skill_value) {
+    if (card_filtered_out(c)) return;
     int64_t bound = card_bound(c, skill_value);
     if (bound < 0) {
       scan.CountVeto();
