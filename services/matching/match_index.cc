@@ -710,6 +710,16 @@ absl::StatusOr<QueryResult> MatchIndex::TopWorkers(absl::string_view vacancy_id,
   const int64_t fixed = int64_t{part[kFreshness]} * freshness;
   const int64_t n_required = std::max<int64_t>(1, static_cast<int64_t>(v.required.size()));
   const OccCode v_minor = v.occupation == 0 ? 0 : OccPrefix(v.occupation, 3);
+  // Scorer::StartDay from the card.
+  auto card_start_day = [&](const WorkerCard& c) {
+    Day start = c.available_from;
+    if (c.planned_return != kNoDay && c.planned_return > ctx.today && c.hukou_level >= 3 &&
+        v.location.level >= 3 &&
+        RegionWithin(RegionPrefix(Region{c.hukou, c.hukou_level}, 3), v.location)) {
+      start = std::max(start, c.planned_return);
+    }
+    return start;
+  };
   // An upper bound of the score of the card's worker, or -1 when a veto is
   // certain (the worker is skipped).
   auto card_bound = [&](const WorkerCard& c, int64_t skill_value) -> int64_t {
@@ -738,11 +748,7 @@ absl::StatusOr<QueryResult> MatchIndex::TopWorkers(absl::string_view vacancy_id,
       return -1;
     }
     if (v.expires_day != kNoDay) {
-      Day start = c.available_from;
-      if (c.planned_return != kNoDay && c.planned_return > ctx.today && c.hukou_level >= 3 &&
-          v.location.level >= 3 && RegionWithin(RegionPrefix(hukou, 3), v.location)) {
-        start = std::max(start, c.planned_return);
-      }
+      Day start = card_start_day(c);
       if (start != kNoDay && start > v.expires_day) return -1;
     }
     static constexpr int32_t kLocationValue[] = {0, 250, 500, 750, 1000};
@@ -777,12 +783,7 @@ absl::StatusOr<QueryResult> MatchIndex::TopWorkers(absl::string_view vacancy_id,
     }
     if (filter.status != 0 && c.status != filter.status) return true;
     if (filter.available_by != kNoDay) {
-      Day start = c.available_from;
-      if (c.planned_return != kNoDay && c.planned_return > ctx.today && c.hukou_level >= 3 &&
-          v.location.level >= 3 &&
-          RegionWithin(RegionPrefix(Region{c.hukou, c.hukou_level}, 3), v.location)) {
-        start = std::max(start, c.planned_return);
-      }
+      Day start = card_start_day(c);
       if (start != kNoDay && start > filter.available_by) return true;
     }
     return false;
