@@ -246,6 +246,17 @@ class MatchIndex::Scan {
   }
   int64_t evaluated() const { return evaluated_; }
 
+  // Fills `result` with the counters and the best k, best first;
+  // `hit_of(entry)` makes an entry's Hit.
+  template <typename IdOf, typename HitOf>
+  void Finish(const IdOf& id_of, const HitOf& hit_of, QueryResult* result) {
+    result->considered = considered_;
+    result->vetoed = vetoed_;
+    result->evaluated = evaluated_;
+    result->considered_by_phase = by_phase();
+    for (const Entry& e : Sorted(id_of)) result->hits.push_back(hit_of(e));
+  }
+
   // A candidate whose card already shows a veto.
   void CountVeto() {
     ++considered_;
@@ -335,7 +346,7 @@ int MatchIndex::ClosestLevel(const absl::flat_hash_map<uint64_t, int32_t>& count
 }
 
 MatchIndex::WorkerCard MatchIndex::MakeWorkerCard(uint32_t slot, int segments, OccCode key) const {
-  const WorkerRec& w = workers_[slot];
+  const WorkerRec& w = workers_.records[slot];
   WorkerCard card{};
   card.slot = slot;
   card.id_key = IdKey::Of(w.id);
@@ -390,7 +401,7 @@ MatchIndex::WorkerCard MatchIndex::MakeWorkerCard(uint32_t slot, int segments, O
 // `segments` > 0: the list of requirements given to exactly that many
 // segments; < 0: the list of -segments prefixes of finer requirements.
 MatchIndex::VacancyCard MatchIndex::MakeVacancyCard(uint32_t slot, int segments, OccCode key) const {
-  const VacancyRec& v = vacancies_[slot];
+  const VacancyRec& v = vacancies_.records[slot];
   VacancyCard card{};
   card.slot = slot;
   card.id_key = IdKey::Of(v.id);
@@ -415,7 +426,7 @@ MatchIndex::VacancyCard MatchIndex::MakeVacancyCard(uint32_t slot, int segments,
 }
 
 void MatchIndex::IndexWorker(uint32_t slot, bool add) {
-  const WorkerRec& w = workers_[slot];
+  const WorkerRec& w = workers_.records[slot];
   for (int n = 1; n <= 4; ++n) {
     absl::InlinedVector<OccCode, 8> keys;
     for (const SkillRec& s : w.skills) PushUnique(&keys, OccPrefix(s.code, n));
@@ -463,7 +474,7 @@ void MatchIndex::IndexWorker(uint32_t slot, bool add) {
 }
 
 void MatchIndex::IndexVacancy(uint32_t slot, bool add) {
-  const VacancyRec& v = vacancies_[slot];
+  const VacancyRec& v = vacancies_.records[slot];
   for (int n = 1; n <= 4; ++n) {
     absl::InlinedVector<OccCode, 8> own;     // requirements given to exactly n segments
     absl::InlinedVector<OccCode, 8> prefix;  // n-segment prefixes of finer requirements
@@ -494,53 +505,14 @@ void MatchIndex::IndexVacancy(uint32_t slot, bool add) {
 
 MatchIndex::Applied MatchIndex::UpsertWorker(WorkerRec worker) {
   absl::MutexLock lock(&mu_);
-  auto removed = worker_removed_.find(worker.id);
-  if (removed != worker_removed_.end()) {
-    if (worker.version <= removed->second) return Applied::kStale;
-    worker_removed_.erase(removed);
-  }
-  auto it = worker_slot_.find(worker.id);
-  if (it != worker_slot_.end()) {
-    uint32_t slot = it->second;
-    if (worker.version <= workers_[slot].version) return Applied::kStale;
-    IndexWorker(slot, false);
-    workers_[slot] = std::move(worker);
-    IndexWorker(slot, true);
-    return Applied::kApplied;
-  }
-  uint32_t slot;
-  if (!worker_free_.empty()) {
-    slot = worker_free_.back();
-    worker_free_.pop_back();
-    workers_[slot] = std::move(worker);
-    worker_live_[slot] = 1;
-  } else {
-    slot = static_cast<uint32_t>(workers_.size());
-    workers_.push_back(std::move(worker));
-    worker_live_.push_back(1);
-  }
-  worker_slot_.emplace(workers_[slot].id, slot);
-  IndexWorker(slot, true);
-  return Applied::kApplied;
+  return workers_.Upsert(std::move(worker), [this](uint32_t slot, bool add)
+                                                ABSL_NO_THREAD_SAFETY_ANALYSIS { IndexWorker(slot, add); });
 }
 
 MatchIndex::Applied MatchIndex::RemoveWorker(absl::string_view worker_id, int64_t version) {
   absl::MutexLock lock(&mu_);
-  std::string id(worker_id);
-  auto removed = worker_removed_.find(id);
-  if (removed != worker_removed_.end() && version <= removed->second) return Applied::kStale;
-  auto it = worker_slot_.find(id);
-  if (it != worker_slot_.end()) {
-    uint32_t slot = it->second;
-    if (version <= workers_[slot].version) return Applied::kStale;
-    IndexWorker(slot, false);
-    worker_slot_.erase(it);
-    workers_[slot] = WorkerRec();
-    worker_live_[slot] = 0;
-    worker_free_.push_back(slot);
-  }
-  worker_removed_[id] = version;
-  return Applied::kApplied;
+  return workers_.Remove(worker_id, version, [this](uint32_t slot, bool add)
+                                                 ABSL_NO_THREAD_SAFETY_ANALYSIS { IndexWorker(slot, add); });
 }
 
 MatchIndex::Applied MatchIndex::UpsertVacancy(VacancyRec vacancy) {
@@ -548,53 +520,14 @@ MatchIndex::Applied MatchIndex::UpsertVacancy(VacancyRec vacancy) {
     return RemoveVacancy(vacancy.id, vacancy.version);
   }
   absl::MutexLock lock(&mu_);
-  auto removed = vacancy_removed_.find(vacancy.id);
-  if (removed != vacancy_removed_.end()) {
-    if (vacancy.version <= removed->second) return Applied::kStale;
-    vacancy_removed_.erase(removed);
-  }
-  auto it = vacancy_slot_.find(vacancy.id);
-  if (it != vacancy_slot_.end()) {
-    uint32_t slot = it->second;
-    if (vacancy.version <= vacancies_[slot].version) return Applied::kStale;
-    IndexVacancy(slot, false);
-    vacancies_[slot] = std::move(vacancy);
-    IndexVacancy(slot, true);
-    return Applied::kApplied;
-  }
-  uint32_t slot;
-  if (!vacancy_free_.empty()) {
-    slot = vacancy_free_.back();
-    vacancy_free_.pop_back();
-    vacancies_[slot] = std::move(vacancy);
-    vacancy_live_[slot] = 1;
-  } else {
-    slot = static_cast<uint32_t>(vacancies_.size());
-    vacancies_.push_back(std::move(vacancy));
-    vacancy_live_.push_back(1);
-  }
-  vacancy_slot_.emplace(vacancies_[slot].id, slot);
-  IndexVacancy(slot, true);
-  return Applied::kApplied;
+  return vacancies_.Upsert(std::move(vacancy), [this](uint32_t slot, bool add)
+                                                   ABSL_NO_THREAD_SAFETY_ANALYSIS { IndexVacancy(slot, add); });
 }
 
 MatchIndex::Applied MatchIndex::RemoveVacancy(absl::string_view vacancy_id, int64_t version) {
   absl::MutexLock lock(&mu_);
-  std::string id(vacancy_id);
-  auto removed = vacancy_removed_.find(id);
-  if (removed != vacancy_removed_.end() && version <= removed->second) return Applied::kStale;
-  auto it = vacancy_slot_.find(id);
-  if (it != vacancy_slot_.end()) {
-    uint32_t slot = it->second;
-    if (version <= vacancies_[slot].version) return Applied::kStale;
-    IndexVacancy(slot, false);
-    vacancy_slot_.erase(it);
-    vacancies_[slot] = VacancyRec();
-    vacancy_live_[slot] = 0;
-    vacancy_free_.push_back(slot);
-  }
-  vacancy_removed_[id] = version;
-  return Applied::kApplied;
+  return vacancies_.Remove(vacancy_id, version, [this](uint32_t slot, bool add)
+                                                    ABSL_NO_THREAD_SAFETY_ANALYSIS { IndexVacancy(slot, add); });
 }
 
 // ---------------------------------------------------------------------------
@@ -602,49 +535,43 @@ MatchIndex::Applied MatchIndex::RemoveVacancy(absl::string_view vacancy_id, int6
 
 std::optional<WorkerRec> MatchIndex::GetWorker(absl::string_view worker_id) const {
   absl::ReaderMutexLock lock(&mu_);
-  auto it = worker_slot_.find(worker_id);
-  if (it == worker_slot_.end()) return std::nullopt;
-  return workers_[it->second];
+  const WorkerRec* rec = workers_.Find(worker_id);
+  if (rec == nullptr) return std::nullopt;
+  return *rec;
 }
 
 std::optional<VacancyRec> MatchIndex::GetVacancy(absl::string_view vacancy_id) const {
   absl::ReaderMutexLock lock(&mu_);
-  auto it = vacancy_slot_.find(vacancy_id);
-  if (it == vacancy_slot_.end()) return std::nullopt;
-  return vacancies_[it->second];
+  const VacancyRec* rec = vacancies_.Find(vacancy_id);
+  if (rec == nullptr) return std::nullopt;
+  return *rec;
 }
 
 int64_t MatchIndex::WorkerVersion(absl::string_view worker_id) const {
   absl::ReaderMutexLock lock(&mu_);
-  auto it = worker_slot_.find(worker_id);
-  if (it != worker_slot_.end()) return workers_[it->second].version;
-  auto removed = worker_removed_.find(worker_id);
-  return removed == worker_removed_.end() ? 0 : removed->second;
+  return workers_.Version(worker_id);
 }
 
 int64_t MatchIndex::VacancyVersion(absl::string_view vacancy_id) const {
   absl::ReaderMutexLock lock(&mu_);
-  auto it = vacancy_slot_.find(vacancy_id);
-  if (it != vacancy_slot_.end()) return vacancies_[it->second].version;
-  auto removed = vacancy_removed_.find(vacancy_id);
-  return removed == vacancy_removed_.end() ? 0 : removed->second;
+  return vacancies_.Version(vacancy_id);
 }
 
 std::optional<std::string> MatchIndex::WorkerByOpenid(absl::string_view openid) const {
   absl::ReaderMutexLock lock(&mu_);
   auto it = worker_by_openid_.find(openid);
   if (it == worker_by_openid_.end()) return std::nullopt;
-  return workers_[it->second].id;
+  return workers_.records[it->second].id;
 }
 
 size_t MatchIndex::worker_count() const {
   absl::ReaderMutexLock lock(&mu_);
-  return worker_slot_.size();
+  return workers_.slot_of.size();
 }
 
 size_t MatchIndex::vacancy_count() const {
   absl::ReaderMutexLock lock(&mu_);
-  return vacancy_slot_.size();
+  return vacancies_.slot_of.size();
 }
 
 // ---------------------------------------------------------------------------
@@ -667,11 +594,11 @@ absl::StatusOr<QueryResult> MatchIndex::TopWorkers(absl::string_view vacancy_id,
                                                    const QueryContext& ctx) const {
   if (k < 1) return absl::InvalidArgumentError("k must be at least 1");
   absl::ReaderMutexLock lock(&mu_);
-  auto found = vacancy_slot_.find(vacancy_id);
-  if (found == vacancy_slot_.end()) {
+  auto found = vacancies_.slot_of.find(vacancy_id);
+  if (found == vacancies_.slot_of.end()) {
     return absl::NotFoundError(absl::StrCat("vacancy ", vacancy_id, " is not open or unknown"));
   }
-  const VacancyRec& v = vacancies_[found->second];
+  const VacancyRec& v = vacancies_.records[found->second];
   const Weights& weights = scorer_->weights();
   QueryResult result;
   // A veto of the vacancy itself vetoes every pair: nothing to scan.
@@ -679,19 +606,17 @@ absl::StatusOr<QueryResult> MatchIndex::TopWorkers(absl::string_view vacancy_id,
       (v.expires_at_s != 0 && v.expires_at_s <= ctx.now_s)) {
     return result;
   }
-  Scan scan(k, workers_.size());
-  auto id_of = [this](uint32_t slot) -> const std::string& { return workers_[slot].id; };
+  Scan scan(k, workers_.slots());
+  auto id_of = [this](uint32_t slot) -> const std::string& { return workers_.records[slot].id; };
 
   int location_level = ClosestLevel(worker_regions_, v.location);
-  int64_t age = std::max<int64_t>(0, ctx.now_s - v.posted_at_s);
-  int32_t freshness = static_cast<int32_t>(
-      std::max<int64_t>(0, 1000 - age * 1000 / (int64_t{weights.freshness_days} * 86400)));
-  bool brand_possible = false;
+  const int32_t freshness = scorer_->FreshnessValue(v.posted_at_s, ctx.now_s);
+  // The labor brand whose branch holds the vacancy (the branches are disjoint).
+  uint8_t brand_of_v = 0;
   for (uint8_t b = 1; b < 4; ++b) {
-    if (OccMatchDepth(Scorer::BrandBranch(b), v.occupation) == 4 && !worker_by_brand_[b].empty()) {
-      brand_possible = true;
-    }
+    if (OccMatchDepth(Scorer::BrandBranch(b), v.occupation) == 4) brand_of_v = b;
   }
+  bool brand_possible = brand_of_v != 0 && !worker_by_brand_[brand_of_v].empty();
   // Returnees whose window contains today: planned return within
   // [today - after, today + before].
   auto returning_begin = worker_returning_local_.lower_bound(ctx.today - weights.return_window_after_days);
@@ -701,10 +626,6 @@ absl::StatusOr<QueryResult> MatchIndex::TopWorkers(absl::string_view vacancy_id,
 
   // Phases 1-3: skill agreement at 细类, 小类, 中类 depth, bounded per card.
   const auto& part = weights.part;
-  uint8_t brand_of_v = 0;
-  for (uint8_t b = 1; b < 4; ++b) {
-    if (OccMatchDepth(Scorer::BrandBranch(b), v.occupation) == 4) brand_of_v = b;
-  }
   const int64_t v_top = std::max(v.wage_min_fen, v.wage_max_fen);
   const int64_t v_offered = OfferedWage(v);
   const int64_t fixed = int64_t{part[kFreshness]} * freshness;
@@ -765,8 +686,7 @@ absl::StatusOr<QueryResult> MatchIndex::TopWorkers(absl::string_view vacancy_id,
     }
     if (cert) bound += int64_t{part[kCertificate]} * 1000;
     if (brand_of_v != 0 && c.brand == brand_of_v) bound += int64_t{part[kBrand]} * 1000;
-    if ((c.flags & kCardReturning) && ctx.today >= c.planned_return - weights.return_window_before_days &&
-        ctx.today <= c.planned_return + weights.return_window_after_days &&
+    if ((c.flags & kCardReturning) && scorer_->InReturnWindow(c.planned_return, ctx.today) &&
         c.hukou_level >= 3 && v.location.level >= 3 &&
         RegionWithin(RegionPrefix(Region{c.hukou, c.hukou_level}, 3), v.location)) {
       bound += int64_t{part[kReturnPlan]} * 1000;
@@ -798,7 +718,7 @@ absl::StatusOr<QueryResult> MatchIndex::TopWorkers(absl::string_view vacancy_id,
     if (scan.CanEnter(bound, c.id_key)) scan.Defer(bound, c.id_key, c.slot);
   };
   auto evaluate = [&](uint32_t slot) {
-    const WorkerRec& w = workers_[slot];
+    const WorkerRec& w = workers_.records[slot];
     if (filter.Matches(w, v, ctx)) scan.Offer(scorer_->Evaluate(w, v, ctx), slot, id_of);
   };
   // Phases 4-5: candidates without skill credit, by slot.
@@ -857,9 +777,7 @@ absl::StatusOr<QueryResult> MatchIndex::TopWorkers(absl::string_view vacancy_id,
   // Phase 4: brand, returnees, certificate holders in the vacancy's 小类.
   if (!done && !scan.Done(others)) {
     scan.Phase(4);
-    for (uint8_t b = 1; b < 4; ++b) {
-      if (OccMatchDepth(Scorer::BrandBranch(b), v.occupation) == 4) consider(&worker_by_brand_[b]);
-    }
+    if (brand_of_v != 0) consider(&worker_by_brand_[brand_of_v]);
     if (v.location.level >= 3) {
       for (auto it = returning_begin; it != returning_end; ++it) {
         if (scan.Visit(it->second)) consider_card(worker_cards_[it->second], 0);
@@ -895,8 +813,8 @@ absl::StatusOr<QueryResult> MatchIndex::TopWorkers(absl::string_view vacancy_id,
       consider(universe);
     } else {
       // Every remaining worker, through the cards (one sequential pass).
-      for (uint32_t slot = 0; slot < workers_.size(); ++slot) {
-        if (!worker_live_[slot]) continue;
+      for (uint32_t slot = 0; slot < workers_.slots(); ++slot) {
+        if (!workers_.live[slot]) continue;
         const WorkerCard& c = worker_cards_[slot];
         if ((filter.township.level != 0 &&
              (c.hukou != filter.township.padded || c.hukou_level != filter.township.level)) ||
@@ -909,13 +827,8 @@ absl::StatusOr<QueryResult> MatchIndex::TopWorkers(absl::string_view vacancy_id,
     scan.Drain(evaluate);
   }
 
-  result.considered = scan.considered();
-  result.vetoed = scan.vetoed();
-  result.evaluated = scan.evaluated();
-  result.considered_by_phase = scan.by_phase();
-  for (const Scan::Entry& e : scan.Sorted(id_of)) {
-    result.hits.push_back(Hit{e.evaluation, workers_[e.slot], v});
-  }
+  scan.Finish(
+      id_of, [&](const Scan::Entry& e) { return Hit{e.evaluation, workers_.records[e.slot], v}; }, &result);
   return result;
 }
 
@@ -924,36 +837,34 @@ absl::StatusOr<QueryResult> MatchIndex::TopVacancies(absl::string_view worker_id
                                                      const QueryContext& ctx) const {
   if (k < 1) return absl::InvalidArgumentError("k must be at least 1");
   absl::ReaderMutexLock lock(&mu_);
-  auto found = worker_slot_.find(worker_id);
-  if (found == worker_slot_.end()) {
+  auto found = workers_.slot_of.find(worker_id);
+  if (found == workers_.slot_of.end()) {
     return absl::NotFoundError(absl::StrCat("worker ", worker_id, " is unknown"));
   }
-  const WorkerRec& w = workers_[found->second];
+  const WorkerRec& w = workers_.records[found->second];
   const Weights& weights = scorer_->weights();
   QueryResult result;
   if (!Scorer::ConsentGiven(w, ctx.consent)) return result;  // vetoes every pair
-  Scan scan(k, vacancies_.size());
-  auto id_of = [this](uint32_t slot) -> const std::string& { return vacancies_[slot].id; };
+  Scan scan(k, vacancies_.slots());
+  auto id_of = [this](uint32_t slot) -> const std::string& { return vacancies_.records[slot].id; };
 
   int location_level = std::max(ClosestLevel(vacancy_regions_, w.hukou),
                                 ClosestLevel(vacancy_regions_, w.current));
-  bool has_wage_floor_room = true;  // some vacancy may pay well above the floor
   bool has_certs = false;
   for (const CertRec& c : w.certs) {
-    if (c.expires == kNoDay || c.expires >= ctx.today) has_certs = true;
+    if (c.ValidOn(ctx.today)) has_certs = true;
   }
-  bool returning = ReturningLocal(w) &&
-                   ctx.today >= w.planned_return - weights.return_window_before_days &&
-                   ctx.today <= w.planned_return + weights.return_window_after_days;
+  bool returning = ReturningLocal(w) && scorer_->InReturnWindow(w.planned_return, ctx.today);
   bool bonus = Scorer::BrandBranch(w.brand) != 0 || returning;
-  int64_t others = OtherPartsBound(location_level, has_wage_floor_room, 1000, has_certs, bonus);
+  // Some vacancy may pay well above the floor and be posted today.
+  int64_t others = OtherPartsBound(location_level, true, 1000, has_certs, bonus);
 
   // Phases 1-3, bounded per card.
   const auto& part = weights.part;
   const OccCode brand_branch = Scorer::BrandBranch(w.brand);
   absl::InlinedVector<OccCode, 4> cert_occupations;  // of valid certificates
   for (const CertRec& c : w.certs) {
-    if (c.occupation != 0 && (c.expires == kNoDay || c.expires >= ctx.today)) {
+    if (c.occupation != 0 && c.ValidOn(ctx.today)) {
       cert_occupations.push_back(c.occupation);
     }
   }
@@ -1011,7 +922,7 @@ absl::StatusOr<QueryResult> MatchIndex::TopVacancies(absl::string_view worker_id
     if (scan.CanEnter(bound, c.id_key)) scan.Defer(bound, c.id_key, c.slot);
   };
   auto evaluate = [&](uint32_t slot) {
-    const VacancyRec& v = vacancies_[slot];
+    const VacancyRec& v = vacancies_.records[slot];
     if (filter.Matches(v)) scan.Offer(scorer_->Evaluate(w, v, ctx), slot, id_of);
   };
   auto consider = [&](const std::vector<uint32_t>* list) {
@@ -1072,7 +983,7 @@ absl::StatusOr<QueryResult> MatchIndex::TopVacancies(absl::string_view worker_id
       }
     }
     for (const CertRec& c : w.certs) {
-      if (c.occupation == 0 || !(c.expires == kNoDay || c.expires >= ctx.today)) continue;
+      if (c.occupation == 0 || !c.ValidOn(ctx.today)) continue;
       // Vacancies whose 小类 (or coarser occupation) covers the certificate.
       for (int n = 1; n <= 3; ++n) consider(Find(vacancy_occ_.by_occ[3], OccPrefix(c.occupation, n)));
     }
@@ -1125,20 +1036,15 @@ absl::StatusOr<QueryResult> MatchIndex::TopVacancies(absl::string_view worker_id
     } else if (slots != nullptr) {
       consider(slots);
     } else if (!restricted) {
-      for (uint32_t slot = 0; slot < vacancies_.size(); ++slot) {
-        if (vacancy_live_[slot] && scan.Visit(slot)) consider_card(vacancy_cards_[slot], 0);
+      for (uint32_t slot = 0; slot < vacancies_.slots(); ++slot) {
+        if (vacancies_.live[slot] && scan.Visit(slot)) consider_card(vacancy_cards_[slot], 0);
       }
     }
     scan.Drain(evaluate);
   }
 
-  result.considered = scan.considered();
-  result.vetoed = scan.vetoed();
-  result.evaluated = scan.evaluated();
-  result.considered_by_phase = scan.by_phase();
-  for (const Scan::Entry& e : scan.Sorted(id_of)) {
-    result.hits.push_back(Hit{e.evaluation, w, vacancies_[e.slot]});
-  }
+  scan.Finish(
+      id_of, [&](const Scan::Entry& e) { return Hit{e.evaluation, w, vacancies_.records[e.slot]}; }, &result);
   return result;
 }
 
@@ -1147,27 +1053,22 @@ absl::StatusOr<QueryResult> MatchIndex::BruteForceWorkers(absl::string_view vaca
                                                           const QueryContext& ctx) const {
   if (k < 1) return absl::InvalidArgumentError("k must be at least 1");
   absl::ReaderMutexLock lock(&mu_);
-  auto found = vacancy_slot_.find(vacancy_id);
-  if (found == vacancy_slot_.end()) {
+  auto found = vacancies_.slot_of.find(vacancy_id);
+  if (found == vacancies_.slot_of.end()) {
     return absl::NotFoundError(absl::StrCat("vacancy ", vacancy_id, " is not open or unknown"));
   }
-  const VacancyRec& v = vacancies_[found->second];
+  const VacancyRec& v = vacancies_.records[found->second];
   Scan scan(k, 0);
-  auto id_of = [this](uint32_t slot) -> const std::string& { return workers_[slot].id; };
-  for (uint32_t slot = 0; slot < workers_.size(); ++slot) {
-    if (!worker_live_[slot]) continue;
-    const WorkerRec& w = workers_[slot];
+  auto id_of = [this](uint32_t slot) -> const std::string& { return workers_.records[slot].id; };
+  for (uint32_t slot = 0; slot < workers_.slots(); ++slot) {
+    if (!workers_.live[slot]) continue;
+    const WorkerRec& w = workers_.records[slot];
     if (!filter.Matches(w, v, ctx)) continue;
     scan.Offer(scorer_->Evaluate(w, v, ctx), slot, id_of);
   }
   QueryResult result;
-  result.considered = scan.considered();
-  result.vetoed = scan.vetoed();
-  result.evaluated = scan.evaluated();
-  result.considered_by_phase = scan.by_phase();
-  for (const Scan::Entry& e : scan.Sorted(id_of)) {
-    result.hits.push_back(Hit{e.evaluation, workers_[e.slot], v});
-  }
+  scan.Finish(
+      id_of, [&](const Scan::Entry& e) { return Hit{e.evaluation, workers_.records[e.slot], v}; }, &result);
   return result;
 }
 
@@ -1176,27 +1077,22 @@ absl::StatusOr<QueryResult> MatchIndex::BruteForceVacancies(absl::string_view wo
                                                             const QueryContext& ctx) const {
   if (k < 1) return absl::InvalidArgumentError("k must be at least 1");
   absl::ReaderMutexLock lock(&mu_);
-  auto found = worker_slot_.find(worker_id);
-  if (found == worker_slot_.end()) {
+  auto found = workers_.slot_of.find(worker_id);
+  if (found == workers_.slot_of.end()) {
     return absl::NotFoundError(absl::StrCat("worker ", worker_id, " is unknown"));
   }
-  const WorkerRec& w = workers_[found->second];
+  const WorkerRec& w = workers_.records[found->second];
   Scan scan(k, 0);
-  auto id_of = [this](uint32_t slot) -> const std::string& { return vacancies_[slot].id; };
-  for (uint32_t slot = 0; slot < vacancies_.size(); ++slot) {
-    if (!vacancy_live_[slot]) continue;
-    const VacancyRec& v = vacancies_[slot];
+  auto id_of = [this](uint32_t slot) -> const std::string& { return vacancies_.records[slot].id; };
+  for (uint32_t slot = 0; slot < vacancies_.slots(); ++slot) {
+    if (!vacancies_.live[slot]) continue;
+    const VacancyRec& v = vacancies_.records[slot];
     if (!filter.Matches(v)) continue;
     scan.Offer(scorer_->Evaluate(w, v, ctx), slot, id_of);
   }
   QueryResult result;
-  result.considered = scan.considered();
-  result.vetoed = scan.vetoed();
-  result.evaluated = scan.evaluated();
-  result.considered_by_phase = scan.by_phase();
-  for (const Scan::Entry& e : scan.Sorted(id_of)) {
-    result.hits.push_back(Hit{e.evaluation, w, vacancies_[e.slot]});
-  }
+  scan.Finish(
+      id_of, [&](const Scan::Entry& e) { return Hit{e.evaluation, w, vacancies_.records[e.slot]}; }, &result);
   return result;
 }
 

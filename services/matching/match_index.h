@@ -185,6 +185,76 @@ class MatchIndex {
   using CardLists = absl::flat_hash_map<OccCode, std::vector<Card>>;
   class Scan;
 
+  // Records by slot, their ids, free slots and the versions of removed ids:
+  // the bookkeeping workers and vacancies share. `index(slot, add)` keeps
+  // the caller's lists in step with a slot's record.
+  template <typename Rec>
+  struct RecordTable {
+    std::vector<Rec> records;
+    std::vector<uint8_t> live;
+    std::vector<uint32_t> free;
+    absl::flat_hash_map<std::string, uint32_t> slot_of;
+    absl::flat_hash_map<std::string, int64_t> removed;
+
+    size_t slots() const { return records.size(); }
+    const Rec* Find(absl::string_view id) const {
+      auto it = slot_of.find(id);
+      return it == slot_of.end() ? nullptr : &records[it->second];
+    }
+    // The version held or removed at; 0 when never seen.
+    int64_t Version(absl::string_view id) const {
+      if (const Rec* rec = Find(id)) return rec->version;
+      auto it = removed.find(id);
+      return it == removed.end() ? 0 : it->second;
+    }
+    template <typename Index>
+    Applied Upsert(Rec rec, const Index& index) {
+      auto gone = removed.find(rec.id);
+      if (gone != removed.end()) {
+        if (rec.version <= gone->second) return Applied::kStale;
+        removed.erase(gone);
+      }
+      if (auto it = slot_of.find(rec.id); it != slot_of.end()) {
+        uint32_t slot = it->second;
+        if (rec.version <= records[slot].version) return Applied::kStale;
+        index(slot, false);
+        records[slot] = std::move(rec);
+        index(slot, true);
+        return Applied::kApplied;
+      }
+      uint32_t slot;
+      if (!free.empty()) {
+        slot = free.back();
+        free.pop_back();
+        records[slot] = std::move(rec);
+        live[slot] = 1;
+      } else {
+        slot = static_cast<uint32_t>(records.size());
+        records.push_back(std::move(rec));
+        live.push_back(1);
+      }
+      slot_of.emplace(records[slot].id, slot);
+      index(slot, true);
+      return Applied::kApplied;
+    }
+    template <typename Index>
+    Applied Remove(absl::string_view id, int64_t version, const Index& index) {
+      auto gone = removed.find(id);
+      if (gone != removed.end() && version <= gone->second) return Applied::kStale;
+      if (auto it = slot_of.find(id); it != slot_of.end()) {
+        uint32_t slot = it->second;
+        if (version <= records[slot].version) return Applied::kStale;
+        index(slot, false);
+        slot_of.erase(it);
+        records[slot] = Rec();
+        live[slot] = 0;
+        free.push_back(slot);
+      }
+      removed[std::string(id)] = version;
+      return Applied::kApplied;
+    }
+  };
+
   WorkerCard MakeWorkerCard(uint32_t slot, int segments, OccCode key) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
   VacancyCard MakeVacancyCard(uint32_t slot, int segments, OccCode key) const
@@ -204,12 +274,8 @@ class MatchIndex {
   const Scorer* scorer_;
   mutable absl::Mutex mu_;
 
-  std::vector<WorkerRec> workers_ ABSL_GUARDED_BY(mu_);
+  RecordTable<WorkerRec> workers_ ABSL_GUARDED_BY(mu_);
   std::vector<WorkerCard> worker_cards_ ABSL_GUARDED_BY(mu_);  // by slot, for phases 4-5
-  std::vector<uint8_t> worker_live_ ABSL_GUARDED_BY(mu_);
-  std::vector<uint32_t> worker_free_ ABSL_GUARDED_BY(mu_);
-  absl::flat_hash_map<std::string, uint32_t> worker_slot_ ABSL_GUARDED_BY(mu_);
-  absl::flat_hash_map<std::string, int64_t> worker_removed_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, uint32_t> worker_by_openid_ ABSL_GUARDED_BY(mu_);
   CardLists<WorkerCard> worker_skills_[5] ABSL_GUARDED_BY(mu_);  // by prefix of n segments
   Lists worker_certs_ ABSL_GUARDED_BY(mu_);  // certificate occupations
@@ -220,12 +286,8 @@ class MatchIndex {
   absl::btree_multimap<Day, uint32_t> worker_returning_local_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<uint64_t, int32_t> worker_regions_ ABSL_GUARDED_BY(mu_);
 
-  std::vector<VacancyRec> vacancies_ ABSL_GUARDED_BY(mu_);
+  RecordTable<VacancyRec> vacancies_ ABSL_GUARDED_BY(mu_);
   std::vector<VacancyCard> vacancy_cards_ ABSL_GUARDED_BY(mu_);
-  std::vector<uint8_t> vacancy_live_ ABSL_GUARDED_BY(mu_);
-  std::vector<uint32_t> vacancy_free_ ABSL_GUARDED_BY(mu_);
-  absl::flat_hash_map<std::string, uint32_t> vacancy_slot_ ABSL_GUARDED_BY(mu_);
-  absl::flat_hash_map<std::string, int64_t> vacancy_removed_ ABSL_GUARDED_BY(mu_);
   // Requirements given to exactly n segments, keyed by the requirement ([n]),
   // and n-segment prefixes of finer requirements ([0], PrefixKey).
   CardLists<VacancyCard> vacancy_reqs_[5] ABSL_GUARDED_BY(mu_);

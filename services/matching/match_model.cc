@@ -20,10 +20,6 @@ bool AllDigits(absl::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return absl::ascii_isdigit(c); });
 }
 
-size_t StringHeap(const std::string& s) {
-  // libstdc++ keeps up to 15 characters inside the object.
-  return s.size() > 15 ? s.capacity() + 1 : 0;
-}
 
 }  // namespace
 
@@ -171,25 +167,6 @@ absl::StatusOr<VacancyRec> VacancyFromProto(const v1::Vacancy& v) {
   rec.required.shrink_to_fit();
   rec.certs.shrink_to_fit();
   return rec;
-}
-
-size_t HeapBytes(const WorkerRec& w) {
-  size_t bytes = StringHeap(w.id) + StringHeap(w.wechat_openid);
-  if (w.skills.size() > 2) bytes += w.skills.capacity() * sizeof(SkillRec);
-  bytes += w.certs.capacity() * sizeof(CertRec);
-  for (const CertRec& c : w.certs) bytes += StringHeap(c.name);
-  bytes += w.accepted_regions.capacity() * sizeof(Region);
-  return bytes;
-}
-
-size_t HeapBytes(const VacancyRec& v) {
-  size_t bytes = StringHeap(v.id) + StringHeap(v.employer_id) + StringHeap(v.title);
-  if (v.required.size() > 2) bytes += v.required.capacity() * sizeof(SkillRec);
-  bytes += v.certs.capacity() * sizeof(CertReq);
-  for (const CertReq& c : v.certs) bytes += StringHeap(c.name);
-  bytes += v.fair_ids.capacity() * sizeof(std::string);
-  for (const std::string& f : v.fair_ids) bytes += StringHeap(f);
-  return bytes;
 }
 
 }  // namespace labor::matching

@@ -113,6 +113,7 @@ struct CertRec {
   OccCode occupation = 0;
   Day expires = kNoDay;  // kNoDay: does not expire
   std::string name;
+  bool ValidOn(Day day) const { return expires == kNoDay || expires >= day; }
 };
 
 // A required certificate: held when a worker's certificate has the same kind
@@ -174,8 +175,5 @@ struct VacancyRec {
 absl::StatusOr<WorkerRec> WorkerFromProto(const v1::Worker& worker);
 absl::StatusOr<VacancyRec> VacancyFromProto(const v1::Vacancy& vacancy);
 
-// Bytes a record holds on the heap beyond sizeof (for the memory gauge).
-size_t HeapBytes(const WorkerRec& worker);
-size_t HeapBytes(const VacancyRec& vacancy);
 
 }  // namespace labor::matching

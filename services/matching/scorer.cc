@@ -39,7 +39,6 @@ namespace {
 
 int32_t CertValue(const CertRec& c) { return c.verified ? 1000 : 500; }
 
-bool CertValidOn(const CertRec& c, Day today) { return c.expires == kNoDay || c.expires >= today; }
 
 }  // namespace
 
@@ -192,7 +191,7 @@ Day Scorer::StartDay(const WorkerRec& w, const VacancyRec& v, const QueryContext
 const CertRec* Scorer::HeldCertificate(const WorkerRec& w, const CertReq& req, Day today) {
   const CertRec* best = nullptr;
   for (const CertRec& c : w.certs) {
-    if (!CertValidOn(c, today)) continue;
+    if (!c.ValidOn(today)) continue;
     if (req.kind != 0 && c.kind != req.kind) continue;
     if (req.occupation != 0) {
       if (OccMatchDepth(req.occupation, c.occupation) != 4) continue;
@@ -234,9 +233,7 @@ int32_t Scorer::FreshnessValue(int64_t posted_at_s, int64_t now_s) const {
 
 int32_t Scorer::ReturnPlanValue(const WorkerRec& w, const VacancyRec& v,
                                 const QueryContext& ctx) const {
-  if (w.return_intent != v1::RETURN_INTENT_LOCAL_JOB || w.planned_return == kNoDay) return 0;
-  if (ctx.today < w.planned_return - weights_.return_window_before_days ||
-      ctx.today > w.planned_return + weights_.return_window_after_days) {
+  if (w.return_intent != v1::RETURN_INTENT_LOCAL_JOB || !InReturnWindow(w.planned_return, ctx.today)) {
     return 0;
   }
   return InHomeCounty(w, v.location) ? 1000 : 0;
@@ -267,7 +264,7 @@ Evaluation Scorer::Evaluate(const WorkerRec& w, const VacancyRec& v,
   } else if (!w.certs.empty()) {
     OccCode minor = OccPrefix(v.occupation, 3);
     for (const CertRec& c : w.certs) {
-      if (minor != 0 && c.occupation != 0 && CertValidOn(c, ctx.today) &&
+      if (minor != 0 && c.occupation != 0 && c.ValidOn(ctx.today) &&
           OccMatchDepth(minor, c.occupation) == 4) {
         cert_value = std::max(cert_value, CertValue(c));
       }
@@ -387,7 +384,7 @@ std::string Explainer::CertificateReason(const WorkerRec& w, const VacancyRec& v
   OccCode minor = OccPrefix(v.occupation, 3);
   const CertRec* best = nullptr;
   for (const CertRec& c : w.certs) {
-    if (minor != 0 && c.occupation != 0 && CertValidOn(c, ctx.today) &&
+    if (minor != 0 && c.occupation != 0 && c.ValidOn(ctx.today) &&
         OccMatchDepth(minor, c.occupation) == 4 && (best == nullptr || (c.verified && !best->verified))) {
       best = &c;
     }

@@ -164,6 +164,11 @@ class Scorer {
   static int ScopeLevel(uint8_t scope);
   // Whether `location` is in the worker's home county (return-plan part).
   static bool InHomeCounty(const WorkerRec& worker, Region location);
+  // Whether `today` lies in the return-plan window around `planned_return`.
+  bool InReturnWindow(Day planned_return, Day today) const {
+    return planned_return != kNoDay && today >= planned_return - weights_.return_window_before_days &&
+           today <= planned_return + weights_.return_window_after_days;
+  }
   // Whether the worker gave the consent `need` asks for.
   static bool ConsentGiven(const WorkerRec& worker, ConsentNeed need);
   // The credit (0..1000) of a held skill at `depth` (OccMatchDepth) and
