@@ -3,10 +3,7 @@
 // The data is written through laborctl as bureau staff would; matching
 // bootstraps from it and follows the event streams. The servers run on the
 // real clock, so dates are computed from today (Shanghai).
-#include <google/protobuf/util/json_util.h>
-#include <sys/wait.h>
 
-#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -30,11 +27,15 @@
 #include "tests/testing/redis_server.h"
 #include "tests/testing/service_harness.h"
 #include "tests/testing/util.h"
+#include "tests/tools/cli_testing.h"
 
 namespace labor::tools {
 namespace {
 
 using ::testing::HasSubstr;
+using labor::testing::DayFromToday;
+using labor::testing::ParseJson;
+using Result = labor::testing::CommandResult;
 using ::testing::Not;
 using ProfileHarness = labor::testing::ServiceHarness<v1::ProfileService>;
 using VacancyHarness = labor::testing::ServiceHarness<v1::VacancyService>;
@@ -42,12 +43,6 @@ using MatchingHarness = labor::testing::ServiceHarness<v1::MatchingService>;
 
 constexpr char kWelder[] = "6-18-02-04";  // 电焊工
 constexpr char kCook[] = "4-03-02-01";    // 中式烹调师
-
-struct Result {
-  int exit_code = -1;
-  std::string out;  // stdout
-  std::string err;  // stderr
-};
 
 std::string ResidentId(int n) {
   std::string first17 = absl::StrCat("511702", "1988", "0", n, "1", n, "2", 30 + n);
@@ -57,19 +52,6 @@ std::string ResidentId(int n) {
 std::string CreditCode(absl::string_view body9) {
   std::string first17 = absl::StrCat("91", "511702", body9);
   return absl::StrCat(first17, std::string(1, CreditCodeCheckChar(first17)));
-}
-
-// Today (Shanghai) plus `days`, as YYYY-MM-DD.
-std::string Day(int days) {
-  return absl::FormatCivilTime(absl::ToCivilDay(absl::Now(), ShanghaiTime()) + days);
-}
-
-template <typename Message>
-Message ParseJson(const std::string& text) {
-  Message m;
-  auto s = google::protobuf::util::JsonStringToMessage(text, &m);
-  EXPECT_TRUE(s.ok()) << s.ToString() << "\n" << text;
-  return m;
 }
 
 // The output line holding `needle`, or -1.
@@ -142,24 +124,15 @@ class LaborctlMatchTest : public ::testing::Test {
   // laborctl with all three targets and `role`'s token; args single-quoted
   // (none may hold a quote).
   Result Ctl(Role role, const std::vector<std::string>& args) {
-    const std::string err_path = dir_.Sub(absl::StrCat("stderr.", ++runs_));
-    std::string cmd = absl::StrCat(
-        labor::testing::BuiltBinary("tools/laborctl"), " --deadline=5s",
-        " --target=127.0.0.1:", profile_->port(), " --vacancy_target=127.0.0.1:", vacancy_->port(),
-        " --matching_target=127.0.0.1:", matching_ ? matching_->port() : 0,
-        " --token=", profile_->token(role), " --data_dir=", labor::testing::SourcePath("data"));
-    for (const auto& a : args) absl::StrAppend(&cmd, " '", a, "'");
-    absl::StrAppend(&cmd, " 2>", err_path);
-    Result result;
-    FILE* pipe = popen(cmd.c_str(), "r");
-    if (pipe == nullptr) return result;
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof(buf), pipe)) > 0) result.out.append(buf, n);
-    int status = pclose(pipe);
-    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    result.err = labor::testing::ReadFileOrEmpty(err_path);
-    return result;
+    std::vector<std::string> argv = {
+        "--deadline=5s", absl::StrCat("--target=127.0.0.1:", profile_->port()),
+        absl::StrCat("--vacancy_target=127.0.0.1:", vacancy_->port()),
+        absl::StrCat("--matching_target=127.0.0.1:", matching_ ? matching_->port() : 0),
+        absl::StrCat("--token=", profile_->token(role)),
+        absl::StrCat("--data_dir=", labor::testing::SourcePath("data"))};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return labor::testing::RunCommand("tools/laborctl", argv,
+                                      dir_.Sub(absl::StrCat("stderr.", ++runs_)));
   }
   Result Ctl(const std::vector<std::string>& args) { return Ctl(Role::kAdmin, args); }
 
@@ -187,7 +160,7 @@ class LaborctlMatchTest : public ::testing::Test {
     Result r = Ctl({"vacancy", "post", absl::StrCat("--employer_id=", employer_id),
                     absl::StrCat("--title=", title), absl::StrCat("--occupation=", occupation),
                     absl::StrCat("--location=", location), absl::StrCat("--wage=", wage),
-                    "--headcount=3", absl::StrCat("--expires=", Day(60)), "--json"});
+                    "--headcount=3", absl::StrCat("--expires=", DayFromToday(60)), "--json"});
     EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
     return ParseJson<v1::PostVacancyResponse>(r.out).vacancy().vacancy_id();
   }
@@ -293,7 +266,7 @@ TEST_F(LaborctlMatchTest, WorkersForAVacancy) {
   }
   Result luojiang =
       Ctl({"match", "workers", absl::StrCat("--vacancy=", weld_job_), "--township=511702102",
-           absl::StrCat("--available_by=", Day(30)), "--json"});
+           absl::StrCat("--available_by=", DayFromToday(30)), "--json"});
   ASSERT_EQ(luojiang.exit_code, 0) << luojiang.err;
   v1::RecommendResponse local = ParseJson<v1::RecommendResponse>(luojiang.out);
   ASSERT_EQ(local.matches_size(), 1) << luojiang.out;

@@ -2,10 +2,7 @@
 // end: the real CLI binaries against the real vacancy_server, RocksDB and
 // redis-server. The server runs on the real clock, so every date here is
 // computed from today (Shanghai).
-#include <google/protobuf/util/json_util.h>
-#include <sys/wait.h>
 
-#include <cstdio>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -28,38 +25,23 @@
 #include "tests/testing/redis_server.h"
 #include "tests/testing/service_harness.h"
 #include "tests/testing/util.h"
+#include "tests/tools/cli_testing.h"
 
 namespace labor::tools {
 namespace {
 
 using ::testing::HasSubstr;
+using labor::testing::DayFromToday;
+using labor::testing::ParseJson;
+using Result = labor::testing::CommandResult;
 using ::testing::Not;
 using Harness = labor::testing::ServiceHarness<v1::VacancyService>;
-
-struct Result {
-  int exit_code = -1;
-  std::string out;  // stdout
-  std::string err;  // stderr
-};
 
 // A valid unified social credit code: "91", the county, a 9-character body
 // and the GB 32100 check character.
 std::string CreditCode(absl::string_view region6, absl::string_view body9) {
   std::string first17 = absl::StrCat("91", region6, body9);
   return absl::StrCat(first17, std::string(1, CreditCodeCheckChar(first17)));
-}
-
-// Today (Shanghai) plus `days`, as YYYY-MM-DD.
-std::string Day(int days) {
-  return absl::FormatCivilTime(absl::ToCivilDay(absl::Now(), ShanghaiTime()) + days);
-}
-
-template <typename Message>
-Message ParseJson(const std::string& text) {
-  Message m;
-  auto s = google::protobuf::util::JsonStringToMessage(text, &m);
-  EXPECT_TRUE(s.ok()) << s.ToString() << "\n" << text;
-  return m;
 }
 
 class LaborctlVacancyTest : public ::testing::Test {
@@ -86,20 +68,7 @@ class LaborctlVacancyTest : public ::testing::Test {
   // Runs `binary` (built here, or an absolute path) with `args` (each
   // single-quoted; none may hold a quote).
   Result Exec(const std::string& binary, const std::vector<std::string>& args) {
-    const std::string err_path = dir_.Sub(absl::StrCat("stderr.", ++runs_));
-    std::string cmd = absl::StartsWith(binary, "/") ? binary : labor::testing::BuiltBinary(binary);
-    for (const auto& a : args) absl::StrAppend(&cmd, " '", a, "'");
-    absl::StrAppend(&cmd, " 2>", err_path);
-    Result result;
-    FILE* pipe = popen(cmd.c_str(), "r");
-    if (pipe == nullptr) return result;
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof(buf), pipe)) > 0) result.out.append(buf, n);
-    int status = pclose(pipe);
-    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    result.err = labor::testing::ReadFileOrEmpty(err_path);
-    return result;
+    return labor::testing::RunCommand(binary, args, dir_.Sub(absl::StrCat("stderr.", ++runs_)));
   }
 
   // laborctl against the vacancy server with `role`'s token. A short
@@ -127,7 +96,7 @@ class LaborctlVacancyTest : public ::testing::Test {
         Ctl({"vacancy", "post", absl::StrCat("--employer_id=", employer_id), "--title=叉车司机",
              "--location=罗江镇", "--wage=5000-6500/月", "--headcount=3",
              "--benefits=room,social_insurance", "--cert=other:特种设备作业人员证(叉车司机N1)",
-             absl::StrCat("--expires=", Day(120)), "--json"});
+             absl::StrCat("--expires=", DayFromToday(120)), "--json"});
     EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
     return ParseJson<v1::PostVacancyResponse>(r.out);
   }
@@ -236,7 +205,7 @@ TEST_F(LaborctlVacancyTest, VacancyPostGetListUpdateCloseFill) {
   // --expires is the end of that day in Shanghai.
   EXPECT_EQ(absl::FormatTime("%Y-%m-%d %H:%M:%S", absl::FromUnixSeconds(f.expires_at().seconds()),
                              ShanghaiTime()),
-            absl::StrCat(Day(120), " 23:59:59"));
+            absl::StrCat(DayFromToday(120), " 23:59:59"));
 
   // By credit code: the service registers the employer on first sight.
   const std::string dg_code = CreditCode("441900", "MA4UDG0X1");
@@ -244,7 +213,7 @@ TEST_F(LaborctlVacancyTest, VacancyPostGetListUpdateCloseFill) {
       Ctl({"vacancy", "post", absl::StrCat("--credit_code=", dg_code),
            "--name=东莞市鑫达电子有限公司", "--title=电子厂普工", "--occupation=6-25-04-07",
            "--location=441900", "--wage=4800-6500", "--headcount=50", "--benefits=room,board",
-           absl::StrCat("--expires=", Day(60)), "--request_id=dg-post-1", "--json"});
+           absl::StrCat("--expires=", DayFromToday(60)), "--request_id=dg-post-1", "--json"});
   ASSERT_EQ(dg.exit_code, 0) << dg.out << dg.err;
   const v1::Vacancy electronics = ParseJson<v1::PostVacancyResponse>(dg.out).vacancy();
   EXPECT_EQ(electronics.employer_credit_code(), dg_code);
@@ -256,7 +225,7 @@ TEST_F(LaborctlVacancyTest, VacancyPostGetListUpdateCloseFill) {
   Result retry = Ctl(
       {"vacancy", "post", absl::StrCat("--credit_code=", dg_code), "--name=东莞市鑫达电子有限公司",
        "--title=电子厂普工", "--occupation=6-25-04-07", "--location=441900", "--wage=4800-6500",
-       "--headcount=50", absl::StrCat("--expires=", Day(60)), "--request_id=dg-post-1", "--json"});
+       "--headcount=50", absl::StrCat("--expires=", DayFromToday(60)), "--request_id=dg-post-1", "--json"});
   ASSERT_EQ(retry.exit_code, 0) << retry.err;
   EXPECT_EQ(ParseJson<v1::PostVacancyResponse>(retry.out).vacancy().vacancy_id(),
             electronics.vacancy_id());
@@ -343,7 +312,7 @@ TEST_F(LaborctlVacancyTest, VacancyPostGetListUpdateCloseFill) {
   EXPECT_THAT(ids(ListAll({"--status=已招满"})), ElementsAre(electronics.vacancy_id()));
   EXPECT_THAT(ids(ListAll({"--status=open"})), IsEmpty());
   // The feed shows both changes, oldest first.
-  Result feed = Ctl({"vacancy", "feed", absl::StrCat("--since=", Day(-1)), "--json"});
+  Result feed = Ctl({"vacancy", "feed", absl::StrCat("--since=", DayFromToday(-1)), "--json"});
   ASSERT_EQ(feed.exit_code, 0) << feed.err;
   EXPECT_THAT(ids(ParseJson<v1::ListVacanciesResponse>(feed.out)),
               ElementsAre(f.vacancy_id(), electronics.vacancy_id()));
@@ -426,7 +395,7 @@ TEST_F(LaborctlVacancyTest, BlacklistAddCheckListLiftWithHistory) {
                                               "--location=罗江镇",
                                               "--wage=300/天",
                                               "--headcount=5",
-                                              absl::StrCat("--expires=", Day(30))};
+                                              absl::StrCat("--expires=", DayFromToday(30))};
   Result refused = Ctl(rebar_job);
   EXPECT_EQ(refused.exit_code, 1);
   EXPECT_THAT(refused.err, HasSubstr("FAILED_PRECONDITION"));
@@ -484,7 +453,7 @@ TEST_F(LaborctlVacancyTest, FairCreateAttachCheckInStatsList) {
 
   // Yesterday to tomorrow, so a check-in now falls within it.
   Result create = Ctl({"fair", "create", "--name=春风行动大型招聘会", "--kind=spring_breeze",
-                       absl::StrCat("--start_date=", Day(-1)), absl::StrCat("--end_date=", Day(1)),
+                       absl::StrCat("--start_date=", DayFromToday(-1)), absl::StrCat("--end_date=", DayFromToday(1)),
                        "--region=凤北街道", "--venue=通川区体育中心",
                        "--organizer=通川区人力资源和社会保障局", "--json"});
   ASSERT_EQ(create.exit_code, 0) << create.out << create.err;
@@ -512,7 +481,7 @@ TEST_F(LaborctlVacancyTest, FairCreateAttachCheckInStatsList) {
   // Collected at the fair: a piece-rate job, attached by the posting itself.
   Result at_fair = Ctl({"vacancy", "post", absl::StrCat("--employer_id=", other_employer),
                         "--title=纺织工", "--location=330603", "--wage=1.5-4/piece@6000-9000",
-                        "--headcount=20", fair_flag, absl::StrCat("--expires=", Day(30))});
+                        "--headcount=20", fair_flag, absl::StrCat("--expires=", DayFromToday(30))});
   ASSERT_EQ(at_fair.exit_code, 0) << at_fair.out << at_fair.err;
   EXPECT_THAT(at_fair.out, HasSubstr("1.5-4元/件(约6000-9000元/月)"));
   EXPECT_THAT(at_fair.out, HasSubstr(absl::StrCat("招聘会 ", fair.fair_id())));
@@ -529,14 +498,14 @@ TEST_F(LaborctlVacancyTest, FairCreateAttachCheckInStatsList) {
   ASSERT_EQ(repeat.exit_code, 0) << repeat.err;
   EXPECT_THAT(repeat.out, HasSubstr("此前已签到"));
   Result second = Ctl(Role::kKiosk, {"fair", "checkin", fair_flag, w2,
-                                     absl::StrCat("--at=", Day(-1), " 09:30"), "--json"});
+                                     absl::StrCat("--at=", DayFromToday(-1), " 09:30"), "--json"});
   ASSERT_EQ(second.exit_code, 0) << second.out << second.err;
   v1::CheckInResponse checked = ParseJson<v1::CheckInResponse>(second.out);
   EXPECT_TRUE(checked.first_check_in());
   EXPECT_EQ(checked.check_ins(), 2);
   // Before the fair began: refused.
   Result early = Ctl({"fair", "checkin", fair_flag, "--worker_id=w_fedcba9876543210fedc",
-                      absl::StrCat("--at=", Day(-2), " 09:30")});
+                      absl::StrCat("--at=", DayFromToday(-2), " 09:30")});
   EXPECT_EQ(early.exit_code, 1);
   EXPECT_THAT(early.err, HasSubstr("FAILED_PRECONDITION"));
   Result bad_worker = Ctl({"fair", "checkin", fair_flag, "--worker_id=王小红"});
@@ -560,7 +529,7 @@ TEST_F(LaborctlVacancyTest, FairCreateAttachCheckInStatsList) {
   EXPECT_THAT(get.out, HasSubstr("凤北街道 (511702005) 通川区体育中心"));
 
   const int year = absl::ToCivilDay(absl::Now(), ShanghaiTime()).year();
-  Result list = Ctl({"fair", "list", absl::StrCat("--year=", Day(-1).substr(0, 4))});
+  Result list = Ctl({"fair", "list", absl::StrCat("--year=", DayFromToday(-1).substr(0, 4))});
   ASSERT_EQ(list.exit_code, 0) << list.err;
   EXPECT_THAT(list.out, HasSubstr("春风行动大型招聘会"));
   EXPECT_THAT(list.out, HasSubstr("共 1 场"));
@@ -571,7 +540,7 @@ TEST_F(LaborctlVacancyTest, FairCreateAttachCheckInStatsList) {
 
   // Kiosks may not create fairs.
   Result denied = Ctl(Role::kKiosk, {"fair", "create", "--name=x", "--kind=other",
-                                     absl::StrCat("--start_date=", Day(1)), "--region=511702"});
+                                     absl::StrCat("--start_date=", DayFromToday(1)), "--region=511702"});
   EXPECT_EQ(denied.exit_code, 1);
   EXPECT_THAT(denied.err, HasSubstr("PERMISSION_DENIED"));
 }
