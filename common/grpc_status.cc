@@ -1,5 +1,7 @@
 #include "common/grpc_status.h"
 
+#include "absl/strings/str_cat.h"
+
 #include "common/status.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
@@ -34,6 +36,12 @@ absl::Status FromGrpcStatus(const grpc::Status& status) {
     }
   }
   return out;
+}
+
+absl::Status UpstreamError(const grpc::Status& status, absl::string_view call) {
+  absl::Status s = FromGrpcStatus(status);
+  if (s.ok()) return s;
+  return absl::Status(s.code(), absl::StrCat(call, ": ", s.message()));
 }
 
 }  // namespace labor

@@ -4,6 +4,7 @@
 #include <grpcpp/support/status.h>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 
 namespace labor {
 
@@ -15,5 +16,10 @@ grpc::Status ToGrpcStatus(const absl::Status& status);
 
 // The inverse, for clients: code, message and field violations.
 absl::Status FromGrpcStatus(const grpc::Status& status);
+
+// FromGrpcStatus for a call this service made to another: the message names
+// the call ("ProfileService.GetWorker: ..."); the code is kept, so the caller
+// can tell retryable failures (UNAVAILABLE) from answers (NOT_FOUND).
+absl::Status UpstreamError(const grpc::Status& status, absl::string_view call);
 
 }  // namespace labor

@@ -5,15 +5,6 @@
 #include "common/status.h"
 
 namespace labor::matching {
-namespace {
-
-absl::Status Upstreamed(const grpc::Status& status, absl::string_view what) {
-  absl::Status s = FromGrpcStatus(status);
-  return absl::Status(s.code(), absl::StrCat(what, ": ", s.message()));
-}
-
-}  // namespace
-
 absl::StatusOr<std::unique_ptr<GrpcUpstream>> GrpcUpstream::Create(ClientOptions profile,
                                                                     ClientOptions vacancy,
                                                                     int page_size) {
@@ -37,7 +28,7 @@ absl::StatusOr<Upstream::Page<v1::Worker>> GrpcUpstream::ListWorkers(
   grpc::ClientContext ctx;
   PrepareClientContext(profile_options_, &ctx);
   grpc::Status status = profile_->ListWorkers(&ctx, request, &response);
-  if (!status.ok()) return Upstreamed(status, "ProfileService.ListWorkers");
+  if (!status.ok()) return UpstreamError(status, "ProfileService.ListWorkers");
   Page<v1::Worker> page;
   page.items.assign(std::make_move_iterator(response.mutable_workers()->begin()),
                     std::make_move_iterator(response.mutable_workers()->end()));
@@ -56,7 +47,7 @@ absl::StatusOr<Upstream::Page<v1::Vacancy>> GrpcUpstream::ListOpenVacancies(
   grpc::ClientContext ctx;
   PrepareClientContext(vacancy_options_, &ctx);
   grpc::Status status = vacancy_->ListVacancies(&ctx, request, &response);
-  if (!status.ok()) return Upstreamed(status, "VacancyService.ListVacancies");
+  if (!status.ok()) return UpstreamError(status, "VacancyService.ListVacancies");
   Page<v1::Vacancy> page;
   page.items.assign(std::make_move_iterator(response.mutable_vacancies()->begin()),
                     std::make_move_iterator(response.mutable_vacancies()->end()));
@@ -71,7 +62,7 @@ absl::StatusOr<v1::Vacancy> GrpcUpstream::GetVacancy(const std::string& vacancy_
   grpc::ClientContext ctx;
   PrepareClientContext(vacancy_options_, &ctx);
   grpc::Status status = vacancy_->GetVacancy(&ctx, request, &response);
-  if (!status.ok()) return Upstreamed(status, "VacancyService.GetVacancy");
+  if (!status.ok()) return UpstreamError(status, "VacancyService.GetVacancy");
   return response;
 }
 

@@ -338,6 +338,9 @@ absl::StatusOr<v1::RegisterWorkerResponse> ProfileManager::Register(
 
 absl::StatusOr<v1::Worker> ProfileManager::Get(const Caller& caller,
                                                const v1::GetWorkerRequest& request) {
+  if (request.reveal_phone() && caller.role != Role::kService && caller.role != Role::kAdmin) {
+    return absl::PermissionDeniedError("only services may ask for the full phone number");
+  }
   if (request.reveal_id_number()) {
     if (caller.role != Role::kAdmin) {
       return absl::PermissionDeniedError("only staff (admin) may reveal a full ID number");
@@ -410,7 +413,10 @@ absl::StatusOr<v1::Worker> ProfileManager::Get(const Caller& caller,
     m.audit.push_back(MakeAudit(caller, "reveal_id_number", worker_id, request.purpose(), ""));
     RETURN_IF_ERROR(deps_.store->Apply(m));
   }
-  return Present(caller, *stored, pii, request.reveal_id_number());
+  v1::Worker out = Present(caller, *stored, pii, request.reveal_id_number());
+  // NotificationService needs the number an SMS goes to, and nothing more.
+  if (request.reveal_phone() && caller.role == Role::kService) out.set_phone(pii.phone());
+  return out;
 }
 
 absl::StatusOr<ProfileManager::Loaded> ProfileManager::LoadForWrite(const Caller& caller,
@@ -450,6 +456,11 @@ absl::StatusOr<v1::Worker> ProfileManager::Update(const Caller& caller,
   if (caller.role == Role::kWechat && masked("wechat_openid")) {
     return absl::PermissionDeniedError("a wechat caller cannot rebind the openid");
   }
+  // Services change only consent: NotificationService records that a worker
+  // refused a channel (WeChat error 43101).
+  if (caller.role == Role::kService && (paths.size() != 1 || paths[0] != "consent")) {
+    return absl::PermissionDeniedError("a service may change only consent");
+  }
 
   absl::MutexLock lock(&StripeFor(input.worker_id()));
   ASSIGN_OR_RETURN(Loaded loaded,
@@ -458,6 +469,14 @@ absl::StatusOr<v1::Worker> ProfileManager::Update(const Caller& caller,
   StoredWorker after = loaded.stored;
   v1::Worker& w = *after.mutable_worker();
   store::v1::WorkerPii pii = loaded.pii;
+  if (caller.role == Role::kService) {
+    const v1::Consent& now = w.consent();
+    const v1::Consent& asked = input.consent();
+    if ((asked.wechat() && !now.wechat()) || (asked.sms() && !now.sms()) ||
+        (asked.partner_sharing() && !now.partner_sharing())) {
+      return absl::PermissionDeniedError("a service may only withdraw consent, not grant it");
+    }
+  }
 
   if (masked("wechat_openid") && !input.wechat_openid().empty() &&
       input.wechat_openid() != w.wechat_openid()) {

@@ -16,7 +16,7 @@ MethodPolicy ProfileMethodPolicy() {
   MethodPolicy policy;
   policy.Allow(FullMethod("RegisterWorker"), {R::kAdmin, R::kKiosk, R::kWechat})
       .Allow(FullMethod("GetWorker"), {R::kAdmin, R::kKiosk, R::kWechat, R::kService})
-      .Allow(FullMethod("UpdateWorker"), {R::kAdmin, R::kKiosk, R::kWechat})
+      .Allow(FullMethod("UpdateWorker"), {R::kAdmin, R::kKiosk, R::kWechat, R::kService})
       .Allow(FullMethod("UpdateEmployment"), {R::kAdmin})
       .Allow(FullMethod("MarkVerified"), {R::kAdmin})
       .Allow(FullMethod("ListWorkers"), {R::kAdmin, R::kService})

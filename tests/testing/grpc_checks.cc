@@ -1,5 +1,7 @@
 #include "tests/testing/grpc_checks.h"
 
+#include "common/status.h"
+
 #include <grpcpp/generic/generic_stub.h>
 
 #include "absl/time/clock.h"
@@ -89,6 +91,14 @@ bool WaitFor(const std::function<bool()>& condition, absl::Duration timeout) {
     absl::SleepFor(absl::Milliseconds(20));
   }
   return condition();
+}
+
+bool HasFieldViolation(const absl::Status& status, absl::string_view field) {
+  if (status.code() != absl::StatusCode::kInvalidArgument) return false;
+  for (const FieldViolation& v : GetFieldViolations(status)) {
+    if (v.field == field) return true;
+  }
+  return false;
 }
 
 }  // namespace labor::testing

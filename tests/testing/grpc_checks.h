@@ -29,6 +29,9 @@ std::vector<v1::Event> StreamEvents(RedisClient& redis, const std::string& strea
 
 // Polls `condition` every 20 ms until it holds or `timeout` passes; returns
 // its last value.
+// Whether `status` is INVALID_ARGUMENT with a violation of exactly `field`.
+bool HasFieldViolation(const absl::Status& status, absl::string_view field);
+
 bool WaitFor(const std::function<bool()>& condition, absl::Duration timeout);
 
 }  // namespace labor::testing

@@ -23,6 +23,7 @@
 #include "labor/v1/matching.grpc.pb.h"
 #include "labor/v1/profile.grpc.pb.h"
 #include "labor/v1/vacancy.grpc.pb.h"
+#include "tests/testing/ids.h"
 #include "tests/testing/grpc_checks.h"
 #include "tests/testing/redis_server.h"
 #include "tests/testing/service_harness.h"
@@ -44,14 +45,10 @@ using MatchingHarness = labor::testing::ServiceHarness<v1::MatchingService>;
 constexpr char kWelder[] = "6-18-02-04";  // 电焊工
 constexpr char kCook[] = "4-03-02-01";    // 中式烹调师
 
-std::string ResidentId(int n) {
-  std::string first17 = absl::StrCat("511702", "1988", "0", n, "1", n, "2", 30 + n);
-  return absl::StrCat(first17, std::string(1, ResidentIdCheckChar(first17)));
-}
+std::string ResidentId(int n) { return labor::testing::ResidentIdFor(n); }
 
 std::string CreditCode(absl::string_view body9) {
-  std::string first17 = absl::StrCat("91", "511702", body9);
-  return absl::StrCat(first17, std::string(1, CreditCodeCheckChar(first17)));
+  return labor::testing::MakeCreditCode("511702", body9);
 }
 
 // The output line holding `needle`, or -1.

@@ -18,6 +18,7 @@
 #include "labor/v1/matching.grpc.pb.h"
 #include "labor/v1/profile.grpc.pb.h"
 #include "labor/v1/vacancy.grpc.pb.h"
+#include "tests/testing/ids.h"
 #include "tests/testing/grpc_checks.h"
 #include "tests/testing/redis_server.h"
 #include "tests/testing/service_harness.h"
@@ -36,14 +37,10 @@ using MatchingHarness = labor::testing::ServiceHarness<v1::MatchingService>;
 constexpr char kWelder[] = "6-18-02-04";
 constexpr char kCook[] = "4-03-02-01";
 
-std::string ResidentId(int n) {
-  std::string first17 = absl::StrCat("511702", "1990", "0", 1 + n % 9, "1", n % 9, "1", 10 + n);
-  return absl::StrCat(first17, std::string(1, ResidentIdCheckChar(first17)));
-}
+std::string ResidentId(int n) { return labor::testing::ResidentIdFor(n); }
 
 std::string CreditCode(int n) {
-  std::string first17 = absl::StrCat("91", "511702", "MA", 1000000 + n);
-  return absl::StrCat(first17, std::string(1, CreditCodeCheckChar(first17)));
+  return labor::testing::MakeCreditCode("511702", absl::StrCat("MA", 1000000 + n));
 }
 
 class MatchingServerTest : public ::testing::Test {

@@ -18,17 +18,12 @@
 #include "gtest/gtest.h"
 #include "services/profile/profile_manager.h"
 #include "services/profile/rocks_worker_store.h"
+#include "tests/testing/ids.h"
 #include "tests/testing/util.h"
 
 namespace labor::profile::testing {
 
-// A valid resident ID: address 511702, the given birth date (YYYYMMDD) and
-// sequence (3 digits; odd = male), with its GB 11643 check character.
-inline std::string MakeResidentId(absl::string_view birth, absl::string_view seq,
-                                  absl::string_view area = "511702") {
-  std::string first17 = absl::StrCat(area, birth, seq);
-  return absl::StrCat(first17, std::string(1, ResidentIdCheckChar(first17)));
-}
+using labor::testing::MakeResidentId;
 
 inline Caller MakeCaller(Role role, std::string openid = "") {
   Caller c;

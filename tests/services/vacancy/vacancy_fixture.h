@@ -22,16 +22,12 @@
 #include "services/vacancy/vacancy_index.h"
 #include "services/vacancy/vacancy_manager.h"
 #include "services/vacancy/vacancy_rules.h"
+#include "tests/testing/ids.h"
 #include "tests/testing/util.h"
 
 namespace labor::vacancy::testing {
 
-// A valid unified social credit code: 9 (market regulator) 1 (enterprise),
-// the region, a 9-character organization code and the GB 32100 check char.
-inline std::string MakeCreditCode(absl::string_view region6, absl::string_view org9) {
-  std::string first17 = absl::StrCat("91", region6, org9);
-  return absl::StrCat(first17, std::string(1, CreditCodeCheckChar(first17)));
-}
+using labor::testing::MakeCreditCode;
 
 inline Caller MakeCaller(Role role, std::string tenant = "") {
   Caller c;

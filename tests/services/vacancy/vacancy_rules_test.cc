@@ -13,6 +13,7 @@
 #include "common/validation.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/ids.h"
 #include "tests/testing/util.h"
 
 namespace labor::vacancy {
@@ -30,7 +31,7 @@ constexpr absl::string_view kOpenPitCode = "6-16-01-01";      // 露天采矿工
 
 // A credit code with a correct GB 32100 check character.
 std::string CreditCode(absl::string_view first17 = "91511702MA62Q3K4P") {
-  return absl::StrCat(first17, std::string(1, CreditCodeCheckChar(first17)));
+  return labor::testing::MakeCreditCode(first17.substr(2, 6), first17.substr(8));
 }
 
 v1::Money Yuan(int64_t yuan) {

@@ -1,0 +1,96 @@
+// What NotificationService needs to know about workers, from ProfileService:
+// how to reach one (openid, phone, consent), who is in a segment, and how to
+// record that a worker refused a channel. Contacts are cached and the cache
+// follows labor.events.profile, so a consent withdrawn or a worker erased
+// stops messages within an event's latency.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "common/lru_cache.h"
+#include "common/server.h"
+#include "labor/v1/common.pb.h"
+#include "labor/v1/profile.grpc.pb.h"
+
+namespace labor::notify {
+
+struct Contact {
+  std::string worker_id;
+  int64_t version = 0;
+  std::string wechat_openid;  // phones are not cached: GetPhone reads one when an SMS goes out
+  std::string hukou_township;
+  bool consent_wechat = false;
+  bool consent_sms = false;
+};
+
+Contact ContactOf(const v1::Worker& worker);
+
+class ProfileDirectory {
+ public:
+  virtual ~ProfileDirectory() = default;
+
+  // NOT_FOUND when the worker does not exist or was erased; UNAVAILABLE /
+  // DEADLINE_EXCEEDED when ProfileService cannot answer (retry later).
+  virtual absl::StatusOr<Contact> GetContact(const std::string& worker_id) = 0;
+  // The worker bound to a WeChat openid; NOT_FOUND when none.
+  virtual absl::StatusOr<std::string> WorkerIdForOpenid(const std::string& openid) = 0;
+  // The worker's full mobile number, for one SMS. Errors as GetContact.
+  virtual absl::StatusOr<std::string> GetPhone(const std::string& worker_id) = 0;
+
+  struct Page {
+    std::vector<v1::Worker> workers;
+    std::string next_page_token;  // "" after the last page
+  };
+  // One page of ListWorkers (role service); the contacts it carries are
+  // cached. Errors as GetContact.
+  virtual absl::StatusOr<Page> ListWorkers(const v1::ListWorkersRequest& request) = 0;
+
+  // Turns the worker's consent for `channel` off in ProfileService (the
+  // worker refused messages there). NOT_FOUND for an unknown worker; other
+  // errors are retryable.
+  virtual absl::Status RevokeConsent(const std::string& worker_id, v1::Channel channel) = 0;
+
+  // A labor.events.profile event: the cached contact is refreshed on next
+  // use (or dropped for good on erasure).
+  virtual void ApplyEvent(const v1::Event& event) = 0;
+};
+
+// The gRPC implementation, with the `service` role's token and a deadline on
+// every call.
+class GrpcProfileDirectory : public ProfileDirectory {
+ public:
+  // INVALID_ARGUMENT / NOT_FOUND for unusable TLS settings.
+  static absl::StatusOr<std::unique_ptr<GrpcProfileDirectory>> Create(ClientOptions options,
+                                                                      size_t cache_capacity);
+
+  absl::StatusOr<Contact> GetContact(const std::string& worker_id) override;
+  absl::StatusOr<std::string> WorkerIdForOpenid(const std::string& openid) override;
+  absl::StatusOr<std::string> GetPhone(const std::string& worker_id) override;
+  absl::StatusOr<Page> ListWorkers(const v1::ListWorkersRequest& request) override;
+  absl::Status RevokeConsent(const std::string& worker_id, v1::Channel channel) override;
+  void ApplyEvent(const v1::Event& event) override;
+
+ private:
+  // A cached entry: a contact, or a marker that the stored one is stale
+  // (an event newer than it arrived) or that the worker is gone.
+  struct Entry {
+    enum class State { kFresh, kStale, kErased } state = State::kFresh;
+    Contact contact;
+  };
+  GrpcProfileDirectory(ClientOptions options, size_t cache_capacity)
+      : options_(std::move(options)), cache_(cache_capacity) {}
+  void Remember(const v1::Worker& worker);
+
+  ClientOptions options_;
+  std::unique_ptr<v1::ProfileService::Stub> stub_;
+  // Cache versions are 2 * worker version, +1 for a fetched record: a stale
+  // marker at an event's version is replaced by a fetch of that version or
+  // newer, never by an older fetch still in flight.
+  VersionedLruCache<Entry> cache_;
+};
+
+}  // namespace labor::notify
