@@ -134,7 +134,8 @@ RedisClient::Options RedisOptionsFromFlags() {
 }
 
 absl::StatusOr<ServiceBasics> LoadServiceBasics(const std::string& service,
-                                                std::vector<std::string> column_families) {
+                                                std::vector<std::string> column_families,
+                                                bool with_outbox) {
   ServiceBasics basics;
   const std::string data_dir = absl::GetFlag(FLAGS_data_dir);
   auto regions = RegionRegistry::LoadFromDir(absl::StrCat(data_dir, "/regions"));
@@ -169,6 +170,7 @@ absl::StatusOr<ServiceBasics> LoadServiceBasics(const std::string& service,
         absl::StrCat("opening the store at ", store_options.path, ": ", store.status().message()));
   }
   basics.store = *std::move(store);
+  if (!with_outbox) return basics;
   auto outbox = Outbox::Open(basics.store.get(), service, Clock::Real());
   if (!outbox.ok()) {
     return absl::Status(outbox.status().code(),

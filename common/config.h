@@ -73,9 +73,11 @@ struct ServiceBasics {
 // at --db_path with `column_families` (synced per --sync_writes) and the
 // outbox of `service` (stream labor.events.<service>). The error says which
 // of them failed and why. With no column families there is no store and no
-// outbox (a service that keeps only memory, like matching).
+// outbox (a service that keeps only memory, like matching); `with_outbox`
+// false opens the store without one (a service that publishes no events).
 absl::StatusOr<ServiceBasics> LoadServiceBasics(const std::string& service,
-                                                std::vector<std::string> column_families);
+                                                std::vector<std::string> column_families,
+                                                bool with_outbox = true);
 
 // The environment variable of a flag name: "redis_port" -> "LABOR_REDIS_PORT".
 std::string EnvNameForFlag(const std::string& flag_name);

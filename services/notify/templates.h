@@ -70,18 +70,20 @@ struct Rendered {
 };
 
 // One message for one channel. WECHAT: a subscribe-message template whose
-// fields all pass CheckWechatField, text = the full plain text. SMS: the SMS
-// template code and its parameters (each passes CheckSmsParam), text = the
-// filled-in SMS; an empty Rendered (no template_id) for kinds SMS may not
-// carry (check SmsAllowed first). KIOSK (and UNSPECIFIED): template
-// "KIOSK_<KIND>", fields {"title"}, text = every detail and the match reasons
-// within kMaxKioskTextChars. Expects a payload that passed ValidatePayload;
-// anything else still renders within the limits (bad bytes become U+FFFD,
-// control characters spaces, missing values placeholders).
+// fields all pass CheckWechatField (links dropped), text = the full plain
+// text. SMS: the SMS template code and its parameters (each passes
+// CheckSmsParam), text = the filled-in SMS; an empty Rendered (no
+// template_id) for kinds SMS may not carry (check SmsAllowed first). KIOSK
+// (and UNSPECIFIED): template "KIOSK_<KIND>", fields "title" (<= 30
+// characters) plus "vacancy_id" / "fair_id" when given, text = every detail
+// and the match reasons within kMaxKioskTextChars. An unknown kind gives an
+// empty Rendered. Expects a payload that passed ValidatePayload; anything
+// else still renders within the limits (bad bytes become U+FFFD, control
+// characters spaces, missing values placeholders).
 Rendered Render(v1::NotificationKind kind, const Payload& payload, v1::Channel channel);
 
 // Several job alerts waiting for one worker merged into one digest message
-// ("3个新岗位：焊工(罗江镇) 等"). The best alert (highest "score", first on a
+// ("3个新岗位：焊工(通川区罗江镇) 等"). The best alert (highest "score", first on a
 // tie) leads, the others follow in order. One alert renders as a plain job
 // alert; none, or SMS, give an empty Rendered. Null entries are skipped.
 Rendered RenderDigest(const std::vector<const Payload*>& alerts, v1::Channel channel);
