@@ -2,6 +2,8 @@
 # First-run setup of development credentials under var/dev/ (never committed):
 #   var/dev/tokens/<role>.token   one bearer token per role (mode 0600)
 #   var/dev/tokens.conf           what the services read: only SHA-256 hashes
+#   var/dev/sms.secret            the access key secret NotificationService and
+#                                 the local fake SMS gateway share
 # The PII key (var/dev/pii.key) is created by the services themselves on
 # first start. Everything here is DEV ONLY: production issues tokens and keys
 # through its own secret management. Idempotent: existing files are kept.
@@ -36,4 +38,8 @@ if [ ! -f "$CONF" ]; then
   echo "dev-init: wrote $CONF and $DEV_DIR/tokens/{admin,kiosk,wechat,partner,service}.token"
 else
   echo "dev-init: $CONF exists, keeping it"
+fi
+if [ ! -f "$DEV_DIR/sms.secret" ]; then
+  (umask 077; printf 'sms_%s\n' "$(random_hex)" > "$DEV_DIR/sms.secret")
+  echo "dev-init: wrote $DEV_DIR/sms.secret (DEV ONLY: the fake SMS gateway's key)"
 fi

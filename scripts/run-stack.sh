@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The whole stack on loopback with embedded defaults and demo data:
 # installs packages (as root), builds, creates dev credentials, starts
-# redis-server and the services (profile, vacancy, then matching), loads the
-# demo data, shows a sample recommendation, and stays in the foreground until
+# redis-server and the services (profile, vacancy, then matching and
+# notify, with a local fake SMS gateway), loads the demo data, shows a sample
+# recommendation and a sample notification, and stays in the foreground until
 # Ctrl-C (then stops everything). With --detach it returns
 # and leaves the stack running; scripts/stop-stack.sh stops it.
 #
-# Environment: LABOR_REDIS_PORT (6391), LABOR_DEMO_WORKERS (2000),
+# Environment: LABOR_REDIS_PORT (6391), LABOR_SMS_PORT (18080), LABOR_DEMO_WORKERS (2000),
 # LABOR_DEMO_VACANCIES (300), LABOR_DEMO_SEED (7).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,7 +19,7 @@ scripts/install-deps.sh
 echo "run-stack: building (first build takes several minutes)…"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j "$(nproc)" --target profile_server vacancy_server matching_server \
-  laborctl labor-demo
+  notify_server fake_sms_gateway laborctl labor-demo
 scripts/dev-init.sh
 
 mkdir -p var/run var/log var/redis var/data
@@ -28,11 +29,12 @@ export LABOR_DATA_DIR="$ROOT/data"
 export LABOR_AUTH_TOKENS_FILE="$ROOT/var/dev/tokens.conf"
 export LABOR_PII_KEY_FILE="$ROOT/var/dev/pii.key"
 
-SERVICES="profile vacancy matching"
+SERVICES="profile vacancy matching notify"
+SMS_PORT="${LABOR_SMS_PORT:-18080}"
 
 stop_all() {
-  # Matching first: it reads from the other two.
-  for name in matching vacancy profile; do
+  # Readers first: notify and matching read from the others.
+  for name in notify matching vacancy profile sms_gateway; do
     if [ -f "var/run/$name.pid" ]; then
       kill -TERM "$(cat "var/run/$name.pid")" 2>/dev/null || true
       for _ in $(seq 1 100); do kill -0 "$(cat "var/run/$name.pid")" 2>/dev/null || break; sleep 0.1; done
@@ -119,11 +121,30 @@ if ! grpc_serving "$(cat var/run/matching.port)" labor.v1.MatchingService; then
 fi
 echo "run-stack: matching index loaded (health SERVING)"
 
+# The SMS gateway cannot be reached from here: a local fake with the real
+# one's wire format and per-number frequency limits stands in (DEV ONLY).
+rm -f var/run/sms_gateway.port
+build/tools/fake_sms_gateway/fake_sms_gateway --port="$SMS_PORT" \
+  --port_file="$ROOT/var/run/sms_gateway.port" --access_key_id=dev-labor \
+  --access_key_secret="$(cat var/dev/sms.secret)" >>var/log/sms_gateway.log 2>&1 &
+echo $! > var/run/sms_gateway.pid
+for _ in $(seq 1 100); do [ -s var/run/sms_gateway.port ] && break; sleep 0.1; done
+echo "run-stack: fake SMS gateway on http://127.0.0.1:$SMS_PORT (sent: /sms/sent)"
+
+# Notify follows labor.events.matching from here on: each vacancy posted
+# from now becomes job alerts for its best-fitting consenting workers.
+start_service notify 9154 --db_path="$ROOT/var/data/notify" \
+  --profile_target="127.0.0.1:$(cat var/run/profile.port)" \
+  --upstream_token_file="$ROOT/var/dev/tokens/service.token" \
+  --sms_gateway_url="http://127.0.0.1:$SMS_PORT" --sms_secret_file="$ROOT/var/dev/sms.secret" \
+  --consumer_name=run-stack
+
 # A sample for one demo worker: the first unemployed welder, or else the
 # first worker on file.
 CTL=(build/tools/laborctl --target="127.0.0.1:$(cat var/run/profile.port)"
      --vacancy_target="127.0.0.1:$(cat var/run/vacancy.port)"
      --matching_target="127.0.0.1:$(cat var/run/matching.port)"
+     --notify_target="127.0.0.1:$(cat var/run/notify.port)"
      --token_file=var/dev/tokens/admin.token)
 first_worker() {
   "${CTL[@]}" worker list --page_size=1 --json "$@" 2>/dev/null |

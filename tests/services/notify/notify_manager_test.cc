@@ -434,6 +434,36 @@ TEST_F(NotifyManagerTest, InFlightMessagesGoOutAgainAfterARestartOrADisconnect) 
   EXPECT_EQ(Message(id).status(), v1::NOTIFICATION_STATUS_DELIVERED);
 }
 
+TEST_F(NotifyManagerTest, KioskMessagesGoToTheKioskOfTheWorkersTownship) {
+  // No push consent is needed: a kiosk shows the message when the worker
+  // is there.
+  const std::string worker = Register({.township = "511702102", .wechat = false});
+  RecordingSink elsewhere, home;
+  Subscribe(&elsewhere, v1::CHANNEL_KIOSK, "511702103");
+  v1::Notification n = Policy(worker, "kiosk");
+  n.set_channel(v1::CHANNEL_KIOSK);
+  const std::string id = Enqueue(n);
+  manager_->DispatchOnce();
+  EXPECT_TRUE(elsewhere.Take().empty());
+  EXPECT_EQ(Codes(Message(id)).back(), "no_subscriber");
+  Subscribe(&home, v1::CHANNEL_KIOSK, "511702102");
+  clock_.Advance(options_.no_subscriber_retry);
+  manager_->DispatchOnce();
+  std::vector<v1::Delivery> got = home.Take();
+  ASSERT_THAT(got, SizeIs(1));
+  EXPECT_TRUE(got[0].wechat_openid().empty());
+  EXPECT_THAT(got[0].text(), HasSubstr("返乡创业补贴"));
+  EXPECT_TRUE(elsewhere.Take().empty());
+  // A kiosk acks only kiosk deliveries; the WeChat backend may not ack it.
+  v1::AckRequest ack;
+  ack.add_acks()->set_delivery_id(got[0].delivery_id());
+  ack.mutable_acks(0)->set_ok(true);
+  EXPECT_EQ(manager_->Ack(MakeCaller(Role::kWechat), ack).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  ASSERT_TRUE(manager_->Ack(MakeCaller(Role::kKiosk), ack).ok());
+  EXPECT_EQ(Message(id).status(), v1::NOTIFICATION_STATUS_DELIVERED);
+}
+
 TEST_F(NotifyManagerTest, AFullChannelSlowsIntake) {
   options_.max_pending_per_channel = 3;
   OpenManager();
