@@ -271,6 +271,7 @@ int main(int argc, char** argv) {
   labor::GrpcServer::InstallSignalHandlers();
   absl::SetFlag(&FLAGS_listen, "127.0.0.1:50054");
   absl::SetFlag(&FLAGS_metrics_listen, "127.0.0.1:9154");
+  absl::SetFlag(&FLAGS_db_path, "var/data/notify");
   labor::ParseFlagsWithEnv(argc, argv,
                            "notify_server: NotificationService (durable, rate-limited delivery "
                            "of job alerts and notices)");
