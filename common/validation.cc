@@ -41,37 +41,6 @@ int CreditValue(char c) {
   return pos == absl::string_view::npos ? -1 : static_cast<int>(pos);
 }
 
-// Decodes one UTF-8 sequence at `s[*i]`, advancing *i; -1 when invalid
-// (truncated, overlong, surrogate or above U+10FFFF).
-int32_t DecodeUtf8(absl::string_view s, size_t* i) {
-  const auto b0 = static_cast<unsigned char>(s[*i]);
-  if (b0 < 0x80) {
-    ++*i;
-    return b0;
-  }
-  int len;
-  int32_t cp;
-  int32_t min;
-  if ((b0 & 0xE0) == 0xC0) {
-    len = 2, cp = b0 & 0x1F, min = 0x80;
-  } else if ((b0 & 0xF0) == 0xE0) {
-    len = 3, cp = b0 & 0x0F, min = 0x800;
-  } else if ((b0 & 0xF8) == 0xF0) {
-    len = 4, cp = b0 & 0x07, min = 0x10000;
-  } else {
-    return -1;
-  }
-  if (*i + len > s.size()) return -1;
-  for (int k = 1; k < len; ++k) {
-    const auto b = static_cast<unsigned char>(s[*i + k]);
-    if ((b & 0xC0) != 0x80) return -1;
-    cp = (cp << 6) | (b & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return -1;
-  *i += len;
-  return cp;
-}
-
 bool IsWhiteSpace(int32_t cp) {
   return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\v' || cp == '\f' ||
          cp == 0x3000;  // ideographic space, typed by Chinese input methods
@@ -350,6 +319,39 @@ absl::Status ForEachCsvRecord(
     }
   }
   return parse_error;
+}
+
+int32_t DecodeUtf8(absl::string_view s, size_t* i) {
+  const auto b0 = static_cast<unsigned char>(s[*i]);
+  if (b0 < 0x80) {
+    ++*i;
+    return b0;
+  }
+  int len;
+  int32_t cp;
+  int32_t min;
+  if ((b0 & 0xE0) == 0xC0) {
+    len = 2, cp = b0 & 0x1F, min = 0x80;
+  } else if ((b0 & 0xF0) == 0xE0) {
+    len = 3, cp = b0 & 0x0F, min = 0x800;
+  } else if ((b0 & 0xF8) == 0xF0) {
+    len = 4, cp = b0 & 0x07, min = 0x10000;
+  } else {
+    ++*i;
+    return -1;
+  }
+  bool valid = *i + len <= s.size();
+  for (int k = 1; valid && k < len; ++k) {
+    const auto b = static_cast<unsigned char>(s[*i + k]);
+    valid = (b & 0xC0) == 0x80;
+    cp = (cp << 6) | (b & 0x3F);
+  }
+  if (!valid || cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+    ++*i;
+    return -1;
+  }
+  *i += len;
+  return cp;
 }
 
 }  // namespace labor

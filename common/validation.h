@@ -52,6 +52,11 @@ absl::Status ValidateMobile(absl::string_view phone);
 // 11 digits remain after it (so "86" starting a bare number is kept).
 std::string NormalizeMobile(absl::string_view phone);
 
+// Decodes the UTF-8 sequence at s[*i] and advances *i past it (past one
+// byte when it is invalid). Returns the code point, or -1 for an invalid
+// sequence (truncated, overlong, a surrogate, above U+10FFFF).
+int32_t DecodeUtf8(absl::string_view s, size_t* i);
+
 // Plain text fields: UTF-8, 1..max_chars characters (code points, not
 // bytes), no control characters (C0 including tab and newline, DEL, C1).
 // When `required`, the text must hold something besides white space

@@ -87,7 +87,8 @@ absl::StatusOr<std::string> ReadSecret(const std::string& path) {
 }
 
 int Run() {
-  auto basics = LoadServiceBasics("notify", RocksNotifyStore::ColumnFamilies(), /*with_outbox=*/false);
+  auto basics =
+      LoadServiceBasics("notify", RocksNotifyStore::ColumnFamilies(), /*with_outbox=*/false);
   if (!basics.ok()) {
     LABOR_LOG(ERROR) << basics.status();
     return 1;

@@ -71,6 +71,34 @@ absl::Status ScanCf(RocksStore* rocks, absl::string_view cf,
   return absl::OkStatus();
 }
 
+// Walks the keys of `cf` under `prefix` from the position `after` (a key
+// returned as `next` before; "" = the start), calling `take` for each until
+// `page_size` were taken. Returns the position to continue from ("" at the
+// end). INVALID_ARGUMENT for a position outside the prefix.
+absl::StatusOr<std::string> WalkPrefix(
+    RocksStore* rocks, absl::string_view cf, const std::string& prefix, absl::string_view after,
+    int page_size, const std::function<absl::Status(const rocksdb::Iterator&)>& take) {
+  if (!after.empty() && !absl::StartsWith(after, prefix)) {
+    return absl::InvalidArgumentError("page position of another listing");
+  }
+  std::unique_ptr<rocksdb::Iterator> it = rocks->NewIterator(cf);
+  it->Seek(after.empty() ? rocksdb::Slice(prefix) : rocksdb::Slice(after.data(), after.size()));
+  if (!after.empty() && it->Valid() && it->key().ToString() == after) it->Next();
+  std::string last;
+  int taken = 0;
+  for (; it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    if (taken == page_size) {
+      if (!it->status().ok()) break;
+      return last;
+    }
+    RETURN_IF_ERROR(take(*it));
+    last = it->key().ToString();
+    ++taken;
+  }
+  if (!it->status().ok()) return absl::UnavailableError(it->status().ToString());
+  return std::string();
+}
+
 }  // namespace
 
 std::vector<std::string> RocksNotifyStore::ColumnFamilies() {
@@ -103,61 +131,33 @@ absl::StatusOr<int32_t> RocksNotifyStore::GetDailyCount(absl::string_view worker
 absl::StatusOr<NotifyStore::Page<StoredMessage>> RocksNotifyStore::ListByWorker(
     absl::string_view worker_id, absl::string_view after, int page_size) {
   const std::string prefix = WorkerPrefix(worker_id);
-  if (!after.empty() && !absl::StartsWith(after, prefix)) {
-    return absl::InvalidArgumentError("page position of another worker");
-  }
   Page<StoredMessage> page;
-  std::unique_ptr<rocksdb::Iterator> it = rocks_->NewIterator(kByWorker);
-  if (after.empty()) {
-    it->Seek(prefix);
-  } else {
-    it->Seek(rocksdb::Slice(after.data(), after.size()));
-    if (it->Valid() && it->key().ToString() == after) it->Next();
-  }
-  std::string last;
-  for (; it->Valid() && it->key().starts_with(prefix); it->Next()) {
-    if (static_cast<int>(page.items.size()) == page_size) {
-      page.next = last;
-      break;
-    }
-    absl::string_view key(it->key().data(), it->key().size());
-    absl::string_view message_id = key.substr(prefix.size() + 8);
-    ASSIGN_OR_RETURN(std::optional<StoredMessage> message, GetMessage(message_id));
-    last = std::string(key);
-    if (message) page.items.push_back(*std::move(message));
-  }
-  if (!it->status().ok()) return absl::UnavailableError(it->status().ToString());
+  ASSIGN_OR_RETURN(page.next, WalkPrefix(rocks_, kByWorker, prefix, after, page_size,
+                                         [&](const rocksdb::Iterator& it) -> absl::Status {
+                                           absl::string_view key(it.key().data(), it.key().size());
+                                           ASSIGN_OR_RETURN(
+                                               std::optional<StoredMessage> message,
+                                               GetMessage(key.substr(prefix.size() + 8)));
+                                           if (message) page.items.push_back(*std::move(message));
+                                           return absl::OkStatus();
+                                         }));
   return page;
 }
 
 absl::StatusOr<NotifyStore::Page<StoredMessage>> RocksNotifyStore::ListByNotification(
     absl::string_view notification_id, absl::string_view after, int page_size) {
-  const std::string prefix = absl::StrCat(notification_id, ".");
-  if (!after.empty() && !absl::StartsWith(after, prefix)) {
-    return absl::InvalidArgumentError("page position of another notification");
-  }
   Page<StoredMessage> page;
-  std::unique_ptr<rocksdb::Iterator> it = rocks_->NewIterator(kMessages);
-  if (after.empty()) {
-    it->Seek(prefix);
-  } else {
-    it->Seek(rocksdb::Slice(after.data(), after.size()));
-    if (it->Valid() && it->key().ToString() == after) it->Next();
-  }
-  std::string last;
-  for (; it->Valid() && it->key().starts_with(prefix); it->Next()) {
-    if (static_cast<int>(page.items.size()) == page_size) {
-      page.next = last;
-      break;
-    }
-    StoredMessage message;
-    if (!message.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
-      return absl::DataLossError("unreadable messages record");
-    }
-    last = it->key().ToString();
-    page.items.push_back(std::move(message));
-  }
-  if (!it->status().ok()) return absl::UnavailableError(it->status().ToString());
+  ASSIGN_OR_RETURN(
+      page.next, WalkPrefix(rocks_, kMessages, absl::StrCat(notification_id, "."), after, page_size,
+                            [&](const rocksdb::Iterator& it) -> absl::Status {
+                              StoredMessage message;
+                              if (!message.ParseFromArray(it.value().data(),
+                                                          static_cast<int>(it.value().size()))) {
+                                return absl::DataLossError("unreadable messages record");
+                              }
+                              page.items.push_back(std::move(message));
+                              return absl::OkStatus();
+                            }));
   return page;
 }
 

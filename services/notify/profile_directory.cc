@@ -37,6 +37,15 @@ absl::StatusOr<std::unique_ptr<GrpcProfileDirectory>> GrpcProfileDirectory::Crea
   return directory;
 }
 
+absl::StatusOr<v1::Worker> GrpcProfileDirectory::FetchWorker(const v1::GetWorkerRequest& request) {
+  v1::Worker worker;
+  grpc::ClientContext ctx;
+  PrepareClientContext(options_, &ctx);
+  grpc::Status status = stub_->GetWorker(&ctx, request, &worker);
+  if (!status.ok()) return UpstreamError(status, "ProfileService.GetWorker");
+  return worker;
+}
+
 void GrpcProfileDirectory::Remember(const v1::Worker& worker) {
   auto entry = std::make_shared<Entry>();
   entry->contact = ContactOf(worker);
@@ -52,11 +61,7 @@ absl::StatusOr<Contact> GrpcProfileDirectory::GetContact(const std::string& work
   }
   v1::GetWorkerRequest request;
   request.set_worker_id(worker_id);
-  v1::Worker worker;
-  grpc::ClientContext ctx;
-  PrepareClientContext(options_, &ctx);
-  grpc::Status status = stub_->GetWorker(&ctx, request, &worker);
-  if (!status.ok()) return UpstreamError(status, "ProfileService.GetWorker");
+  ASSIGN_OR_RETURN(v1::Worker worker, FetchWorker(request));
   Remember(worker);
   return ContactOf(worker);
 }
@@ -64,11 +69,7 @@ absl::StatusOr<Contact> GrpcProfileDirectory::GetContact(const std::string& work
 absl::StatusOr<std::string> GrpcProfileDirectory::WorkerIdForOpenid(const std::string& openid) {
   v1::GetWorkerRequest request;
   request.set_wechat_openid(openid);
-  v1::Worker worker;
-  grpc::ClientContext ctx;
-  PrepareClientContext(options_, &ctx);
-  grpc::Status status = stub_->GetWorker(&ctx, request, &worker);
-  if (!status.ok()) return UpstreamError(status, "ProfileService.GetWorker");
+  ASSIGN_OR_RETURN(v1::Worker worker, FetchWorker(request));
   Remember(worker);
   return worker.worker_id();
 }
@@ -77,11 +78,7 @@ absl::StatusOr<std::string> GrpcProfileDirectory::GetPhone(const std::string& wo
   v1::GetWorkerRequest request;
   request.set_worker_id(worker_id);
   request.set_reveal_phone(true);
-  v1::Worker worker;
-  grpc::ClientContext ctx;
-  PrepareClientContext(options_, &ctx);
-  grpc::Status status = stub_->GetWorker(&ctx, request, &worker);
-  if (!status.ok()) return UpstreamError(status, "ProfileService.GetWorker");
+  ASSIGN_OR_RETURN(v1::Worker worker, FetchWorker(request));
   if (worker.phone().empty()) return absl::NotFoundError("the worker has no phone number");
   return worker.phone();
 }
@@ -112,13 +109,7 @@ absl::Status GrpcProfileDirectory::RevokeConsent(const std::string& worker_id,
   for (int attempt = 0; attempt < kRevokeAttempts; ++attempt) {
     v1::GetWorkerRequest get;
     get.set_worker_id(worker_id);
-    v1::Worker worker;
-    {
-      grpc::ClientContext ctx;
-      PrepareClientContext(options_, &ctx);
-      grpc::Status status = stub_->GetWorker(&ctx, get, &worker);
-      if (!status.ok()) return UpstreamError(status, "ProfileService.GetWorker");
-    }
+    ASSIGN_OR_RETURN(v1::Worker worker, FetchWorker(get));
     v1::Consent consent = worker.consent();
     if (channel == v1::CHANNEL_WECHAT ? !consent.wechat() : !consent.sms()) {
       Remember(worker);

@@ -83,6 +83,7 @@ class GrpcProfileDirectory : public ProfileDirectory {
   };
   GrpcProfileDirectory(ClientOptions options, size_t cache_capacity)
       : options_(std::move(options)), cache_(cache_capacity) {}
+  absl::StatusOr<v1::Worker> FetchWorker(const v1::GetWorkerRequest& request);
   void Remember(const v1::Worker& worker);
 
   ClientOptions options_;

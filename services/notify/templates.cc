@@ -26,47 +26,6 @@ namespace {
 
 constexpr int32_t kReplacementChar = 0xFFFD;
 
-// Decodes one UTF-8 sequence at s[*i], advancing *i past it (or past one byte
-// when invalid); -1 when invalid (truncated, overlong, surrogate, > U+10FFFF).
-int32_t Decode(absl::string_view s, size_t* i) {
-  const auto b0 = static_cast<unsigned char>(s[*i]);
-  if (b0 < 0x80) {
-    ++*i;
-    return b0;
-  }
-  int len;
-  int32_t cp;
-  int32_t min;
-  if ((b0 & 0xE0) == 0xC0) {
-    len = 2, cp = b0 & 0x1F, min = 0x80;
-  } else if ((b0 & 0xF0) == 0xE0) {
-    len = 3, cp = b0 & 0x0F, min = 0x800;
-  } else if ((b0 & 0xF8) == 0xF0) {
-    len = 4, cp = b0 & 0x07, min = 0x10000;
-  } else {
-    ++*i;
-    return -1;
-  }
-  if (*i + len > s.size()) {
-    ++*i;
-    return -1;
-  }
-  for (int k = 1; k < len; ++k) {
-    const auto b = static_cast<unsigned char>(s[*i + k]);
-    if ((b & 0xC0) != 0x80) {
-      ++*i;
-      return -1;
-    }
-    cp = (cp << 6) | (b & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-    ++*i;
-    return -1;
-  }
-  *i += len;
-  return cp;
-}
-
 void AppendUtf8(int32_t cp, std::string* out) {
   if (cp < 0x80) {
     out->push_back(static_cast<char>(cp));
@@ -120,7 +79,7 @@ bool ThingAllowed(int32_t cp) {
 std::vector<int32_t> CodePoints(absl::string_view s) {
   std::vector<int32_t> out;
   out.reserve(s.size());
-  for (size_t i = 0; i < s.size();) out.push_back(Decode(s, &i));
+  for (size_t i = 0; i < s.size();) out.push_back(DecodeUtf8(s, &i));
   return out;
 }
 
@@ -672,7 +631,7 @@ absl::Status CheckName(absl::string_view value) {
 size_t Utf8Length(absl::string_view s) {
   size_t n = 0;
   for (size_t i = 0; i < s.size();) {
-    Decode(s, &i);
+    DecodeUtf8(s, &i);
     ++n;
   }
   return n;
@@ -682,7 +641,7 @@ std::string TruncateUtf8(absl::string_view s, size_t max_chars) {
   if (Utf8Length(s) <= max_chars) return std::string(s);
   if (max_chars == 0) return "";
   size_t end = 0;
-  for (size_t n = 0; n + 1 < max_chars; ++n) Decode(s, &end);
+  for (size_t n = 0; n + 1 < max_chars; ++n) DecodeUtf8(s, &end);
   absl::string_view kept = s.substr(0, end);
   // Drop white space (ASCII or U+3000) that would sit before the ellipsis.
   while (true) {

@@ -5,11 +5,13 @@
 #include "services/matching/matching_manager.h"
 
 #include <gmock/gmock.h>
-#include <limits>
 #include <gtest/gtest.h>
+
+#include <limits>
 
 #include "common/outbox.h"
 #include "tests/services/matching/match_fixture.h"
+#include "tests/testing/callers.h"
 #include "tests/testing/grpc_checks.h"
 #include "tests/testing/redis_server.h"
 
@@ -43,19 +45,15 @@ v1::Event VacancyEvent(const v1::Vacancy& v, const std::string& type, absl::Time
   return e;
 }
 
-Caller MakeCaller(Role role, std::string openid = "") {
-  Caller c;
-  c.role = role;
-  c.openid = std::move(openid);
-  return c;
-}
+using labor::testing::MakeCaller;
 
 class MatchingManagerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(redis_.Start().ok());
     redis_client_ = std::make_unique<RedisClient>(redis_.ClientOptions());
-    publisher_ = std::make_unique<MatchPublisher>(redis_client_.get(), "labor.events.matching", 1000);
+    publisher_ =
+        std::make_unique<MatchPublisher>(redis_client_.get(), "labor.events.matching", 1000);
     deps_.index = &index_;
     deps_.scorer = &scorer_;
     deps_.regions = &Regions();

@@ -22,6 +22,7 @@
 #include "services/notify/notify_manager.h"
 #include "services/notify/notify_store.h"
 #include "services/notify/profile_directory.h"
+#include "tests/testing/callers.h"
 #include "tests/testing/ids.h"
 #include "tests/testing/redis_server.h"
 #include "tests/testing/service_harness.h"
@@ -31,14 +32,7 @@ namespace labor::notify::testing {
 
 using ProfileHarness = labor::testing::ServiceHarness<v1::ProfileService>;
 
-inline Caller MakeCaller(Role role, std::string openid = "") {
-  Caller c;
-  c.role = role;
-  c.tenant = absl::StrCat(RoleName(role), "-tenant");
-  c.principal = absl::StrCat(RoleName(role), "-test");
-  c.openid = std::move(openid);
-  return c;
-}
+using labor::testing::MakeCaller;
 
 // A subscriber that keeps what it is offered.
 class RecordingSink : public DeliverySink {

@@ -18,6 +18,7 @@
 #include "gtest/gtest.h"
 #include "services/profile/profile_manager.h"
 #include "services/profile/rocks_worker_store.h"
+#include "tests/testing/callers.h"
 #include "tests/testing/ids.h"
 #include "tests/testing/util.h"
 
@@ -25,14 +26,7 @@ namespace labor::profile::testing {
 
 using labor::testing::MakeResidentId;
 
-inline Caller MakeCaller(Role role, std::string openid = "") {
-  Caller c;
-  c.role = role;
-  c.tenant = absl::StrCat(RoleName(role), "-tenant");
-  c.principal = absl::StrCat(RoleName(role), "-test");
-  c.openid = std::move(openid);
-  return c;
-}
+using labor::testing::MakeCaller;
 
 class ProfileFixture : public ::testing::Test {
  protected:
