@@ -67,6 +67,46 @@ TEST_F(ProfileManagerTest, RegisterDerivesBirthAndGenderAndMasksForKiosk) {
   EXPECT_EQ(OutboxCount(), 1);
 }
 
+// NotificationService (role service) withdraws a refused channel's consent
+// and reads the phone an SMS goes to; it can grant nothing and change
+// nothing else, and no other role gets a phone that way.
+TEST_F(ProfileManagerTest, ServicesMayOnlyWithdrawConsentAndReadAPhoneForAnSms) {
+  v1::RegisterWorkerRequest registration = ValidRegistration();
+  registration.mutable_worker()->mutable_consent()->set_sms(true);
+  v1::Worker w = MustRegister(registration);
+  const Caller service = MakeCaller(Role::kService);
+  auto update = [&](v1::Consent consent, const std::string& path = "consent") {
+    v1::UpdateWorkerRequest r;
+    r.mutable_worker()->set_worker_id(w.worker_id());
+    *r.mutable_worker()->mutable_consent() = consent;
+    r.mutable_worker()->set_labor_brand(v1::LABOR_BRAND_BASHAN_JIANGONG);
+    r.mutable_update_mask()->add_paths(path);
+    r.set_expected_version(w.version());
+    return manager_->Update(service, r);
+  };
+  v1::Consent grant = w.consent();
+  grant.set_partner_sharing(true);
+  EXPECT_EQ(update(grant).status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(update(w.consent(), "labor_brand").status().code(), absl::StatusCode::kPermissionDenied);
+  v1::Consent withdraw = w.consent();
+  withdraw.set_wechat(false);
+  auto done = update(withdraw);
+  ASSERT_TRUE(done.ok()) << done.status();
+  EXPECT_FALSE(done->consent().wechat());
+  EXPECT_TRUE(done->consent().sms());
+
+  v1::GetWorkerRequest get;
+  get.set_worker_id(w.worker_id());
+  get.set_reveal_phone(true);
+  auto with_phone = manager_->Get(service, get);
+  ASSERT_TRUE(with_phone.ok()) << with_phone.status();
+  EXPECT_EQ(with_phone->phone(), "13800001234");
+  EXPECT_EQ(manager_->Get(MakeCaller(Role::kKiosk), get).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  get.set_reveal_phone(false);
+  EXPECT_NE(manager_->Get(service, get)->phone(), "13800001234");
+}
+
 TEST_F(ProfileManagerTest, SecondRegistrationWithSameIdNamesTheExistingWorker) {
   auto first = MustRegister(ValidRegistration());
   auto again = ValidRegistration();
