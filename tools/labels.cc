@@ -101,8 +101,8 @@ const std::initializer_list<EnumName> kRegistrations = {
 };
 
 const std::initializer_list<EnumName> kIntents = {
-    {ReturnIntent::RETURN_INTENT_LOCAL_JOB, "local_job", "就近就业", {}},
-    {ReturnIntent::RETURN_INTENT_GO_OUT_AGAIN, "go_out_again", "节后返岗", {"go_out"}},
+    {ReturnIntent::RETURN_INTENT_LOCAL_JOB, "local_job", "就近就业", {"local"}},
+    {ReturnIntent::RETURN_INTENT_GO_OUT_AGAIN, "go_out_again", "节后返岗", {"go_out", "out"}},
     {ReturnIntent::RETURN_INTENT_START_BUSINESS, "start_business", "返乡创业", {"business"}},
 };
 
@@ -165,6 +165,35 @@ const std::initializer_list<EnumName> kGenderRequirements = {
     {GenderRequirement::GENDER_REQUIREMENT_FEMALE, "female", "女", {}},
 };
 
+const std::initializer_list<EnumName> kNotificationKinds = {
+    {labor::v1::NOTIFICATION_KIND_JOB_ALERT, "job_alert", "岗位推送", {"job"}},
+    {labor::v1::NOTIFICATION_KIND_FAIR_ANNOUNCEMENT,
+     "fair",
+     "招聘会通知",
+     {"fair_announcement", "招聘会"}},
+    {labor::v1::NOTIFICATION_KIND_POLICY_NOTICE, "policy", "政策通知", {"policy_notice", "政策"}},
+    {labor::v1::NOTIFICATION_KIND_RETURN_TRANSPORT,
+     "transport",
+     "返乡交通通知",
+     {"return_transport", "交通通知", "返岗交通通知"}},
+    {labor::v1::NOTIFICATION_KIND_FREE_TEXT, "text", "工作人员消息", {"free_text", "消息"}},
+};
+
+const std::initializer_list<EnumName> kNotificationStatuses = {
+    {labor::v1::NOTIFICATION_STATUS_QUEUED, "queued", "待发送", {"排队中"}},
+    {labor::v1::NOTIFICATION_STATUS_SENT, "sent", "已发出", {}},
+    {labor::v1::NOTIFICATION_STATUS_DELIVERED, "delivered", "已送达", {}},
+    {labor::v1::NOTIFICATION_STATUS_FAILED, "failed", "发送失败", {"失败"}},
+    {labor::v1::NOTIFICATION_STATUS_EXPIRED, "expired", "已过期", {"过期"}},
+    {labor::v1::NOTIFICATION_STATUS_SUPPRESSED, "suppressed", "不发送", {"未发送"}},
+};
+
+const std::initializer_list<EnumName> kChannels = {
+    {labor::v1::CHANNEL_WECHAT, "wechat", "微信", {}},
+    {labor::v1::CHANNEL_SMS, "sms", "短信", {}},
+    {labor::v1::CHANNEL_KIOSK, "kiosk", "自助机", {"一体机"}},
+};
+
 // Yuan without the unit and without trailing zeros: 450000 -> "4500",
 // 150 -> "1.5", 105 -> "1.05".
 std::string YuanNumber(int64_t fen) {
@@ -211,6 +240,17 @@ std::string WageUnitLabel(WageUnit unit) { return LabelOf(kWageUnits, unit, "");
 std::string SourceKindLabel(SourceKind kind) { return LabelOf(kSourceKinds, kind, ""); }
 std::string GenderRequirementLabel(GenderRequirement requirement) {
   return LabelOf(kGenderRequirements, requirement, "不限");
+}
+
+std::string NotificationKindLabel(labor::v1::NotificationKind kind) {
+  return LabelOf(kNotificationKinds, kind, "");
+}
+std::string NotificationStatusLabel(labor::v1::NotificationStatus status) {
+  return LabelOf(kNotificationStatuses, status, "");
+}
+std::string ChannelLabel(labor::v1::Channel channel) { return LabelOf(kChannels, channel, ""); }
+std::string PriorityLabel(labor::v1::Priority priority) {
+  return priority == labor::v1::PRIORITY_URGENT ? "紧急" : "普通";
 }
 
 std::string BenefitsLabel(const labor::v1::Benefits& benefits) {
@@ -318,6 +358,24 @@ absl::StatusOr<GenderRequirement> ParseGenderRequirement(absl::string_view text)
   absl::StatusOr<int> v = ParseEnum(kGenderRequirements, text, "gender requirement");
   if (!v.ok()) return v.status();
   return static_cast<GenderRequirement>(*v);
+}
+
+absl::StatusOr<labor::v1::NotificationKind> ParseNotificationKind(absl::string_view text) {
+  absl::StatusOr<int> v = ParseEnum(kNotificationKinds, text, "notification kind");
+  if (!v.ok()) return v.status();
+  return static_cast<labor::v1::NotificationKind>(*v);
+}
+
+absl::StatusOr<labor::v1::NotificationStatus> ParseNotificationStatus(absl::string_view text) {
+  absl::StatusOr<int> v = ParseEnum(kNotificationStatuses, text, "notification status");
+  if (!v.ok()) return v.status();
+  return static_cast<labor::v1::NotificationStatus>(*v);
+}
+
+absl::StatusOr<labor::v1::Channel> ParseChannelName(absl::string_view text) {
+  absl::StatusOr<int> v = ParseEnum(kChannels, text, "channel");
+  if (!v.ok()) return v.status();
+  return static_cast<labor::v1::Channel>(*v);
 }
 
 absl::StatusOr<labor::v1::Date> ParseDate(absl::string_view text) {

@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "labor/v1/common.pb.h"
+#include "labor/v1/notification.pb.h"
 #include "labor/v1/profile.pb.h"
 #include "labor/v1/vacancy.pb.h"
 
@@ -37,6 +38,15 @@ std::string SourceKindLabel(labor::v1::SourceKind kind);
 std::string GenderRequirementLabel(labor::v1::GenderRequirement requirement);
 // "包住 包吃 社保" (the benefits offered, space-separated); "" for none.
 std::string BenefitsLabel(const labor::v1::Benefits& benefits);
+// Notifications: "岗位推送", "招聘会通知", "政策通知", "返乡交通通知", "工作人员消息";
+// "" for UNSPECIFIED.
+std::string NotificationKindLabel(labor::v1::NotificationKind kind);
+// "待发送", "已发出", "已送达", "发送失败", "已过期", "不发送"; "" for UNSPECIFIED.
+std::string NotificationStatusLabel(labor::v1::NotificationStatus status);
+// "微信", "短信", "自助机"; "" for UNSPECIFIED.
+std::string ChannelLabel(labor::v1::Channel channel);
+// "普通", "紧急" (UNSPECIFIED counts as normal).
+std::string PriorityLabel(labor::v1::Priority priority);
 
 // A wage as stated: "4500-6000元/月", "200元/天", "20-25元/小时", "4500元/月起"
 // (no max), "最高6000元/月" (no min); piece rates with the expected monthly
@@ -65,6 +75,14 @@ absl::StatusOr<labor::v1::FairKind> ParseFairKind(absl::string_view text);
 absl::StatusOr<labor::v1::WageUnit> ParseWageUnit(absl::string_view text);
 // any/male/female or 不限/男/女.
 absl::StatusOr<labor::v1::GenderRequirement> ParseGenderRequirement(absl::string_view text);
+// fair|policy|transport|text|job_alert (also the enum suffixes fair_announcement,
+// policy_notice, return_transport, free_text) or the labels.
+absl::StatusOr<labor::v1::NotificationKind> ParseNotificationKind(absl::string_view text);
+// queued|sent|delivered|failed|expired|suppressed or the labels.
+absl::StatusOr<labor::v1::NotificationStatus> ParseNotificationStatus(absl::string_view text);
+// wechat|sms|kiosk or 微信/短信/自助机 (一体机); "" is an error (callers
+// decide what no channel means).
+absl::StatusOr<labor::v1::Channel> ParseChannelName(absl::string_view text);
 
 // "YYYY-MM-DD" (a date that exists).
 absl::StatusOr<labor::v1::Date> ParseDate(absl::string_view text);

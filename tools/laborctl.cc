@@ -1,5 +1,5 @@
 // laborctl: the bureau staff's command line for ProfileService,
-// VacancyService and MatchingService.
+// VacancyService, MatchingService and NotificationService.
 //
 //   laborctl [flags] <group> <command> [flags]
 //
@@ -24,6 +24,8 @@
 #include "tools/client.h"
 
 ABSL_FLAG(bool, json, false, "print one JSON document per command (proto field names)");
+ABSL_FLAG(std::string, notify_target, "127.0.0.1:50054",
+          "NotificationService address host:port (env LABOR_NOTIFY_TARGET)");
 ABSL_FLAG(std::string, as_openid, "",
           "x-labor-openid metadata (wechat-role tokens); defaults to --openid");
 
@@ -88,6 +90,8 @@ Global flags:
                           employer, blacklist, vacancy, fair and import commands
   --matching_target=h:p   MatchingService (default 127.0.0.1:50053, env LABOR_MATCHING_TARGET):
                           match commands
+  --notify_target=h:p     NotificationService (default 127.0.0.1:50054, env LABOR_NOTIFY_TARGET):
+                          notify commands
   --token=T               bearer token (env LABOR_TOKEN), or
   --token_file=PATH       token file (default var/dev/tokens/admin.token)
   --as_openid=OPENID      x-labor-openid for wechat-role tokens (default: --openid)
@@ -177,6 +181,30 @@ Matching (MatchingService; reasons in Chinese under each result):
   (--worker_id/--vacancy_id work too; --channel = the channel the answer goes to: the worker
    must have consented to it; without it no consent is needed)
 
+Notifications (NotificationService; needs the admin token):
+  notify send --kind=fair|policy|transport|text (--worker=ID | segment flags)
+        --field=KEY=VALUE [--field=KEY=VALUE …] [--channel=wechat|sms|kiosk --urgent --ttl=24h
+        --key=IDEMPOTENCY_KEY]
+        segment flags (every one given must hold; several values comma-separated or repeated):
+          --township=CODE|名称 --occupation=PREFIX --status=S --return_intent=local|out|business
+          --location=REGION_PREFIX --return_from=YYYY-MM-DD --return_to=YYYY-MM-DD
+        --field keys by kind ([] = optional):
+          fair       fair_name date venue [time end_date note fair_id]
+          policy     title summary [details]
+          transport  route date time meeting_point [note]
+          text       text (staff's own words)
+        No --channel: the best channel the worker consented to. --ttl: 30m, 24h, 7d (default:
+        the kind's). Without --key the key is derived from the content and today's date
+        (Shanghai), so running the same command again the same day sends nothing new
+        (重复提交); give --key to send the same content again on purpose.
+        Prints the notification id, the recipients (正在展开 while a segment is expanded)
+        and whether it was a duplicate.
+  notify show <notification_id>         the notification and its messages' status counts
+  notify message <message_id>           one message and its status history (Shanghai time)
+  notify list (--worker=ID | --notification=ID) [--status=S --limit=50 --page_token=]
+        messages (a worker's newest first), following pages up to --limit
+  notify stats [--from=TIME --to=TIME]  messages by kind × channel × status (default: last 24h)
+
 Values:
   status      employed_local 区内就业 | employed_outside 转移就业 | unemployed 失业 |
               returned_home 返乡 | self_employed 自主创业
@@ -191,6 +219,8 @@ Values:
   township    9-digit code (511702102) or name (罗江镇)
   min_wage    yuan per month, e.g. 4500
   booleans    --consent_sms / --noconsent_sms / --consent_sms=false
+  notification status (notify list --status)  queued 待发送 | sent 已发出 | delivered 已送达 |
+              failed 发送失败 | expired 已过期 | suppressed 不发送
   vacancy status (vacancy list --status)  open 招聘中 | filled 已招满 | closed 已关闭 |
               expired 已过期
   wage        yuan: MIN[-MAX][/UNIT][@MONTHLY_MIN-MONTHLY_MAX], unit monthly/月 (default),
@@ -281,6 +311,7 @@ int Main(int argc, char** argv) {
           {"fair", {"create", "get", "attach", "checkin", "stats", "list"}},
           {"import", {}},  // a group without command words
           {"match", {"vacancies", "workers", "explain"}},
+          {"notify", {"send", "show", "message", "list", "stats"}},
       };
   auto commands = kCommands->find(group);
   if (commands == kCommands->end()) {
@@ -290,7 +321,8 @@ int Main(int argc, char** argv) {
     if (words.size() != 1) {
       return UsageError(absl::StrCat("expected: laborctl ", group, " [flags]"));
     }
-  } else if (words.size() != 2) {
+  } else if (words.size() < 2 || words.size() > (group == "notify" ? 3u : 2u)) {
+    // notify show/message take the id as a third word.
     return UsageError(absl::StrCat("expected: laborctl ", group, " <",
                                    absl::StrJoin(commands->second, "|"), ">"));
   } else if (std::find(commands->second.begin(), commands->second.end(), words[1]) ==
@@ -301,17 +333,20 @@ int Main(int argc, char** argv) {
   CtlContext ctx;
   ctx.json = absl::GetFlag(FLAGS_json);
   ctx.given_flags = GivenFlags(argc, argv);
+  for (int i = 1; i < argc; ++i) ctx.argv.emplace_back(argv[i]);
   ctx.openid_metadata = absl::GetFlag(FLAGS_as_openid);
   if (ctx.openid_metadata.empty()) ctx.openid_metadata = absl::GetFlag(FLAGS_openid);
 
   const bool vacancy_group = group == "employer" || group == "blacklist" || group == "vacancy" ||
                              group == "fair" || group == "import";
   const bool match_group = group == "match";
+  const bool notify_group = group == "notify";
   absl::StatusOr<ClientOptions> options = vacancy_group ? VacancyClientOptionsFromFlags()
                                           : match_group ? MatchingClientOptionsFromFlags()
                                                         : ClientOptionsFromFlags();
   if (!options.ok()) return UsageError(std::string(options.status().message()));
   ctx.client = *std::move(options);
+  if (notify_group) ctx.client.target = absl::GetFlag(FLAGS_notify_target);
   absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = MakeChannel(ctx.client);
   if (!channel.ok()) return UsageError(std::string(channel.status().message()));
   if (vacancy_group) {
@@ -324,6 +359,8 @@ int Main(int argc, char** argv) {
     vacancy_options.target = absl::GetFlag(FLAGS_vacancy_target);
     absl::StatusOr<std::shared_ptr<grpc::Channel>> vacancy_channel = MakeChannel(vacancy_options);
     if (vacancy_channel.ok()) ctx.vacancy = labor::v1::VacancyService::NewStub(*vacancy_channel);
+  } else if (notify_group) {
+    ctx.notify = labor::v1::NotificationService::NewStub(*channel);
   } else {
     ctx.stub = labor::v1::ProfileService::NewStub(*channel);
   }
@@ -342,6 +379,7 @@ int Main(int argc, char** argv) {
   if (group == "vacancy") return RunVacancyCommand(ctx, rest);
   if (group == "fair") return RunFairCommand(ctx, rest);
   if (group == "match") return RunMatchCommand(ctx, rest);
+  if (group == "notify") return RunNotifyCommand(ctx, rest);
   return RunImportCommand(ctx);
 }
 

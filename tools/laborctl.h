@@ -1,7 +1,7 @@
 // laborctl internals: the per-command flags, the shared command context and
 // the command groups (worker, report, audit on ProfileService; employer,
 // blacklist, vacancy, fair, import on VacancyService; match on
-// MatchingService). See `laborctl help`.
+// MatchingService; notify on NotificationService). See `laborctl help`.
 #pragma once
 
 #include <cstdint>
@@ -15,11 +15,14 @@
 #include "common/regions.h"
 #include "common/server.h"
 #include "labor/v1/matching.grpc.pb.h"
+#include "labor/v1/notification.grpc.pb.h"
 #include "labor/v1/profile.grpc.pb.h"
 #include "labor/v1/vacancy.grpc.pb.h"
 
 // Output and caller.
 ABSL_DECLARE_FLAG(bool, json);
+// NotificationService address (the other targets are in tools/client.h).
+ABSL_DECLARE_FLAG(std::string, notify_target);
 ABSL_DECLARE_FLAG(std::string, as_openid);
 // Worker fields (register / update) and lookup keys (get and the others).
 ABSL_DECLARE_FLAG(std::string, worker_id);
@@ -83,11 +86,16 @@ struct CtlContext {
   std::unique_ptr<labor::v1::VacancyService::Stub> vacancy;
   // match (--matching_target).
   std::unique_ptr<labor::v1::MatchingService::Stub> matching;
+  // notify (--notify_target).
+  std::unique_ptr<labor::v1::NotificationService::Stub> notify;
   std::unique_ptr<RegionRegistry> regions;  // null when --data_dir could not be loaded
   bool json = false;
   // Flags named on the command line (so update can build its FieldMask from
   // exactly the fields the operator gave).
   absl::flat_hash_set<std::string> given_flags;
+  // The command line as typed (argv[1..]), for flags that may be repeated
+  // (notify send --field=k=v --field=…): absl keeps only the last value.
+  std::vector<std::string> argv;
 
   bool Given(const std::string& flag) const { return given_flags.contains(flag); }
   // A ClientContext with token, openid and deadline set.
@@ -117,5 +125,8 @@ int RunImportCommand(CtlContext& ctx);
 // MatchingService group (tools/laborctl_match.cc); ctx.matching is set, and
 // ctx.vacancy for the vacancy titles.
 int RunMatchCommand(CtlContext& ctx, const std::vector<std::string>& args);
+// NotificationService group (tools/laborctl_notify.cc); ctx.notify is set.
+// `args` may hold a positional id after the command word (show, message).
+int RunNotifyCommand(CtlContext& ctx, const std::vector<std::string>& args);
 
 }  // namespace labor::tools

@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "absl/hash/hash.h"
+#include "absl/random/distributions.h"
+#include "absl/random/random.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -75,8 +77,10 @@ std::string NotifyManager::NewNotificationId() {
   // Time-ordered (sorts by creation), unique across restarts (the clock moves
   // on) and within a microsecond (sequence), unguessable enough not to invite
   // enumeration (random tail).
-  return absl::StrFormat("N%012x%04x%04x", Micros(deps_.clock->Now()), (id_sequence_++) & 0xffff,
-                         rng_() & 0xffff);
+  thread_local absl::BitGen gen;
+  return absl::StrFormat("N%012x%04x%04x", Micros(deps_.clock->Now()),
+                         id_sequence_.fetch_add(1, std::memory_order_relaxed) & 0xffff,
+                         absl::Uniform<uint32_t>(gen) & 0xffff);
 }
 
 const RetryPolicy& NotifyManager::RetryFor(v1::Channel channel) const {
@@ -114,6 +118,13 @@ void NotifyManager::Track(StoredMessage m) {
   }
 }
 
+void NotifyManager::SetRouted(Pending* p, v1::Channel channel) {
+  if (p->m.routed() == channel) return;
+  CountStats(p->m, -1);
+  p->m.set_routed(channel);
+  CountStats(p->m, +1);
+}
+
 void NotifyManager::Unschedule(Pending* p) {
   if (p->m.due_micros() > 0) schedule_.erase({p->m.due_micros(), p->m.message().message_id()});
   p->m.set_due_micros(0);
@@ -124,7 +135,6 @@ void NotifyManager::Reschedule(Pending* p, absl::Time due) {
   Unschedule(p);
   p->m.set_due_micros(std::max<int64_t>(1, Micros(due)));
   schedule_.insert({p->m.due_micros(), p->m.message().message_id()});
-  kicked_ = true;
 }
 
 void NotifyManager::AddHistory(Pending* p, v1::NotificationStatus status, absl::Time at,
@@ -173,13 +183,13 @@ void NotifyManager::ReleaseFromSubscriber(Pending* p) {
 }
 
 void NotifyManager::Settle(Pending* p, v1::NotificationStatus status, absl::Time at,
-                           const std::string& reason, std::vector<StoredMessage>* changed,
-                           int32_t error_code) {
+                           const std::string& reason, Changed* changed, int32_t error_code) {
   ReleaseFromSubscriber(p);
   Unschedule(p);
   const std::string id = p->m.message().message_id();
+  const v1::Channel routed = p->m.routed();
   AddHistory(p, status, at, reason, p->m.routed(), error_code);
-  changed->push_back(p->m);
+  Keep(changed, p->m);
   std::vector<std::string> merged(p->m.message().merged().begin(), p->m.message().merged().end());
   auto erase = [this](const std::string& message_id) {
     auto it = pending_.find(message_id);
@@ -193,15 +203,15 @@ void NotifyManager::Settle(Pending* p, v1::NotificationStatus status, absl::Time
     auto it = pending_.find(merged_id);
     if (it == pending_.end()) continue;
     Pending* q = it->second.get();
-    q->m.set_routed(changed->back().routed());
+    SetRouted(q, routed);
     AddHistory(q, status, at, absl::StrCat("digest ", id, ": ", reason), q->m.routed(), error_code);
-    changed->push_back(q->m);
+    Keep(changed, q->m);
     erase(merged_id);
   }
 }
 
 void NotifyManager::RetryOrFail(Pending* p, absl::Time now, const std::string& reason,
-                                int32_t error_code, std::vector<StoredMessage>* changed) {
+                                int32_t error_code, Changed* changed) {
   ReleaseFromSubscriber(p);
   const RetryPolicy& policy = RetryFor(p->m.routed());
   const int attempts = p->m.message().attempts();
@@ -215,7 +225,7 @@ void NotifyManager::RetryOrFail(Pending* p, absl::Time now, const std::string& r
   AddHistory(p, v1::NOTIFICATION_STATUS_QUEUED, now,
              absl::StrCat(reason, "；", LocalClock(next), " 重试"), p->m.routed(), error_code);
   Reschedule(p, next);
-  changed->push_back(p->m);
+  Keep(changed, p->m);
 }
 
 absl::StatusOr<int32_t> NotifyManager::DailyCount(const std::string& worker_id, int64_t day) {
@@ -228,12 +238,15 @@ absl::StatusOr<int32_t> NotifyManager::DailyCount(const std::string& worker_id, 
 }
 
 NotifyManager::Subscriber* NotifyManager::PickSubscriber(v1::Channel channel,
-                                                         const std::string& township) {
+                                                         const std::string& township,
+                                                         bool* exists) {
   std::vector<Subscriber*> eligible;
+  *exists = false;
   for (auto& [handle, sub] : subscribers_) {
     if (sub->channel != channel) continue;
-    if (static_cast<int>(sub->in_flight.size()) >= options_.max_in_flight_per_subscriber) continue;
     if (channel == v1::CHANNEL_KIOSK && !absl::StartsWith(township, sub->region)) continue;
+    *exists = true;
+    if (static_cast<int>(sub->in_flight.size()) >= options_.max_in_flight_per_subscriber) continue;
     eligible.push_back(sub.get());
   }
   if (eligible.empty()) return nullptr;
@@ -242,17 +255,26 @@ NotifyManager::Subscriber* NotifyManager::PickSubscriber(v1::Channel channel,
   return eligible[round_robin_++ % eligible.size()];
 }
 
-absl::Status NotifyManager::CommitChanges(std::vector<StoredMessage> changed,
-                                          std::vector<NotifyMutation::DailyCount> daily) {
-  if (changed.empty() && daily.empty()) return absl::OkStatus();
-  NotifyMutation mutation;
-  mutation.messages = std::move(changed);
-  mutation.daily_counts = std::move(daily);
-  absl::Status written = deps_.store->Commit(mutation, /*durable=*/false);
-  // The state in memory has moved on; a lost write means a redelivery after
-  // a restart (subscribers deduplicate), never a lost message.
-  if (!written.ok()) LABOR_LOG(ERROR) << "notify store write failed: " << written;
-  return written;
+void NotifyManager::Flush(absl::ReleasableMutexLock* lock, Changed changed,
+                          std::vector<NotifyMutation::DailyCount> daily,
+                          std::vector<Offer> offers) {
+  commit_mu_.Lock();
+  lock->Release();
+  if (!changed.empty() || !daily.empty()) {
+    NotifyMutation mutation;
+    mutation.serialized_messages = std::move(changed);
+    mutation.daily_counts = std::move(daily);
+    absl::Status written = deps_.store->Commit(mutation, /*durable=*/false);
+    // The state in memory has moved on; a lost write means a redelivery
+    // after a restart (subscribers deduplicate), never a lost message.
+    if (!written.ok()) LABOR_LOG(ERROR) << "notify store write failed: " << written;
+  }
+  commit_mu_.Unlock();
+  if (offers.empty()) return;
+  absl::MutexLock offering(&offer_mu_);
+  for (Offer& offer : offers) {
+    if (live_sinks_.contains(offer.handle)) offer.sink->Offer(offer.delivery);
+  }
 }
 
 // -------------------------------------------------------------------- intake
@@ -446,10 +468,7 @@ absl::StatusOr<v1::EnqueueResponse> NotifyManager::EnqueueAs(const std::string& 
     StoredNotification stored;
     v1::Notification* out = stored.mutable_notification();
     *out = n;
-    {
-      absl::MutexLock lock(&mu_);
-      out->set_notification_id(NewNotificationId());
-    }
+    out->set_notification_id(NewNotificationId());
     *out->mutable_created_at() = ToProto(now);
     *out->mutable_created_by() = ActorOf(caller);
     out->clear_status_counts();
@@ -586,39 +605,38 @@ v1::Delivery NotifyManager::MakeDelivery(const Pending& p, v1::Channel channel,
   return d;
 }
 
-bool NotifyManager::Decide(Pending* p, const absl::StatusOr<Contact>& contact, absl::Time now,
-                           std::vector<StoredMessage>* changed,
-                           std::vector<std::pair<DeliverySink*, v1::Delivery>>* out,
-                           std::vector<SmsJob>* sms,
-                           std::vector<NotifyMutation::DailyCount>* daily) {
+NotifyManager::Outcome NotifyManager::Decide(Pending* p, const absl::StatusOr<Contact>& contact,
+                                             absl::Time now, Changed* changed,
+                                             std::vector<Offer>* out, std::vector<SmsJob>* sms,
+                                             std::vector<NotifyMutation::DailyCount>* daily) {
   const v1::Message& msg = p->m.message();
   if (now >= FromProto(msg.expires_at())) {
     Settle(p, v1::NOTIFICATION_STATUS_EXPIRED, now, "ttl: 超过有效期仍未送达，不再发送", changed);
-    return true;
+    return Outcome::kDone;
   }
   if (msg.status() == v1::NOTIFICATION_STATUS_SENT) {
     RetryOrFail(
         p, now,
         absl::StrCat("no_ack: ", absl::FormatDuration(options_.ack_timeout), "内接收端未确认"), 0,
         changed);
-    return true;
+    return Outcome::kDone;
   }
   if (msg.attempts() >= RetryFor(p->m.routed()).max_attempts && msg.attempts() > 0) {
     Settle(p, v1::NOTIFICATION_STATUS_FAILED, now,
            absl::StrCat("attempts_exhausted: 已尝试", msg.attempts(), "次"), changed);
-    return true;
+    return Outcome::kDone;
   }
   if (!contact.ok()) {
     if (contact.status().code() == absl::StatusCode::kNotFound) {
       Settle(p, v1::NOTIFICATION_STATUS_SUPPRESSED, now, "worker_gone: 劳动者不存在或已注销",
              changed);
-      return true;
+      return Outcome::kDone;
     }
     if (NoteWaiting(p, now, "profile_unavailable: 暂时无法读取劳动者信息，稍后重试")) {
-      changed->push_back(p->m);
+      Keep(changed, p->m);
     }
     Reschedule(p, now + options_.profile_retry);
-    return true;
+    return Outcome::kDone;
   }
   Contact c = *contact;
   const std::string key = absl::StrCat(msg.worker_id(), std::string(1, '\0'));
@@ -627,35 +645,43 @@ bool NotifyManager::Decide(Pending* p, const absl::StatusOr<Contact>& contact, a
   const Route route = ChooseChannel(msg.channel(), msg.kind(), c, deps_.sms != nullptr);
   if (!route.suppressed.empty()) {
     Settle(p, v1::NOTIFICATION_STATUS_SUPPRESSED, now, route.suppressed, changed);
-    return true;
+    return Outcome::kDone;
   }
   if (msg.priority() != v1::PRIORITY_URGENT) {
     const absl::Time allowed = NextAllowedTime(now, options_.quiet_hours);
     if (allowed > now) {
       if (NoteWaiting(p, now,
                       absl::StrCat("quiet_hours: 免打扰时段，", LocalClock(allowed), " 后发送"))) {
-        changed->push_back(p->m);
+        Keep(changed, p->m);
       }
       Reschedule(p, allowed);
-      return true;
+      return Outcome::kDone;
     }
   }
   Subscriber* subscriber = nullptr;
   if (route.channel == v1::CHANNEL_SMS) {
     if (sms_queue_.size() + sms->size() >= kMaxSmsQueue) {
       Reschedule(p, now + options_.no_subscriber_retry);
-      return true;
+      return Outcome::kDone;
     }
   } else {
-    subscriber = PickSubscriber(route.channel, c.hukou_township);
+    bool exists = false;
+    subscriber = PickSubscriber(route.channel, c.hukou_township, &exists);
+    if (subscriber == nullptr && exists) {
+      // Every subscriber is at its window: keep the message's place in line
+      // and wait for acks (not a waiting reason worth recording).
+      p->m.set_due_micros(0);
+      Reschedule(p, absl::FromUnixMicros(p->popped_due));
+      return Outcome::kBlocked;
+    }
     if (subscriber == nullptr) {
       if (NoteWaiting(
               p, now,
               absl::StrCat("no_subscriber: 暂无在线的", ChannelName(route.channel), "接收端"))) {
-        changed->push_back(p->m);
+        Keep(changed, p->m);
       }
       Reschedule(p, now + options_.no_subscriber_retry);
-      return true;
+      return Outcome::kDone;
     }
   }
   std::vector<const Pending*> merged;
@@ -665,13 +691,13 @@ bool NotifyManager::Decide(Pending* p, const absl::StatusOr<Contact>& contact, a
       absl::StatusOr<int32_t> count = DailyCount(msg.worker_id(), day);
       if (!count.ok()) {
         Reschedule(p, now + options_.profile_retry);
-        return true;
+        return Outcome::kDone;
       }
       if (*count >= options_.daily_job_alert_cap) {
         Settle(p, v1::NOTIFICATION_STATUS_SUPPRESSED, now,
                absl::StrCat("daily_cap: 今日岗位推送已达", options_.daily_job_alert_cap, "条上限"),
                changed);
-        return true;
+        return Outcome::kDone;
       }
       // Every job alert waiting for this worker goes in one digest, which
       // counts once against the cap.
@@ -693,13 +719,13 @@ bool NotifyManager::Decide(Pending* p, const absl::StatusOr<Contact>& contact, a
         }
         Unschedule(q);
         q->m.mutable_message()->set_merged_into(msg.message_id());
-        q->m.set_routed(route.channel);
+        SetRouted(q, route.channel);
         q->m.set_daily_day(day);
         AddHistory(q, v1::NOTIFICATION_STATUS_SENT, now,
                    absl::StrCat("merged: 与其他岗位合并为一条汇总消息 ", msg.message_id()),
                    route.channel);
         p->m.mutable_message()->add_merged(q->m.message().message_id());
-        changed->push_back(q->m);
+        Keep(changed, q->m);
         merged.push_back(q);
       }
       p->m.set_daily_day(day);
@@ -713,11 +739,7 @@ bool NotifyManager::Decide(Pending* p, const absl::StatusOr<Contact>& contact, a
     }
   }
   // Send.
-  if (p->m.routed() != route.channel) {
-    CountStats(p->m, -1);
-    p->m.set_routed(route.channel);
-    CountStats(p->m, +1);
-  }
+  SetRouted(p, route.channel);
   v1::Message* m = p->m.mutable_message();
   m->set_attempts(m->attempts() + 1);
   const std::string delivery_id = absl::StrCat(m->message_id(), "#", m->attempts());
@@ -727,11 +749,12 @@ bool NotifyManager::Decide(Pending* p, const absl::StatusOr<Contact>& contact, a
                             : absl::StrCat("sent: 已发出（汇总", merged.size() + 1, "个岗位）"),
              route.channel, 0, delivery_id);
   Reschedule(p, now + options_.ack_timeout);
-  changed->push_back(p->m);
+  Keep(changed, p->m);
   if (subscriber != nullptr) {
     subscriber->in_flight.insert(m->message_id());
     p->subscriber = subscriber->handle;
-    out->emplace_back(subscriber->sink, MakeDelivery(*p, route.channel, c, merged));
+    out->push_back(
+        Offer{subscriber->handle, subscriber->sink, MakeDelivery(*p, route.channel, c, merged)});
   } else {
     SmsJob job;
     job.message_id = m->message_id();
@@ -744,7 +767,7 @@ bool NotifyManager::Decide(Pending* p, const absl::StatusOr<Contact>& contact, a
     job.request.out_id = delivery_id;
     sms->push_back(std::move(job));
   }
-  return true;
+  return Outcome::kDone;
 }
 
 int NotifyManager::DispatchOnce() {
@@ -757,32 +780,37 @@ int NotifyManager::DispatchOnce() {
   {
     absl::MutexLock lock(&mu_);
     kicked_ = false;
+    capacity_kicked_ = false;
     const int64_t now_us = Micros(deps_.clock->Now());
     while (!schedule_.empty() && static_cast<int>(items.size()) < options_.dispatch_batch) {
       auto first = schedule_.begin();
       if (first->first > now_us) break;
       auto it = pending_.find(first->second);
+      const int64_t due = first->first;
       schedule_.erase(first);
       if (it == pending_.end()) continue;
       Pending* p = it->second.get();
       p->m.set_due_micros(0);
+      p->popped_due = due;
       items.push_back({p->m.message().message_id(), p->epoch, p->m.message().worker_id()});
     }
+    if (items.empty()) blocked_ = false;
   }
   if (items.empty()) return 0;
   // Contacts are read without the lock: a cache miss is an RPC.
-  absl::flat_hash_map<std::string, absl::StatusOr<Contact>> contacts;
+  std::vector<std::string> workers;
+  absl::flat_hash_map<std::string, size_t> slot;
   for (const Item& item : items) {
-    if (!contacts.contains(item.worker_id)) {
-      contacts.emplace(item.worker_id, deps_.directory->GetContact(item.worker_id));
-    }
+    if (slot.emplace(item.worker_id, workers.size()).second) workers.push_back(item.worker_id);
   }
-  std::vector<StoredMessage> changed;
-  std::vector<std::pair<DeliverySink*, v1::Delivery>> deliveries;
+  std::vector<absl::StatusOr<Contact>> contacts = deps_.directory->GetContacts(workers);
+  Changed changed;
+  std::vector<Offer> offers;
   std::vector<SmsJob> sms;
   std::vector<NotifyMutation::DailyCount> daily;
-  absl::MutexLock lock(&mu_);
+  absl::ReleasableMutexLock lock(&mu_);
   const absl::Time now = deps_.clock->Now();
+  int progress = 0, blocked = 0;
   for (const Item& item : items) {
     auto it = pending_.find(item.id);
     if (it == pending_.end()) continue;
@@ -790,12 +818,17 @@ int NotifyManager::DispatchOnce() {
     // Changed meanwhile (acked, merged, requeued): whoever changed it also
     // scheduled it.
     if (p->epoch != item.epoch || !p->m.message().merged_into().empty()) continue;
-    Decide(p, contacts.at(item.worker_id), now, &changed, &deliveries, &sms, &daily);
+    if (Decide(p, contacts[slot.at(item.worker_id)], now, &changed, &offers, &sms, &daily) ==
+        Outcome::kBlocked) {
+      ++blocked;
+    } else {
+      ++progress;
+    }
   }
-  CommitChanges(std::move(changed), std::move(daily)).IgnoreError();  // logged inside
-  for (auto& [sink, delivery] : deliveries) sink->Offer(delivery);
+  blocked_ = progress == 0 && blocked > 0;
   for (SmsJob& job : sms) sms_queue_.push_back(std::move(job));
-  return static_cast<int>(items.size());
+  Flush(&lock, std::move(changed), std::move(daily), std::move(offers));
+  return progress;
 }
 
 // --------------------------------------------------------------------- SMS
@@ -824,7 +857,7 @@ int NotifyManager::SendSmsOnce() {
 }
 
 void NotifyManager::OnSmsResult(const SmsJob& job, const absl::StatusOr<SmsReceipt>& result) {
-  absl::MutexLock lock(&mu_);
+  absl::ReleasableMutexLock lock(&mu_);
   auto it = pending_.find(job.message_id);
   if (it == pending_.end()) return;
   Pending* p = it->second.get();
@@ -833,7 +866,7 @@ void NotifyManager::OnSmsResult(const SmsJob& job, const absl::StatusOr<SmsRecei
     return;
   }
   const absl::Time now = deps_.clock->Now();
-  std::vector<StoredMessage> changed;
+  Changed changed;
   if (result.ok()) {
     Settle(p, v1::NOTIFICATION_STATUS_DELIVERED, now,
            absl::StrCat("sms_accepted: 短信网关已受理 (BizId ", result->biz_id, ")"), &changed);
@@ -847,7 +880,7 @@ void NotifyManager::OnSmsResult(const SmsJob& job, const absl::StatusOr<SmsRecei
       Settle(p, v1::NOTIFICATION_STATUS_FAILED, now, reason, &changed);
     }
   }
-  CommitChanges(std::move(changed), {}).IgnoreError();
+  Flush(&lock, std::move(changed), {}, {});
 }
 
 // ------------------------------------------------------------- subscribers
@@ -887,16 +920,25 @@ absl::StatusOr<int64_t> NotifyManager::Subscribe(const Caller& caller,
   sub->sink = sink;
   const int64_t handle = sub->handle;
   subscribers_[handle] = std::move(sub);
-  kicked_ = true;
+  capacity_kicked_ = true;
+  {
+    absl::MutexLock offering(&offer_mu_);
+    live_sinks_.insert(handle);
+  }
   return handle;
 }
 
 void NotifyManager::Unsubscribe(int64_t handle) {
-  absl::MutexLock lock(&mu_);
+  {
+    // From here on no offer reaches the sink.
+    absl::MutexLock offering(&offer_mu_);
+    live_sinks_.erase(handle);
+  }
+  absl::ReleasableMutexLock lock(&mu_);
   auto it = subscribers_.find(handle);
   if (it == subscribers_.end()) return;
   const absl::Time now = deps_.clock->Now();
-  std::vector<StoredMessage> changed;
+  Changed changed;
   for (const std::string& id : it->second->in_flight) {
     auto p = pending_.find(id);
     if (p == pending_.end()) continue;
@@ -905,10 +947,11 @@ void NotifyManager::Unsubscribe(int64_t handle) {
     AddHistory(p->second.get(), v1::NOTIFICATION_STATUS_QUEUED, now,
                "subscriber_gone: 接收端断开，未确认的消息重新投递", p->second->m.routed());
     Reschedule(p->second.get(), now);
-    changed.push_back(p->second->m);
+    Keep(&changed, p->second->m);
   }
   subscribers_.erase(it);
-  CommitChanges(std::move(changed), {}).IgnoreError();
+  capacity_kicked_ = true;
+  Flush(&lock, std::move(changed), {}, {});
 }
 
 absl::StatusOr<v1::AckResponse> NotifyManager::Ack(const Caller& caller,
@@ -937,7 +980,7 @@ absl::StatusOr<v1::AckResponse> NotifyManager::Ack(const Caller& caller,
   v1::AckResponse response;
   std::vector<std::string> to_revoke;
   {
-    absl::MutexLock lock(&mu_);
+    absl::ReleasableMutexLock lock(&mu_);
     const absl::Time now = deps_.clock->Now();
     // A subscriber acks only what its channel carries.
     for (size_t i = 0; i < parsed.size(); ++i) {
@@ -951,7 +994,7 @@ absl::StatusOr<v1::AckResponse> NotifyManager::Ack(const Caller& caller,
                                                         ChannelName(routed), " delivery"));
       }
     }
-    std::vector<StoredMessage> changed;
+    Changed changed;
     for (int i = 0; i < request.acks_size(); ++i) {
       const v1::DeliveryAck& ack = request.acks(i);
       auto it = pending_.find(parsed[i].message_id);
@@ -986,7 +1029,8 @@ absl::StatusOr<v1::AckResponse> NotifyManager::Ack(const Caller& caller,
       }
       response.set_applied(response.applied() + 1);
     }
-    CommitChanges(std::move(changed), {}).IgnoreError();
+    if (response.applied() > 0) capacity_kicked_ = true;
+    Flush(&lock, std::move(changed), {}, {});
   }
   for (const std::string& worker : to_revoke) RevokeLater(worker, v1::CHANNEL_WECHAT);
   return response;
@@ -1193,7 +1237,8 @@ absl::StatusOr<v1::ListMessagesResponse> NotifyManager::ListMessages(
   if (!v1::NotificationStatus_IsValid(request.status())) {
     return InvalidField("status", "not a notification status");
   }
-  const std::string fingerprint = absl::StrCat(worker_id, "|", request.notification_id(), "|",
+  // No '|' in a fingerprint: the page token puts one after it.
+  const std::string fingerprint = absl::StrCat(worker_id, "/", request.notification_id(), "/",
                                                static_cast<int>(request.status()));
   ASSIGN_OR_RETURN(std::string after, ParsePageToken(request.page().page_token(), fingerprint));
   v1::ListMessagesResponse response;
@@ -1251,8 +1296,8 @@ absl::StatusOr<v1::StatsResponse> NotifyManager::GetStats(const Caller& caller,
 
 absl::Status NotifyManager::Load() {
   const absl::Time now = deps_.clock->Now();
-  std::vector<StoredMessage> resend;
-  absl::MutexLock lock(&mu_);
+  Changed resend;
+  absl::ReleasableMutexLock lock(&mu_);
   RETURN_IF_ERROR(deps_.store->ScanMessages([&](const StoredMessage& stored) {
     StoredMessage m = stored;
     if (!IsTerminal(m.message().status()) && m.message().merged_into().empty()) {
@@ -1267,7 +1312,7 @@ absl::Status NotifyManager::Load() {
         change->set_attempt(m.message().attempts());
         change->set_channel(m.routed());
         m.set_due_micros(Micros(now));
-        resend.push_back(m);
+        Keep(&resend, m);
       } else if (m.due_micros() == 0) {
         m.set_due_micros(Micros(now));
       }
@@ -1275,7 +1320,6 @@ absl::Status NotifyManager::Load() {
     Track(std::move(m));
     return true;
   }));
-  RETURN_IF_ERROR(CommitChanges(std::move(resend), {}));
   RETURN_IF_ERROR(deps_.store->ScanNotifications([&](const StoredNotification& n) {
     if (!n.expanded()) unexpanded_.push_back(n.notification().notification_id());
     return true;
@@ -1283,6 +1327,7 @@ absl::Status NotifyManager::Load() {
   kicked_ = true;
   LABOR_LOG(INFO) << "notify: " << pending_.size() << " messages to deliver, " << unexpanded_.size()
                   << " segments to expand";
+  Flush(&lock, std::move(resend), {}, {});
   return absl::OkStatus();
 }
 
@@ -1306,23 +1351,22 @@ void NotifyManager::Stop() {
 }
 
 void NotifyManager::DispatchLoop() {
+  auto ready = [](NotifyManager* self) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+    return self->stopping_ || self->capacity_kicked_ || (self->kicked_ && !self->blocked_);
+  };
   while (true) {
     {
       absl::MutexLock lock(&mu_);
       if (stopping_) return;
-      if (!kicked_) {
+      if (!ready(this)) {
+        // Blocked on full subscribers: only acks (or a new subscriber) help.
         absl::Duration wait = absl::Milliseconds(50);
-        if (!schedule_.empty()) {
+        if (!blocked_ && !schedule_.empty()) {
           wait =
               std::min(wait, absl::FromUnixMicros(schedule_.begin()->first) - deps_.clock->Now());
         }
         if (wait > absl::ZeroDuration()) {
-          mu_.AwaitWithTimeout(absl::Condition(
-                                   +[](NotifyManager* self) ABSL_NO_THREAD_SAFETY_ANALYSIS {
-                                     return self->kicked_ || self->stopping_;
-                                   },
-                                   this),
-                               wait);
+          mu_.AwaitWithTimeout(absl::Condition(+ready, this), wait);
         }
       }
     }

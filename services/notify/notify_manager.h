@@ -158,6 +158,7 @@ class NotifyManager {
  private:
   struct Pending {
     StoredMessage m;
+    int64_t popped_due = 0;  // the due time it had when the dispatcher took it
     uint64_t epoch = 0;      // bumped on every change
     int64_t subscriber = 0;  // handle holding it in flight (0 = none)
     std::string note;        // last waiting reason recorded (no repeats)
@@ -176,12 +177,23 @@ class NotifyManager {
     std::string worker_id;
     SmsRequest request;  // phone filled by the sender
   };
-  struct Decision;
+  // Message records to write: (id, serialized record), taken while the lock
+  // is held so the write can happen after it is released.
+  using Changed = std::vector<std::pair<std::string, std::string>>;
+  static void Keep(Changed* changed, const StoredMessage& m) {
+    changed->emplace_back(m.message().message_id(), m.SerializeAsString());
+  }
+  struct Offer {
+    int64_t handle = 0;
+    DeliverySink* sink = nullptr;
+    v1::Delivery delivery;
+  };
+  enum class Outcome { kDone, kBlocked };
   using StatsKey = std::tuple<int64_t, int, int, int>;  // hour, kind, channel, status
 
   absl::Status ValidateNotification(const Caller& caller, const v1::Notification& n,
                                     ViolationCollector* violations) const;
-  std::string NewNotificationId() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  std::string NewNotificationId();
   // The QUEUED message of `stored` for one worker ("<id>.<ordinal>").
   StoredMessage MakeMessage(const StoredNotification& stored, const std::string& worker_id,
                             int ordinal) const;
@@ -193,6 +205,8 @@ class NotifyManager {
   void Track(StoredMessage m) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void Reschedule(Pending* p, absl::Time due) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void Unschedule(Pending* p) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The channel a message went out on, moving its stats count along.
+  void SetRouted(Pending* p, v1::Channel channel) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void AddHistory(Pending* p, v1::NotificationStatus status, absl::Time at, std::string reason,
                   v1::Channel channel = v1::CHANNEL_UNSPECIFIED, int32_t error_code = 0,
                   std::string delivery_id = "") ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -203,27 +217,30 @@ class NotifyManager {
   // Ends the message (and the job alerts merged into it); removes it from
   // memory. Appends the records to `changed`.
   void Settle(Pending* p, v1::NotificationStatus status, absl::Time at, const std::string& reason,
-              std::vector<StoredMessage>* changed, int32_t error_code = 0)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+              Changed* changed, int32_t error_code = 0) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // A failed attempt: back off and retry, or fail for good when the
   // channel's attempts are used up.
   void RetryOrFail(Pending* p, absl::Time now, const std::string& reason, int32_t error_code,
-                   std::vector<StoredMessage>* changed) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+                   Changed* changed) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void ReleaseFromSubscriber(Pending* p) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void CountStats(const StoredMessage& m, int delta) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  Subscriber* PickSubscriber(v1::Channel channel, const std::string& township)
+  // A subscriber of the channel (for KIOSK: serving the township) with room
+  // in its window, round robin; null when none. `exists` tells whether one
+  // is connected at all (then all are full).
+  Subscriber* PickSubscriber(v1::Channel channel, const std::string& township, bool* exists)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::StatusOr<int32_t> DailyCount(const std::string& worker_id, int64_t day)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   v1::Delivery MakeDelivery(const Pending& p, v1::Channel channel, const Contact& contact,
                             const std::vector<const Pending*>& merged) const;
-  bool Decide(Pending* p, const absl::StatusOr<Contact>& contact, absl::Time now,
-              std::vector<StoredMessage>* changed,
-              std::vector<std::pair<DeliverySink*, v1::Delivery>>* out, std::vector<SmsJob>* sms,
-              std::vector<NotifyMutation::DailyCount>* daily) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  absl::Status CommitChanges(std::vector<StoredMessage> changed,
-                             std::vector<NotifyMutation::DailyCount> daily)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  Outcome Decide(Pending* p, const absl::StatusOr<Contact>& contact, absl::Time now,
+                 Changed* changed, std::vector<Offer>* out, std::vector<SmsJob>* sms,
+                 std::vector<NotifyMutation::DailyCount>* daily) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Releases `lock` (on mu_), writes `changed` and `daily` in the order the
+  // decisions were made (commit_mu_ is taken first), then hands `offers` to
+  // the subscribers still connected. Intake goes on during the write.
+  void Flush(absl::ReleasableMutexLock* lock, Changed changed,
+             std::vector<NotifyMutation::DailyCount> daily, std::vector<Offer> offers);
   void OnSmsResult(const SmsJob& job, const absl::StatusOr<SmsReceipt>& result);
   void RevokeLater(const std::string& worker_id, v1::Channel channel);
   absl::StatusOr<v1::EnqueueResponse> EnqueueAs(const std::string& tenant, const Caller& caller,
@@ -243,6 +260,11 @@ class NotifyManager {
   absl::Mutex stripes_[kStripes];
 
   absl::Mutex mu_;
+  absl::Mutex commit_mu_ ABSL_ACQUIRED_AFTER(mu_);
+  // Offers happen outside mu_; a subscriber leaves only under offer_mu_, so
+  // its sink is never offered to after Unsubscribe returns.
+  absl::Mutex offer_mu_;
+  absl::flat_hash_set<int64_t> live_sinks_ ABSL_GUARDED_BY(offer_mu_);
   absl::flat_hash_map<std::string, std::unique_ptr<Pending>> pending_ ABSL_GUARDED_BY(mu_);
   absl::btree_set<std::pair<int64_t, std::string>> schedule_ ABSL_GUARDED_BY(mu_);
   // Queued job alerts per worker: digest candidates.
@@ -259,10 +281,12 @@ class NotifyManager {
   absl::flat_hash_map<std::string, std::string> expansion_errors_ ABSL_GUARDED_BY(mu_);
   std::deque<SmsJob> sms_queue_ ABSL_GUARDED_BY(mu_);
   std::mt19937_64 rng_ ABSL_GUARDED_BY(mu_);
-  uint64_t id_sequence_ ABSL_GUARDED_BY(mu_) = 0;
+  std::atomic<uint64_t> id_sequence_{0};
   int64_t enqueued_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t settled_ ABSL_GUARDED_BY(mu_) = 0;
-  bool kicked_ ABSL_GUARDED_BY(mu_) = false;
+  bool kicked_ ABSL_GUARDED_BY(mu_) = false;           // new work
+  bool capacity_kicked_ ABSL_GUARDED_BY(mu_) = false;  // a subscriber has room again
+  bool blocked_ ABSL_GUARDED_BY(mu_) = false;          // the last pass found only full subscribers
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
 
   std::vector<std::thread> threads_;

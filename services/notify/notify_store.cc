@@ -221,6 +221,9 @@ absl::Status RocksNotifyStore::Commit(const NotifyMutation& mutation, bool durab
     m.SerializeToString(&bytes);
     batch.Put(rocks_->cf(kMessages), m.message().message_id(), bytes);
   }
+  for (const auto& [id, record] : mutation.serialized_messages) {
+    batch.Put(rocks_->cf(kMessages), id, record);
+  }
   for (const NotifyMutation::Idempotency& i : mutation.idempotency) {
     i.record.SerializeToString(&bytes);
     batch.Put(rocks_->cf(kIdempotency), IdempotencyKey(i.tenant, i.key), bytes);

@@ -28,6 +28,8 @@ struct NotifyMutation {
   std::vector<StoredNotification> notifications;
   std::vector<StoredMessage> new_messages;
   std::vector<StoredMessage> messages;
+  // Replacements already serialized: (message id, StoredMessage bytes).
+  std::vector<std::pair<std::string, std::string>> serialized_messages;
   struct Idempotency {
     std::string tenant, key;
     StoredIdempotency record;
@@ -41,7 +43,7 @@ struct NotifyMutation {
   std::vector<DailyCount> daily_counts;
   bool empty() const {
     return notifications.empty() && new_messages.empty() && messages.empty() &&
-           idempotency.empty() && daily_counts.empty();
+           serialized_messages.empty() && idempotency.empty() && daily_counts.empty();
   }
 };
 

@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/blocking_counter.h"
 #include "common/grpc_status.h"
 #include "common/status.h"
 
@@ -52,13 +53,46 @@ void GrpcProfileDirectory::Remember(const v1::Worker& worker) {
   cache_.Put(worker.worker_id(), FetchedVersion(worker.version()), std::move(entry));
 }
 
-absl::StatusOr<Contact> GrpcProfileDirectory::GetContact(const std::string& worker_id) {
-  if (std::shared_ptr<const Entry> hit = cache_.Get(worker_id)) {
-    if (hit->state == Entry::State::kFresh) return hit->contact;
-    if (hit->state == Entry::State::kErased) {
-      return absl::NotFoundError(absl::StrCat("worker ", worker_id, " was erased"));
+std::optional<absl::StatusOr<Contact>> GrpcProfileDirectory::Cached(const std::string& worker_id) {
+  std::shared_ptr<const Entry> hit = cache_.Get(worker_id);
+  if (hit == nullptr || hit->state == Entry::State::kStale) return std::nullopt;
+  if (hit->state == Entry::State::kErased) {
+    return absl::StatusOr<Contact>(
+        absl::NotFoundError(absl::StrCat("worker ", worker_id, " was erased")));
+  }
+  return absl::StatusOr<Contact>(hit->contact);
+}
+
+std::vector<absl::StatusOr<Contact>> GrpcProfileDirectory::GetContacts(
+    const std::vector<std::string>& worker_ids) {
+  std::vector<absl::StatusOr<Contact>> out(worker_ids.size(),
+                                           absl::UnavailableError("not fetched"));
+  std::vector<size_t> misses;
+  for (size_t i = 0; i < worker_ids.size(); ++i) {
+    if (auto cached = Cached(worker_ids[i])) {
+      out[i] = *std::move(cached);
+    } else {
+      misses.push_back(i);
     }
   }
+  if (misses.size() == 1) {
+    out[misses[0]] = GetContact(worker_ids[misses[0]]);
+  } else if (!misses.empty()) {
+    absl::BlockingCounter done(static_cast<int>(misses.size()));
+    for (size_t i : misses) {
+      auto fetch = [this, &out, &worker_ids, &done, i] {
+        out[i] = GetContact(worker_ids[i]);
+        done.DecrementCount();
+      };
+      if (!fetchers_.Submit(fetch)) fetch();
+    }
+    done.Wait();
+  }
+  return out;
+}
+
+absl::StatusOr<Contact> GrpcProfileDirectory::GetContact(const std::string& worker_id) {
+  if (auto cached = Cached(worker_id)) return *std::move(cached);
   v1::GetWorkerRequest request;
   request.set_worker_id(worker_id);
   ASSIGN_OR_RETURN(v1::Worker worker, FetchWorker(request));

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "common/lru_cache.h"
 #include "common/server.h"
+#include "common/thread_pool.h"
 #include "labor/v1/common.pb.h"
 #include "labor/v1/profile.grpc.pb.h"
 
@@ -36,6 +38,16 @@ class ProfileDirectory {
   // NOT_FOUND when the worker does not exist or was erased; UNAVAILABLE /
   // DEADLINE_EXCEEDED when ProfileService cannot answer (retry later).
   virtual absl::StatusOr<Contact> GetContact(const std::string& worker_id) = 0;
+  // GetContact for several workers, one result per id in order. The gRPC
+  // directory answers cached ones at once and fetches the others
+  // concurrently.
+  virtual std::vector<absl::StatusOr<Contact>> GetContacts(
+      const std::vector<std::string>& worker_ids) {
+    std::vector<absl::StatusOr<Contact>> out;
+    out.reserve(worker_ids.size());
+    for (const std::string& id : worker_ids) out.push_back(GetContact(id));
+    return out;
+  }
   // The worker bound to a WeChat openid; NOT_FOUND when none.
   virtual absl::StatusOr<std::string> WorkerIdForOpenid(const std::string& openid) = 0;
   // The worker's full mobile number, for one SMS. Errors as GetContact.
@@ -68,6 +80,8 @@ class GrpcProfileDirectory : public ProfileDirectory {
                                                                       size_t cache_capacity);
 
   absl::StatusOr<Contact> GetContact(const std::string& worker_id) override;
+  std::vector<absl::StatusOr<Contact>> GetContacts(
+      const std::vector<std::string>& worker_ids) override;
   absl::StatusOr<std::string> WorkerIdForOpenid(const std::string& openid) override;
   absl::StatusOr<std::string> GetPhone(const std::string& worker_id) override;
   absl::StatusOr<Page> ListWorkers(const v1::ListWorkersRequest& request) override;
@@ -82,7 +96,11 @@ class GrpcProfileDirectory : public ProfileDirectory {
     Contact contact;
   };
   GrpcProfileDirectory(ClientOptions options, size_t cache_capacity)
-      : options_(std::move(options)), cache_(cache_capacity) {}
+      : options_(std::move(options)), cache_(cache_capacity), fetchers_(kFetchers, 1 << 16) {}
+  // The cached answer, if there is one (a contact, or NOT_FOUND for an
+  // erased worker).
+  std::optional<absl::StatusOr<Contact>> Cached(const std::string& worker_id);
+  static constexpr int kFetchers = 8;
   absl::StatusOr<v1::Worker> FetchWorker(const v1::GetWorkerRequest& request);
   void Remember(const v1::Worker& worker);
 
@@ -92,6 +110,7 @@ class GrpcProfileDirectory : public ProfileDirectory {
   // marker at an event's version is replaced by a fetch of that version or
   // newer, never by an older fetch still in flight.
   VersionedLruCache<Entry> cache_;
+  ThreadPool fetchers_;  // concurrent GetWorker calls for cache misses
 };
 
 }  // namespace labor::notify

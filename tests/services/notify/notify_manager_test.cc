@@ -308,6 +308,27 @@ TEST_F(NotifyManagerTest, WaitingJobAlertsMergeIntoOneDigestAndTheDailyCapHolds)
   for (const std::string& id : ids) {
     EXPECT_EQ(Message(id).status(), v1::NOTIFICATION_STATUS_DELIVERED) << id;
   }
+  // The stats followed the merged alerts too: five delivered on WeChat,
+  // nothing left counted as waiting.
+  auto stats = manager_->GetStats(MakeCaller(Role::kAdmin), v1::StatsRequest());
+  ASSERT_TRUE(stats.ok());
+  for (const v1::StatsRow& row : stats->rows()) {
+    EXPECT_EQ(row.channel(), v1::CHANNEL_WECHAT);
+    EXPECT_EQ(row.status(), v1::NOTIFICATION_STATUS_DELIVERED);
+    EXPECT_EQ(row.count(), 5);
+  }
+  // A worker's messages page by page, newest first.
+  v1::ListMessagesRequest list;
+  list.set_worker_id(worker);
+  list.mutable_page()->set_page_size(2);
+  std::vector<std::string> listed;
+  do {
+    auto page = manager_->ListMessages(MakeCaller(Role::kAdmin), list);
+    ASSERT_TRUE(page.ok()) << page.status();
+    for (const v1::Message& m : page->messages()) listed.push_back(m.message_id());
+    list.mutable_page()->set_page_token(page->page().next_page_token());
+  } while (!list.page().page_token().empty());
+  EXPECT_EQ(listed, std::vector<std::string>(ids.rbegin(), ids.rend()));
   // The digest counted once: two more alerts go out one by one, the next is
   // over the cap of 3.
   for (int i = 5; i < 8; ++i) {
