@@ -246,6 +246,9 @@ class NotifyManager {
   absl::StatusOr<v1::EnqueueResponse> EnqueueAs(const std::string& tenant, const Caller& caller,
                                                 const v1::EnqueueRequest& request);
   absl::StatusOr<std::string> OwnWorker(const Caller& caller);
+  // Replaces a stored record with the live one when the message is still
+  // being delivered (its SENT state is not written; see Decide).
+  void Overlay(StoredMessage* m);
   bool SegmentHolds(const v1::Segment& segment, const v1::Worker& worker) const;
 
   void DispatchLoop();

@@ -46,7 +46,7 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<v1::Delivery>, pu
     queue_.push_back(delivery);
     if (!writing_) {
       writing_ = true;
-      StartWrite(&queue_.front());
+      WriteFront();
     }
     return true;
   }
@@ -60,7 +60,7 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<v1::Delivery>, pu
         writing_ = false;
         broken = true;
       } else if (!queue_.empty()) {
-        StartWrite(&queue_.front());
+        WriteFront();
       } else {
         writing_ = false;
       }
@@ -82,6 +82,16 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<v1::Delivery>, pu
   }
 
  private:
+  // Writes the front delivery. While more wait behind it, gRPC may hold it
+  // back to send several in one frame (the last one flushes).
+  void WriteFront() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (queue_.size() > 1) {
+      StartWrite(&queue_.front(), grpc::WriteOptions().set_buffer_hint());
+    } else {
+      StartWrite(&queue_.front());
+    }
+  }
+
   // Leaves the manager once; its unacked deliveries go out again.
   void Leave() {
     int64_t handle = 0;
