@@ -158,6 +158,18 @@ if [ -n "$SAMPLE_WORKER" ]; then
   "${CTL[@]}" match vacancies --worker="$SAMPLE_WORKER" --k=5 || true
 fi
 
+if [ -n "$SAMPLE_WORKER" ]; then
+  echo
+  echo "run-stack: sample: a policy notice to the same worker, then its status history"
+  if SENT="$("${CTL[@]}" notify send --kind=policy --worker="$SAMPLE_WORKER" \
+        --field=title=返乡创业补贴 --field=summary=符合条件的返乡人员可申请一次性创业补贴 --json)"; then
+    SAMPLE_MESSAGE="$(printf '%s' "$SENT" | grep -o '"messageId":"[^"]*"\|"message_id":"[^"]*"' |
+      head -1 | cut -d'"' -f4)"
+    sleep 1
+    [ -n "$SAMPLE_MESSAGE" ] && "${CTL[@]}" notify message "$SAMPLE_MESSAGE" || true
+  fi
+fi
+
 cat <<MSG
 
 The stack is up. Try (as bureau staff, admin token):
@@ -170,6 +182,10 @@ The stack is up. Try (as bureau staff, admin token):
   build/tools/laborctl match vacancies --worker=${SAMPLE_WORKER:-w_...} --occupation=6-29
   build/tools/laborctl match workers --vacancy=v_... --township=罗江镇
   build/tools/laborctl match explain --worker=${SAMPLE_WORKER:-w_...} --vacancy=v_...
+  build/tools/laborctl notify list --worker=${SAMPLE_WORKER:-w_...}
+  build/tools/laborctl notify stats
+(No WeChat backend runs here, so WeChat messages wait as 待发送 "no_subscriber";
+ a kiosk or WeChat backend receives them through NotificationService.Subscribe.)
   build/tools/laborctl help
 Logs: var/log/  Data: var/data/  Dev credentials: var/dev/
 MSG
