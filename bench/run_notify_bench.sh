@@ -11,6 +11,7 @@
 # notify_server runs with --quiet_hours=none (the bench may run at night;
 # quiet hours would hold every non-urgent message until 08:00).
 # Usage: bench/run_notify_bench.sh [duration, default 20s] [notify_bench flags...]
+#        (LABOR_NOTIFY_FLAGS adds notify_server flags)
 # Writes the output to $OUT (default bench/results/notify-<date>.txt) and
 # the JSON lines to $OUT.jsonl.
 set -euo pipefail
@@ -79,6 +80,9 @@ wait_port "$WORK/profile.port" profile_server "$WORK/profile.log"
 PROFILE="127.0.0.1:$(cat "$WORK/profile.port")"
 
 NOTIFY_FLAGS=(--quiet_hours=none --daily_job_alert_cap=3 --sync_writes=true)
+# More server flags for an experiment, e.g. LABOR_NOTIFY_FLAGS="--max_in_flight_per_subscriber=8000"
+read -r -a EXTRA_NOTIFY_FLAGS <<<"${LABOR_NOTIFY_FLAGS:-}"
+NOTIFY_FLAGS+=("${EXTRA_NOTIFY_FLAGS[@]}")
 start_notify() {
   rm -f "$WORK/notify.port"
   "$BUILD/services/notify/notify_server" --listen=127.0.0.1:0 --port_file="$WORK/notify.port" \
