@@ -214,29 +214,8 @@ std::string KindText(labor::v1::NotificationKind kind) {
   return label.empty() ? labor::v1::NotificationKind_Name(kind) : label;
 }
 
-// "key  value" lines aligned by display width; empty values are skipped.
-class Detail {
- public:
-  void Add(std::string key, std::string value) {
-    if (!value.empty()) rows_.emplace_back(std::move(key), std::move(value));
-  }
-  std::string Render() const {
-    int width = 0;
-    for (const auto& [key, value] : rows_) width = std::max(width, DisplayWidth(key));
-    std::string out;
-    for (const auto& [key, value] : rows_) {
-      absl::StrAppend(&out, PadRight(key, width), "  ", value, "\n");
-    }
-    return out;
-  }
-
- private:
-  std::vector<std::pair<std::string, std::string>> rows_;
-};
-
 std::string RegionWithCode(const CtlContext& ctx, absl::string_view code) {
-  std::string label = RegionLabel(ctx.regions.get(), code);
-  return label == code ? label : absl::StrCat(label, " (", code, ")");
+  return labor::tools::RegionWithCode(ctx.regions.get(), code);
 }
 
 // "分群：户籍乡镇 罗江镇 (511702102)；工种 6-29；…" or "劳动者 w_…".

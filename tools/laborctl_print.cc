@@ -80,12 +80,6 @@ std::string GenderLabel(labor::v1::Gender g) {
   }
 }
 
-std::string RegionWithCode(const RegionRegistry* regions, absl::string_view code) {
-  if (code.empty()) return "";
-  std::string label = RegionLabel(regions, code);
-  return label == code ? label : absl::StrCat(label, " (", code, ")");
-}
-
 std::string CertificateSummary(const labor::v1::Certificate& c) {
   std::vector<std::string> parts = {CertificateKindLabel(c.kind()), c.name()};
   std::string level = SkillLevelLabel(c.level());
@@ -185,6 +179,26 @@ std::string WorkerDetail(const labor::v1::Worker& w, const RegionRegistry* regio
                       e.note(), FormatTimestamp(e.recorded_at())});
     }
     absl::StrAppend(&out, "\n就业记录\n", history.Render());
+  }
+  return out;
+}
+
+std::string RegionWithCode(const RegionRegistry* regions, absl::string_view code) {
+  if (code.empty()) return "";
+  std::string label = RegionLabel(regions, code);
+  return label == code ? label : absl::StrCat(label, " (", code, ")");
+}
+
+void Detail::Add(std::string key, std::string value) {
+  if (!value.empty()) rows_.emplace_back(std::move(key), std::move(value));
+}
+
+std::string Detail::Render() const {
+  int width = 0;
+  for (const auto& [key, value] : rows_) width = std::max(width, DisplayWidth(key));
+  std::string out;
+  for (const auto& [key, value] : rows_) {
+    absl::StrAppend(&out, PadRight(key, width), "  ", value, "\n");
   }
   return out;
 }

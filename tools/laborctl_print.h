@@ -6,6 +6,8 @@
 #include <google/protobuf/timestamp.pb.h>
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/string_view.h"
 #include "common/regions.h"
@@ -33,5 +35,19 @@ std::string EmploymentSummary(const labor::v1::EmploymentRecord& record,
 
 // The multi-line detail view of one worker.
 std::string WorkerDetail(const labor::v1::Worker& worker, const RegionRegistry* regions);
+
+// "罗江镇 (511702102)": the region's name and code ("" for no code; the
+// code alone when it is unknown).
+std::string RegionWithCode(const RegionRegistry* regions, absl::string_view code);
+
+// "key  value" lines aligned by display width; empty values are skipped.
+class Detail {
+ public:
+  void Add(std::string key, std::string value);
+  std::string Render() const;
+
+ private:
+  std::vector<std::pair<std::string, std::string>> rows_;
+};
 
 }  // namespace labor::tools

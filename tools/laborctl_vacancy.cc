@@ -136,30 +136,8 @@ absl::StatusOr<std::string> ResolveRegion(const CtlContext& ctx, const std::stri
   return ResolveTownship(ctx, text);
 }
 
-// "key  value" lines aligned by display width; empty values are skipped.
-class Detail {
- public:
-  void Add(std::string key, std::string value) {
-    if (!value.empty()) rows_.emplace_back(std::move(key), std::move(value));
-  }
-  std::string Render() const {
-    int width = 0;
-    for (const auto& [key, value] : rows_) width = std::max(width, DisplayWidth(key));
-    std::string out;
-    for (const auto& [key, value] : rows_) {
-      absl::StrAppend(&out, PadRight(key, width), "  ", value, "\n");
-    }
-    return out;
-  }
-
- private:
-  std::vector<std::pair<std::string, std::string>> rows_;
-};
-
 std::string RegionWithCode(const CtlContext& ctx, absl::string_view code) {
-  if (code.empty()) return "";
-  std::string label = RegionLabel(ctx.regions.get(), code);
-  return label == code ? label : absl::StrCat(label, " (", code, ")");
+  return labor::tools::RegionWithCode(ctx.regions.get(), code);
 }
 
 std::string DateRange(const labor::v1::Date& start, const labor::v1::Date& end) {
