@@ -87,10 +87,7 @@ absl::StatusOr<std::string> WalkPrefix(
   std::string last;
   int taken = 0;
   for (; it->Valid() && it->key().starts_with(prefix); it->Next()) {
-    if (taken == page_size) {
-      if (!it->status().ok()) break;
-      return last;
-    }
+    if (taken == page_size) return last;
     RETURN_IF_ERROR(take(*it));
     last = it->key().ToString();
     ++taken;
