@@ -117,6 +117,10 @@ absl::StatusOr<std::optional<std::string>> RocksStore::Get(absl::string_view cf_
 
 absl::Status RocksStore::Write(rocksdb::WriteBatch* batch) {
   LABOR_CHECK(batch != nullptr);
+  // Small batches gain nothing from the copy (a record and its few index
+  // entries land in different places whatever their order).
+  constexpr uint32_t kSortFrom = 64;
+  if (batch->Count() >= kSortFrom) RETURN_IF_ERROR(SortBatch(batch, handles_));
   return FromRocks(db_->Write(write_options_, batch));
 }
 
@@ -168,6 +172,63 @@ std::string IndexKey(absl::string_view kind, absl::string_view a, absl::string_v
 
 bool KeyHasPrefix(const rocksdb::Slice& key, absl::string_view prefix) {
   return key.size() >= prefix.size() && memcmp(key.data(), prefix.data(), prefix.size()) == 0;
+}
+
+namespace {
+
+// Collects a batch's puts and deletes (slices into the batch's own buffer).
+class BatchCollector : public rocksdb::WriteBatch::Handler {
+ public:
+  struct Op {
+    uint32_t cf;
+    bool is_delete;
+    rocksdb::Slice key;
+    rocksdb::Slice value;
+  };
+  std::vector<Op> ops;
+
+  rocksdb::Status PutCF(uint32_t cf, const rocksdb::Slice& key,
+                        const rocksdb::Slice& value) override {
+    ops.push_back({cf, false, key, value});
+    return rocksdb::Status::OK();
+  }
+  rocksdb::Status DeleteCF(uint32_t cf, const rocksdb::Slice& key) override {
+    ops.push_back({cf, true, key, rocksdb::Slice()});
+    return rocksdb::Status::OK();
+  }
+  // Everything else (merges, range deletes, log data, ...) keeps the
+  // batch as it is: the base class answers those with an error.
+};
+
+}  // namespace
+
+absl::Status SortBatch(rocksdb::WriteBatch* batch,
+                       const std::vector<rocksdb::ColumnFamilyHandle*>& handles) {
+  BatchCollector collector;
+  collector.ops.reserve(batch->Count());
+  if (!batch->Iterate(&collector).ok()) return absl::OkStatus();
+  auto& ops = collector.ops;
+  // Stable, so the operations on one key keep their order; the last wins.
+  std::stable_sort(ops.begin(), ops.end(), [](const auto& a, const auto& b) {
+    if (a.cf != b.cf) return a.cf < b.cf;
+    return a.key.compare(b.key) < 0;
+  });
+  absl::flat_hash_map<uint32_t, rocksdb::ColumnFamilyHandle*> by_id;
+  for (auto* handle : handles) by_id[handle->GetID()] = handle;
+  rocksdb::WriteBatch sorted(batch->GetDataSize());
+  for (size_t i = 0; i < ops.size(); ++i) {
+    const auto& op = ops[i];
+    if (i + 1 < ops.size() && ops[i + 1].cf == op.cf && ops[i + 1].key == op.key) continue;
+    auto it = by_id.find(op.cf);
+    if (it == by_id.end()) {
+      return absl::InternalError(absl::StrCat("write batch names unknown column family ", op.cf));
+    }
+    rocksdb::Status s =
+        op.is_delete ? sorted.Delete(it->second, op.key) : sorted.Put(it->second, op.key, op.value);
+    RETURN_IF_ERROR(FromRocks(s));
+  }
+  *batch = std::move(sorted);
+  return absl::OkStatus();
 }
 
 absl::Status PutIndexDiff(rocksdb::WriteBatch* batch, rocksdb::ColumnFamilyHandle* cf,

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "tests/testing/util.h"
 
@@ -81,6 +82,80 @@ TEST(RocksStoreTest, BatchAppliesAllOperationsTogether) {
   EXPECT_EQ(GetOrDie(**store, "a", "x"), "2");
   EXPECT_EQ(GetOrDie(**store, "a", "gone"), "<absent>");
   EXPECT_EQ(GetOrDie(**store, "b", "y"), "4");
+}
+
+// A batch large enough to be sorted before the write (RocksStore::Write)
+// must have exactly the effect of its operations in their original order.
+TEST(RocksStoreTest, LargeBatchKeepsTheEffectOfItsOrder) {
+  TempDir dir;
+  auto store = RocksStore::Open(StoreOptions(dir.Sub("db"), {"a", "b"}));
+  ASSERT_TRUE(store.ok()) << store.status();
+  {
+    rocksdb::WriteBatch batch;
+    batch.Put((*store)->cf("a"), "old", "1");
+    ASSERT_TRUE((*store)->Write(&batch).ok());
+  }
+  rocksdb::WriteBatch batch;
+  // Descending keys over both families, so sorting really moves them.
+  for (int i = 199; i >= 0; --i) {
+    batch.Put((*store)->cf(i % 2 == 0 ? "a" : "b"), absl::StrCat("k", 1000 + i), absl::StrCat(i));
+  }
+  batch.Put((*store)->cf("a"), "k1100", "first");  // put, delete, put: the last put wins
+  batch.Delete((*store)->cf("a"), "k1100");
+  batch.Put((*store)->cf("a"), "k1100", "last");
+  batch.Put((*store)->cf("b"), "k1101", "overwritten");
+  batch.Delete((*store)->cf("b"), "k1101");  // put then delete: gone
+  batch.Delete((*store)->cf("a"), "old");    // a delete of an earlier write
+  ASSERT_GE(batch.Count(), 64u);
+  ASSERT_TRUE((*store)->Write(&batch).ok());
+
+  EXPECT_EQ(GetOrDie(**store, "a", "k1100"), "last");
+  EXPECT_EQ(GetOrDie(**store, "b", "k1101"), "<absent>");
+  EXPECT_EQ(GetOrDie(**store, "a", "old"), "<absent>");
+  EXPECT_EQ(GetOrDie(**store, "a", "k1000"), "0");
+  EXPECT_EQ(GetOrDie(**store, "b", "k1199"), "199");
+  EXPECT_EQ(GetOrDie(**store, "a", "k1199"), "<absent>");  // odd keys went to "b"
+  int in_a = 0;
+  auto it = (*store)->NewIterator("a");
+  for (it->SeekToFirst(); it->Valid(); it->Next()) ++in_a;
+  EXPECT_EQ(in_a, 100);
+}
+
+TEST(SortBatchTest, OrdersByFamilyThenKeyAndDropsOverwrittenOperations) {
+  TempDir dir;
+  auto store = RocksStore::Open(StoreOptions(dir.Sub("db"), {"a", "b"}));
+  ASSERT_TRUE(store.ok()) << store.status();
+  rocksdb::WriteBatch batch;
+  batch.Put((*store)->cf("b"), "z", "1");
+  batch.Put((*store)->cf("a"), "y", "2");
+  batch.Put((*store)->cf("a"), "x", "3");
+  batch.Put((*store)->cf("a"), "y", "4");
+  batch.Delete((*store)->cf("b"), "a");
+  std::vector<rocksdb::ColumnFamilyHandle*> handles = {(*store)->cf("a"), (*store)->cf("b")};
+  ASSERT_TRUE(SortBatch(&batch, handles).ok());
+
+  struct Seen : rocksdb::WriteBatch::Handler {
+    std::vector<std::string> ops;
+    rocksdb::Status PutCF(uint32_t cf, const rocksdb::Slice& k, const rocksdb::Slice& v) override {
+      ops.push_back(absl::StrCat(cf, ":put:", k.ToString(), "=", v.ToString()));
+      return rocksdb::Status::OK();
+    }
+    rocksdb::Status DeleteCF(uint32_t cf, const rocksdb::Slice& k) override {
+      ops.push_back(absl::StrCat(cf, ":del:", k.ToString()));
+      return rocksdb::Status::OK();
+    }
+  } seen;
+  ASSERT_TRUE(batch.Iterate(&seen).ok());
+  const uint32_t a = (*store)->cf("a")->GetID(), b = (*store)->cf("b")->GetID();
+  ASSERT_LT(a, b);
+  EXPECT_EQ(seen.ops,
+            (std::vector<std::string>{absl::StrCat(a, ":put:x=3"), absl::StrCat(a, ":put:y=4"),
+                                      absl::StrCat(b, ":del:a"), absl::StrCat(b, ":put:z=1")}));
+
+  // A family the caller did not name is an error, not a silent drop.
+  rocksdb::WriteBatch other;
+  other.Put((*store)->cf("b"), "k", "v");
+  EXPECT_EQ(SortBatch(&other, {(*store)->cf("a")}).code(), absl::StatusCode::kInternal);
 }
 
 TEST(RocksStoreTest, SnapshotIteratorSeesWholeBatchOrNothing) {
