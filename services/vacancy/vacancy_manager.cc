@@ -161,7 +161,7 @@ class VacancyManager::WorkUnit {
   absl::StatusOr<StoredEmployer*> Employer(const std::string& id) {
     auto it = employers_.find(id);
     if (it == employers_.end()) {
-      ASSIGN_OR_RETURN(auto loaded, store_->GetEmployer(id));
+      ASSIGN_OR_RETURN(auto loaded, m_->LoadEmployer(id));
       if (!loaded.has_value()) return nullptr;
       Entry<StoredEmployer> entry;
       entry.before = *loaded;
@@ -220,7 +220,7 @@ class VacancyManager::WorkUnit {
     if (auto it = new_credit_codes_.find(code); it != new_credit_codes_.end()) {
       return std::optional<std::string>(it->second);
     }
-    return store_->FindEmployerByCreditCode(code);
+    return m_->FindEmployerIdByCode(code);
   }
 
   // Vacancy id by source key, as of this unit.
@@ -312,6 +312,7 @@ class VacancyManager::WorkUnit {
       return absl::OkStatus();
     }
     RETURN_IF_ERROR(store_->Apply(mutation));
+    for (const auto& id : employer_order_) m_->RememberEmployer(employers_.at(id).after);
     for (const auto& id : vacancy_order_) {
       const Entry<StoredVacancy>& e = vacancies_.at(id);
       m_->ForgetOpen(e.before ? &e.before->vacancy() : nullptr);
@@ -376,9 +377,45 @@ class VacancyManager::WorkUnit {
 };
 
 VacancyManager::VacancyManager(VacancyDeps deps, VacancyManagerOptions options)
-    : deps_(std::move(deps)), options_(options) {
+    : deps_(std::move(deps)),
+      options_(options),
+      employers_(options.employer_cache_entries),
+      employer_ids_by_code_(options.employer_cache_entries) {
   LABOR_CHECK(deps_.store && deps_.index && deps_.regions && deps_.occupations && deps_.policy &&
               deps_.clock);
+}
+
+absl::StatusOr<std::optional<StoredEmployer>> VacancyManager::LoadEmployer(const std::string& id) {
+  if (auto cached = employers_.Get(id); cached != nullptr) {
+    return std::optional<StoredEmployer>(*cached);
+  }
+  ASSIGN_OR_RETURN(auto loaded, deps_.store->GetEmployer(id));
+  if (loaded.has_value()) {
+    employers_.Put(id, loaded->employer().version(), std::make_shared<StoredEmployer>(*loaded));
+  }
+  return loaded;
+}
+
+absl::StatusOr<std::optional<std::string>> VacancyManager::FindEmployerIdByCode(
+    const std::string& credit_code) {
+  if (auto id = employer_ids_by_code_.Get(credit_code); id != nullptr) {
+    if (auto cached = employers_.Get(*id);
+        cached != nullptr && cached->employer().credit_code() == credit_code) {
+      return std::optional<std::string>(*id);
+    }
+  }
+  ASSIGN_OR_RETURN(auto found, deps_.store->FindEmployerByCreditCode(credit_code));
+  if (found.has_value()) {
+    employer_ids_by_code_.Put(credit_code, ++code_fills_, std::make_shared<std::string>(*found));
+  }
+  return found;
+}
+
+void VacancyManager::RememberEmployer(const StoredEmployer& employer) {
+  const v1::Employer& e = employer.employer();
+  employers_.Put(e.employer_id(), e.version(), std::make_shared<StoredEmployer>(employer));
+  employer_ids_by_code_.Put(e.credit_code(), ++code_fills_,
+                            std::make_shared<std::string>(e.employer_id()));
 }
 
 std::string VacancyManager::NewId(absl::string_view prefix) const {
@@ -495,7 +532,7 @@ absl::StatusOr<StoredEmployer> VacancyManager::LoadEmployerByKey(
     if (absl::Status s = ValidateCreditCode(code); !s.ok()) {
       return InvalidField("credit_code", s.message());
     }
-    ASSIGN_OR_RETURN(auto found, deps_.store->FindEmployerByCreditCode(code));
+    ASSIGN_OR_RETURN(auto found, FindEmployerIdByCode(code));
     if (!found.has_value()) {
       return absl::NotFoundError(absl::StrCat("no employer with credit code ", code));
     }
@@ -505,7 +542,7 @@ absl::StatusOr<StoredEmployer> VacancyManager::LoadEmployerByKey(
   } else {
     return InvalidField("key", "give employer_id or credit_code");
   }
-  ASSIGN_OR_RETURN(auto stored, deps_.store->GetEmployer(id));
+  ASSIGN_OR_RETURN(auto stored, LoadEmployer(id));
   if (!stored.has_value()) return absl::NotFoundError(absl::StrCat("employer ", id, " not found"));
   return *std::move(stored);
 }
@@ -622,7 +659,7 @@ absl::StatusOr<v1::BlacklistEntry> VacancyManager::LiftBlacklist(
 absl::StatusOr<v1::IsBlacklistedResponse> VacancyManager::IsBlacklisted(
     const Caller& caller, const v1::IsBlacklistedRequest& request) {
   if (request.employer_id().empty()) return InvalidField("employer_id", "required");
-  ASSIGN_OR_RETURN(auto stored, deps_.store->GetEmployer(request.employer_id()));
+  ASSIGN_OR_RETURN(auto stored, LoadEmployer(request.employer_id()));
   if (!stored.has_value()) {
     return absl::NotFoundError(absl::StrCat("employer ", request.employer_id(), " not found"));
   }
@@ -662,7 +699,7 @@ absl::StatusOr<v1::ListBlacklistResponse> VacancyManager::ListBlacklist(
         more = true;
         break;
       }
-      ASSIGN_OR_RETURN(auto stored, deps_.store->GetEmployer(id));
+      ASSIGN_OR_RETURN(auto stored, LoadEmployer(id));
       last_id = id;
       if (!stored.has_value()) continue;
       if (request.include_history()) {

@@ -10,6 +10,7 @@
 // committing a whole batch of items in one WriteBatch. Reads take no lock.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -23,6 +24,7 @@
 #include "common/auth.h"
 #include "common/cache.h"
 #include "common/clock.h"
+#include "common/lru_cache.h"
 #include "common/occupations.h"
 #include "common/regions.h"
 #include "labor/v1/vacancy.pb.h"
@@ -47,6 +49,9 @@ struct VacancyDeps {
 struct VacancyManagerOptions {
   // Most expirations (or listing ends) committed per scheduler step.
   int scheduler_batch = 256;
+  // Employers held in memory (by id, and ids by credit code): nearly every
+  // import item and posting names an employer seen before. 0 disables.
+  size_t employer_cache_entries = 50'000;
 };
 
 // What one scheduler step did.
@@ -187,6 +192,12 @@ class VacancyManager {
   bool VisibleTo(const Caller& caller, const v1::Vacancy& vacancy) const;
   absl::StatusOr<std::optional<StoredVacancy>> LoadVacancy(absl::string_view id);
   absl::StatusOr<StoredEmployer> LoadEmployerByKey(const v1::GetEmployerRequest& request);
+  // The committed employer (nullopt when absent), from memory when there.
+  absl::StatusOr<std::optional<StoredEmployer>> LoadEmployer(const std::string& id);
+  // The committed employer id holding `credit_code`, from memory when there.
+  absl::StatusOr<std::optional<std::string>> FindEmployerIdByCode(const std::string& credit_code);
+  // After a commit: the employers' new versions replace what memory holds.
+  void RememberEmployer(const StoredEmployer& employer);
 
   std::string NewId(absl::string_view prefix) const;
   absl::CivilDay Today() const;
@@ -203,6 +214,13 @@ class VacancyManager {
   absl::Mutex publish_mu_ ABSL_ACQUIRED_AFTER(write_mu_);
   absl::flat_hash_map<std::string, std::vector<std::string>> open_by_dedup_key_
       ABSL_GUARDED_BY(write_mu_);
+  // Committed employers by id: versions only move forward, so a reader
+  // that loaded an older version cannot put it back over a commit.
+  VersionedLruCache<StoredEmployer> employers_;
+  // Employer ids by credit code: a hint, checked against the employer's own
+  // credit code on every use (an update may move a code to none).
+  VersionedLruCache<std::string> employer_ids_by_code_;
+  std::atomic<int64_t> code_fills_{0};  // versions for employer_ids_by_code_: latest wins
 };
 
 }  // namespace labor::vacancy

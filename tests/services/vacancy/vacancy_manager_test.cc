@@ -684,6 +684,59 @@ TEST_F(VacancyManagerTest, PartnerItemDuplicatingTheDistrictsPostingCollapses) {
   EXPECT_EQ(manager_->GetVacancy(MakeCaller(Role::kAdmin), get)->description(), "");
 }
 
+// Employers are held in memory for imports; a corrected credit code must
+// move with the employer there as in the store.
+TEST_F(VacancyManagerTest, ImportFollowsAnEmployersCorrectedCreditCode) {
+  v1::Employer e = MustUpsertEmployer("达州市通川区顺达物流有限公司", "511702", "MA62Q1234");
+  const std::string old_code = e.credit_code();
+  const std::string new_code = MakeCreditCode("511702", "MA62Q9999");
+  const Caller partner = MakeCaller(Role::kPartner, "chengdu-hrss");
+  const Caller admin = MakeCaller(Role::kAdmin);
+  auto employer_of = [&](const v1::ImportResult& r) {
+    v1::GetVacancyRequest get;
+    get.set_vacancy_id(r.vacancy_id());
+    auto v = manager_->GetVacancy(admin, get);
+    EXPECT_TRUE(v.ok()) << v.status();
+    return v.ok() ? v->employer_id() : std::string();
+  };
+  v1::Vacancy by_old = ForkliftJob("");
+  by_old.clear_employer_id();
+  by_old.set_employer_credit_code(old_code);
+  by_old.set_employer_name(e.name());
+  auto first = manager_->ImportBatch(partner, {Item("A-1", by_old)});
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_EQ((*first)[0].outcome(), v1::ImportResult::OUTCOME_CREATED);
+  EXPECT_EQ(employer_of((*first)[0]), e.employer_id());
+
+  v1::UpsertEmployerRequest fix;
+  *fix.mutable_employer() = e;
+  fix.mutable_employer()->set_credit_code(new_code);
+  ASSERT_TRUE(manager_->UpsertEmployer(admin, fix).ok());
+
+  // The old code names nobody now: the item registers a new employer.
+  v1::Vacancy other = by_old;
+  other.set_employer_name("东莞顺达电子有限公司");
+  other.set_title("仓库叉车工");
+  auto second = manager_->ImportBatch(partner, {Item("A-2", other)});
+  ASSERT_TRUE(second.ok()) << second.status();
+  ASSERT_EQ((*second)[0].outcome(), v1::ImportResult::OUTCOME_CREATED) << (*second)[0].reason();
+  const std::string newcomer = employer_of((*second)[0]);
+  EXPECT_NE(newcomer, e.employer_id());
+  // The new code names the corrected employer.
+  v1::Vacancy by_new = by_old;
+  by_new.set_employer_credit_code(new_code);
+  auto third = manager_->ImportBatch(partner, {Item("A-3", by_new)});
+  ASSERT_TRUE(third.ok()) << third.status();
+  EXPECT_NE((*third)[0].outcome(), v1::ImportResult::OUTCOME_REJECTED) << (*third)[0].reason();
+  EXPECT_EQ(employer_of((*third)[0]), e.employer_id());
+
+  v1::GetEmployerRequest get;
+  get.set_credit_code(old_code);
+  EXPECT_EQ(manager_->GetEmployer(admin, get)->employer_id(), newcomer);
+  get.set_credit_code(new_code);
+  EXPECT_EQ(manager_->GetEmployer(admin, get)->employer_id(), e.employer_id());
+}
+
 TEST_F(VacancyManagerTest, ImportForABlacklistedEmployerIsRejected) {
   v1::Employer e = MustUpsertEmployer("达州市宏发建筑劳务有限公司", "511702", "MA62Q5678");
   v1::BlacklistEmployerRequest list;
