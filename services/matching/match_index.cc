@@ -1,7 +1,6 @@
 #include "services/matching/match_index.h"
 
 #include <algorithm>
-
 #include <atomic>
 #include <cstdio>
 #include <limits>
@@ -13,7 +12,9 @@ namespace {
 
 // Requirement-prefix lists share one map: the level goes in bits the codes
 // never use (a code's first segment is one digit, so bits 28..31 are free).
-OccCode PrefixKey(OccCode prefix, int level) { return prefix | (static_cast<uint32_t>(level) << 30); }
+OccCode PrefixKey(OccCode prefix, int level) {
+  return prefix | (static_cast<uint32_t>(level) << 30);
+}
 
 uint64_t RegionKey(Region r) { return (uint64_t{r.level} << 32) | r.padded; }
 
@@ -51,15 +52,19 @@ void PushUnique(absl::InlinedVector<T, 8>* out, T value) {
 }
 
 enum : uint8_t {
-  kCardCert = 1,       // worker: holds some certificate / vacancy: requires some
+  kCardCert = 1,  // worker: holds some certificate / vacancy: requires some
   kCardWechat = 2,
   kCardSms = 4,
-  kCardReturning = 8,  // intends a local job after a planned return
-  kCardDead = 16,      // vacancy: blacklisted, not open or no headcount
-  kCardManyCerts = 32, // worker: more certificates name occupations than the card holds
+  kCardReturning = 8,     // intends a local job after a planned return
+  kCardDead = 16,         // vacancy: blacklisted, not open or no headcount
+  kCardManyCerts = 32,    // worker: more certificates name occupations than the card holds
   kCardOtherSkills = 64,  // worker: also has skills outside the card's list key
   kCardScopeOpen = 128,   // worker: accepted regions listed; scope_area does not decide
 };
+
+// In WorkerGroup::any: some card's certificate names an occupation (or the
+// card holds more than it lists), so the certificate part may apply.
+constexpr uint8_t kGroupCertOccupation = kCardCert;
 
 uint32_t Saturate(int64_t value) {
   return static_cast<uint32_t>(std::clamp<int64_t>(value, 0, std::numeric_limits<uint32_t>::max()));
@@ -75,7 +80,8 @@ void EditCard(absl::flat_hash_map<Key, std::vector<Card>>* map, Key key, const C
   auto it = map->find(key);
   LABOR_CHECK(it != map->end()) << "card list missing for slot " << card.slot;
   std::vector<Card>& list = it->second;
-  auto pos = std::find_if(list.begin(), list.end(), [&](const Card& c) { return c.slot == card.slot; });
+  auto pos =
+      std::find_if(list.begin(), list.end(), [&](const Card& c) { return c.slot == card.slot; });
   LABOR_CHECK(pos != list.end()) << "card list lost slot " << card.slot;
   *pos = list.back();
   list.pop_back();
@@ -94,7 +100,8 @@ const std::vector<Card>* FindCards(const absl::flat_hash_map<Key, std::vector<Ca
 // is off by far less than 1, so floor(x) + 1 bounds it.
 int32_t WageBound(int64_t floor_fen, int64_t offered_fen, int64_t reference_fen) {
   double reference = static_cast<double>(floor_fen > 0 ? floor_fen : reference_fen);
-  double x = static_cast<double>(offered_fen - static_cast<int64_t>(reference)) * 2000.0 / reference;
+  double x =
+      static_cast<double>(offered_fen - static_cast<int64_t>(reference)) * 2000.0 / reference;
   if (x >= 1000.0) return 1000;
   if (x < 0) return 0;
   return std::min<int32_t>(1000, static_cast<int32_t>(x) + 1);
@@ -185,7 +192,9 @@ class MatchIndex::Scan {
 
   // Whether nothing left can enter the top k: the k-th best is strictly
   // above `bound` (an equal score could still win on the id).
-  bool Done(int64_t bound) const { return heap_.size() == k_ && heap_.front().evaluation.score > bound; }
+  bool Done(int64_t bound) const {
+    return heap_.size() == k_ && heap_.front().evaluation.score > bound;
+  }
   // Whether a candidate bounded by `bound` may still enter.
   bool CanEnter(int64_t bound) const { return !Done(bound); }
   // The same for a candidate whose id begins with `key`: at a score equal
@@ -235,7 +244,8 @@ class MatchIndex::Scan {
     std::vector<Pending>& ordered = tls_ordered;
     ordered.resize(pending.size());
     std::vector<uint32_t> fill(start.begin(), start.end() - 1);
-    for (const Pending& p : pending) ordered[fill[static_cast<size_t>((p.bound - lo) / width)]++] = p;
+    for (const Pending& p : pending)
+      ordered[fill[static_cast<size_t>((p.bound - lo) / width)]++] = p;
     for (int64_t b = kBuckets - 1; b >= 0; --b) {
       if (!CanEnter(lo + (b + 1) * width - 1)) break;
       for (uint32_t i = start[static_cast<size_t>(b)]; i < start[static_cast<size_t>(b) + 1]; ++i) {
@@ -363,8 +373,9 @@ MatchIndex::WorkerCard MatchIndex::MakeWorkerCard(uint32_t slot, int segments, O
       other_skills = true;
     }
   }
-  card.flags = (other_skills ? kCardOtherSkills : 0) | (w.certs.empty() ? 0 : kCardCert) | (w.consent_wechat ? kCardWechat : 0) |
-               (w.consent_sms ? kCardSms : 0) | (ReturningLocal(w) ? kCardReturning : 0);
+  card.flags = (other_skills ? kCardOtherSkills : 0) | (w.certs.empty() ? 0 : kCardCert) |
+               (w.consent_wechat ? kCardWechat : 0) | (w.consent_sms ? kCardSms : 0) |
+               (ReturningLocal(w) ? kCardReturning : 0);
   int named = 0;
   for (const CertRec& c : w.certs) {
     if (c.occupation == 0) continue;
@@ -400,7 +411,8 @@ MatchIndex::WorkerCard MatchIndex::MakeWorkerCard(uint32_t slot, int segments, O
 
 // `segments` > 0: the list of requirements given to exactly that many
 // segments; < 0: the list of -segments prefixes of finer requirements.
-MatchIndex::VacancyCard MatchIndex::MakeVacancyCard(uint32_t slot, int segments, OccCode key) const {
+MatchIndex::VacancyCard MatchIndex::MakeVacancyCard(uint32_t slot, int segments,
+                                                    OccCode key) const {
   const VacancyRec& v = vacancies_.records[slot];
   VacancyCard card{};
   card.slot = slot;
@@ -425,12 +437,133 @@ MatchIndex::VacancyCard MatchIndex::MakeVacancyCard(uint32_t slot, int segments,
   return card;
 }
 
+MatchIndex::WorkerGroupKey MatchIndex::GroupKeyOf(const WorkerCard& c) const {
+  WorkerGroupKey key;
+  key.hukou = c.hukou;
+  key.hukou_level = c.hukou_level;
+  const Region hukou{c.hukou, c.hukou_level};
+  const Region current{c.current, c.current_level};
+  if (current.level != 0 && !(current == hukou)) {
+    // Near home the township decides closeness; elsewhere the city is
+    // enough to tell the groups apart (and keeps their number small).
+    if (hukou.level >= 3 && RegionWithin(RegionPrefix(hukou, 3), current)) {
+      key.current = current.padded;
+      key.current_level = current.level;
+    } else {
+      const Region cut = RegionPrefix(current, 2);
+      key.current = cut.padded;
+      key.current_level = cut.level;
+      key.current_cut = current.level > cut.level ? 1 : 0;
+    }
+  }
+  // Level classes as the requirements use them: up to 学徒, 五级, 四级, 三级
+  // and above (the class's highest level bounds the level factor).
+  key.level = c.level <= v1::SKILL_LEVEL_APPRENTICE       ? uint8_t{v1::SKILL_LEVEL_APPRENTICE}
+              : c.level <= v1::SKILL_LEVEL_4_INTERMEDIATE ? c.level
+                                                          : uint8_t{255};
+  key.bits = c.flags & (kCardCert | kCardReturning | kCardOtherSkills);
+  key.brand = c.brand;
+  return key;
+}
+
+void MatchIndex::Absorb(WorkerGroup* group, const WorkerCard& c, bool first) const {
+  const uint32_t reference =
+      c.floor_fen > 0 ? c.floor_fen : Saturate(scorer_->weights().reference_wage_fen);
+  uint8_t any = c.flags & (kCardWechat | kCardSms | kCardManyCerts);
+  if (c.cert_occupations[0] != 0 || (c.flags & kCardManyCerts)) any |= kGroupCertOccupation;
+  if (first) {
+    group->min_floor = c.floor_fen;
+    group->min_reference = reference;
+    group->any = any;
+  } else {
+    group->min_floor = std::min(group->min_floor, c.floor_fen);
+    group->min_reference = std::min(group->min_reference, reference);
+    group->any |= any;
+  }
+}
+
+void MatchIndex::AddToGroup(WorkerGroup* group, const WorkerCard& c) const {
+  Absorb(group, c, group->cards.empty());
+  // Grow by an eighth: most groups are small, and doubling would leave
+  // much of the index's memory unused.
+  std::vector<WorkerCard>& cards = group->cards;
+  if (cards.size() == cards.capacity()) cards.reserve(cards.size() + cards.size() / 8 + 1);
+  cards.push_back(c);
+}
+
+void MatchIndex::EditWorkerList(int segments, OccCode key, const WorkerCard& card, bool add) {
+  auto& lists = worker_skills_[segments];
+  auto place = [this](WorkerList* list, const WorkerCard& c) {
+    if (!list->grouped) {
+      if (list->groups.empty()) list->groups.emplace_back().key.mixed = 1;
+      AddToGroup(&list->groups.front(), c);
+      return;
+    }
+    const WorkerGroupKey group_key = GroupKeyOf(c);
+    auto [it, inserted] =
+        list->group_of.try_emplace(group_key, static_cast<uint32_t>(list->groups.size()));
+    if (inserted) list->groups.emplace_back().key = group_key;
+    AddToGroup(&list->groups[it->second], c);
+  };
+  if (add) {
+    WorkerList& list = lists[key];
+    ++list.size;
+    if (!list.grouped && list.size >= std::max<size_t>(options_.group_min_cards, 1)) {
+      std::vector<WorkerCard> cards;
+      cards.reserve(list.size);
+      for (WorkerGroup& g : list.groups) cards.insert(cards.end(), g.cards.begin(), g.cards.end());
+      cards.push_back(card);
+      list.groups.clear();
+      list.grouped = true;
+      for (const WorkerCard& c : cards) place(&list, c);
+      return;
+    }
+    place(&list, card);
+    return;
+  }
+  auto it = lists.find(key);
+  LABOR_CHECK(it != lists.end()) << "card list missing for slot " << card.slot;
+  WorkerList& list = it->second;
+  uint32_t index = 0;
+  if (list.grouped) {
+    auto found = list.group_of.find(GroupKeyOf(card));
+    LABOR_CHECK(found != list.group_of.end()) << "card group missing for slot " << card.slot;
+    index = found->second;
+  }
+  LABOR_CHECK(index < list.groups.size()) << "card group lost slot " << card.slot;
+  WorkerGroup& group = list.groups[index];
+  std::vector<WorkerCard>& cards = group.cards;
+  auto pos = std::find_if(cards.begin(), cards.end(),
+                          [&](const WorkerCard& c) { return c.slot == card.slot; });
+  LABOR_CHECK(pos != cards.end()) << "card list lost slot " << card.slot;
+  *pos = cards.back();
+  cards.pop_back();
+  --list.size;
+  if (list.size == 0) {
+    lists.erase(it);
+    return;
+  }
+  if (cards.empty()) {
+    if (list.grouped) {
+      list.group_of.erase(group.key);
+      if (index + 1 != list.groups.size()) {
+        list.group_of[list.groups.back().key] = index;
+        group = std::move(list.groups.back());
+      }
+    }
+    list.groups.pop_back();
+    return;
+  }
+  // The card that left may have set an aggregate: recompute them.
+  for (size_t i = 0; i < cards.size(); ++i) Absorb(&group, cards[i], i == 0);
+}
+
 void MatchIndex::IndexWorker(uint32_t slot, bool add) {
   const WorkerRec& w = workers_.records[slot];
   for (int n = 1; n <= 4; ++n) {
     absl::InlinedVector<OccCode, 8> keys;
     for (const SkillRec& s : w.skills) PushUnique(&keys, OccPrefix(s.code, n));
-    for (OccCode key : keys) EditCard(&worker_skills_[n], key, MakeWorkerCard(slot, n, key), add);
+    for (OccCode key : keys) EditWorkerList(n, key, MakeWorkerCard(slot, n, key), add);
     absl::InlinedVector<OccCode, 8> cert_keys;
     for (const CertRec& c : w.certs) {
       if (c.occupation != 0) PushUnique(&cert_keys, OccPrefix(c.occupation, n));
@@ -505,14 +638,16 @@ void MatchIndex::IndexVacancy(uint32_t slot, bool add) {
 
 MatchIndex::Applied MatchIndex::UpsertWorker(WorkerRec worker) {
   absl::MutexLock lock(&mu_);
-  return workers_.Upsert(std::move(worker), [this](uint32_t slot, bool add)
-                                                ABSL_NO_THREAD_SAFETY_ANALYSIS { IndexWorker(slot, add); });
+  return workers_.Upsert(std::move(worker),
+                         [this](uint32_t slot, bool add)
+                             ABSL_NO_THREAD_SAFETY_ANALYSIS { IndexWorker(slot, add); });
 }
 
 MatchIndex::Applied MatchIndex::RemoveWorker(absl::string_view worker_id, int64_t version) {
   absl::MutexLock lock(&mu_);
-  return workers_.Remove(worker_id, version, [this](uint32_t slot, bool add)
-                                                 ABSL_NO_THREAD_SAFETY_ANALYSIS { IndexWorker(slot, add); });
+  return workers_.Remove(worker_id, version,
+                         [this](uint32_t slot, bool add)
+                             ABSL_NO_THREAD_SAFETY_ANALYSIS { IndexWorker(slot, add); });
 }
 
 MatchIndex::Applied MatchIndex::UpsertVacancy(VacancyRec vacancy) {
@@ -520,14 +655,16 @@ MatchIndex::Applied MatchIndex::UpsertVacancy(VacancyRec vacancy) {
     return RemoveVacancy(vacancy.id, vacancy.version);
   }
   absl::MutexLock lock(&mu_);
-  return vacancies_.Upsert(std::move(vacancy), [this](uint32_t slot, bool add)
-                                                   ABSL_NO_THREAD_SAFETY_ANALYSIS { IndexVacancy(slot, add); });
+  return vacancies_.Upsert(std::move(vacancy),
+                           [this](uint32_t slot, bool add)
+                               ABSL_NO_THREAD_SAFETY_ANALYSIS { IndexVacancy(slot, add); });
 }
 
 MatchIndex::Applied MatchIndex::RemoveVacancy(absl::string_view vacancy_id, int64_t version) {
   absl::MutexLock lock(&mu_);
-  return vacancies_.Remove(vacancy_id, version, [this](uint32_t slot, bool add)
-                                                    ABSL_NO_THREAD_SAFETY_ANALYSIS { IndexVacancy(slot, add); });
+  return vacancies_.Remove(vacancy_id, version,
+                           [this](uint32_t slot, bool add)
+                               ABSL_NO_THREAD_SAFETY_ANALYSIS { IndexVacancy(slot, add); });
 }
 
 // ---------------------------------------------------------------------------
@@ -619,8 +756,10 @@ absl::StatusOr<QueryResult> MatchIndex::TopWorkers(absl::string_view vacancy_id,
   bool brand_possible = brand_of_v != 0 && !worker_by_brand_[brand_of_v].empty();
   // Returnees whose window contains today: planned return within
   // [today - after, today + before].
-  auto returning_begin = worker_returning_local_.lower_bound(ctx.today - weights.return_window_after_days);
-  auto returning_end = worker_returning_local_.upper_bound(ctx.today + weights.return_window_before_days);
+  auto returning_begin =
+      worker_returning_local_.lower_bound(ctx.today - weights.return_window_after_days);
+  auto returning_end =
+      worker_returning_local_.upper_bound(ctx.today + weights.return_window_before_days);
   bool bonus = brand_possible || (returning_begin != returning_end && v.location.level >= 3);
   int64_t others = OtherPartsBound(location_level, v.has_wage(), freshness, true, bonus);
 
@@ -657,10 +796,17 @@ absl::StatusOr<QueryResult> MatchIndex::TopWorkers(absl::string_view vacancy_id,
       }
     }
     switch (ctx.consent) {
-      case ConsentNeed::kNone: break;
-      case ConsentNeed::kWechat: if (!(c.flags & kCardWechat)) return -1; break;
-      case ConsentNeed::kSms: if (!(c.flags & kCardSms)) return -1; break;
-      case ConsentNeed::kAnyPush: if (!(c.flags & (kCardWechat | kCardSms))) return -1; break;
+      case ConsentNeed::kNone:
+        break;
+      case ConsentNeed::kWechat:
+        if (!(c.flags & kCardWechat)) return -1;
+        break;
+      case ConsentNeed::kSms:
+        if (!(c.flags & kCardSms)) return -1;
+        break;
+      case ConsentNeed::kAnyPush:
+        if (!(c.flags & (kCardWechat | kCardSms))) return -1;
+        break;
     }
     if (c.floor_fen > 0 && v.has_wage() && v_top < c.floor_fen) return -1;
     Region hukou{c.hukou, c.hukou_level};
@@ -675,7 +821,8 @@ absl::StatusOr<QueryResult> MatchIndex::TopWorkers(absl::string_view vacancy_id,
     static constexpr int32_t kLocationValue[] = {0, 250, 500, 750, 1000};
     int level = std::max(SharedRegionLevel(v.location, hukou),
                          SharedRegionLevel(v.location, Region{c.current, c.current_level}));
-    int64_t bound = part[kSkill] * skill_value + int64_t{part[kLocation]} * kLocationValue[level] + fixed;
+    int64_t bound =
+        part[kSkill] * skill_value + int64_t{part[kLocation]} * kLocationValue[level] + fixed;
     if (v.has_wage()) {
       bound += int64_t{part[kWage]} * WageBound(c.floor_fen, v_offered, weights.reference_wage_fen);
     }
@@ -697,8 +844,7 @@ absl::StatusOr<QueryResult> MatchIndex::TopWorkers(absl::string_view vacancy_id,
   // reach the top k.
   // The filters the card can decide.
   auto card_filtered_out = [&](const WorkerCard& c) {
-    if (filter.township.level != 0 &&
-        !(Region{c.hukou, c.hukou_level} == filter.township)) {
+    if (filter.township.level != 0 && !(Region{c.hukou, c.hukou_level} == filter.township)) {
       return true;
     }
     if (filter.status != 0 && c.status != filter.status) return true;
@@ -741,10 +887,9 @@ absl::StatusOr<QueryResult> MatchIndex::TopWorkers(absl::string_view vacancy_id,
     }
     return sum / n_required;
   };
-  auto consider_cards = [&](const std::vector<WorkerCard>* cards, int depth, const SkillRec& r) {
-    if (cards == nullptr) return;
+  auto consider_cards = [&](const std::vector<WorkerCard>& cards, int depth, const SkillRec& r) {
     const int64_t others = (n_required - 1) * scorer_->DepthCredit(depth);
-    for (const WorkerCard& c : *cards) {
+    for (const WorkerCard& c : cards) {
       if (!scan.Visit(c.slot)) continue;
       if (c.skill_count != 255) {
         consider_card(c, v.required.empty() ? 0 : exact_skill(c));
@@ -753,10 +898,79 @@ absl::StatusOr<QueryResult> MatchIndex::TopWorkers(absl::string_view vacancy_id,
       // Another skill matching less deeply but at a higher level may earn
       // more; the list's skills themselves earn at most their depth's credit.
       int64_t credit = scorer_->Credit(depth, r.level, c.level);
-      if (c.flags & kCardOtherSkills) credit = std::max<int64_t>(credit, scorer_->DepthCredit(depth - 1));
+      if (c.flags & kCardOtherSkills)
+        credit = std::max<int64_t>(credit, scorer_->DepthCredit(depth - 1));
       consider_card(c, (others + credit) / n_required);
     }
   };
+  // An upper bound of every card in a group of a depth-`depth` list of
+  // requirement `r` (what consider_cards and card_bound compute, from the
+  // group's key and aggregates), or -1 when every card is vetoed or
+  // filtered out. At depth < 4 a candidate not yet visited matches no
+  // requirement more deeply (else an earlier phase visited it or dismissed
+  // it by a bound below the K-th best), so other requirements earn at most
+  // this depth's credit.
+  static constexpr int32_t kGroupLocationValue[] = {0, 250, 500, 750, 1000};
+  const int64_t reference_fen = weights.reference_wage_fen;
+  auto group_bound = [&](const WorkerGroup& g, int depth, const SkillRec& r,
+                         int64_t others_credit) -> int64_t {
+    const WorkerGroupKey& key = g.key;
+    if (key.mixed) return std::numeric_limits<int64_t>::max();
+    const Region hukou{key.hukou, key.hukou_level};
+    if (filter.township.level != 0 && !(hukou == filter.township)) return -1;
+    if (!v.certs.empty() && !(key.bits & kCardCert)) return -1;
+    switch (ctx.consent) {
+      case ConsentNeed::kNone:
+        break;
+      case ConsentNeed::kWechat:
+        if (!(g.any & kCardWechat)) return -1;
+        break;
+      case ConsentNeed::kSms:
+        if (!(g.any & kCardSms)) return -1;
+        break;
+      case ConsentNeed::kAnyPush:
+        if (!(g.any & (kCardWechat | kCardSms))) return -1;
+        break;
+    }
+    if (v.has_wage() && v_top < g.min_floor) return -1;
+    int level = SharedRegionLevel(v.location, hukou);
+    if (key.current_level != 0) {
+      int shared = SharedRegionLevel(v.location, Region{key.current, key.current_level});
+      if (key.current_cut && shared == key.current_level) shared = v.location.level;
+      level = std::max(level, shared);
+    }
+    int64_t skill = 0;
+    if (!v.required.empty()) {
+      int64_t credit = scorer_->Credit(depth, r.level, key.level);
+      if (key.bits & kCardOtherSkills) {
+        credit = std::max<int64_t>(credit, scorer_->DepthCredit(depth - 1));
+        others_credit = (n_required - 1) * scorer_->DepthCredit(depth);
+      }
+      skill = (others_credit + credit) / n_required;
+    }
+    int64_t bound =
+        part[kSkill] * skill + int64_t{part[kLocation]} * kGroupLocationValue[level] + fixed;
+    if (v.has_wage()) {
+      // One above the card's bound: the floating-point rounding of a lower
+      // floor cannot make it smaller.
+      bound += int64_t{part[kWage]} *
+               std::min<int32_t>(1000, WageBound(g.min_reference, v_offered, reference_fen) + 1);
+    }
+    if (!v.certs.empty() || (g.any & kGroupCertOccupation))
+      bound += int64_t{part[kCertificate]} * 1000;
+    if (brand_of_v != 0 && key.brand == brand_of_v) bound += int64_t{part[kBrand]} * 1000;
+    if ((key.bits & kCardReturning) && hukou.level >= 3 && v.location.level >= 3 &&
+        RegionWithin(RegionPrefix(hukou, 3), v.location)) {
+      bound += int64_t{part[kReturnPlan]} * 1000;
+    }
+    return bound;
+  };
+  struct GroupRef {
+    int64_t bound;
+    const WorkerGroup* group;
+    const SkillRec* requirement;
+  };
+  static thread_local std::vector<GroupRef> groups;
   bool done = false;
   for (int depth = 4; depth >= 2 && !done; --depth) {
     if (scan.Done(int64_t{weights.part[kSkill]} * scorer_->DepthCredit(depth) + others)) {
@@ -764,13 +978,45 @@ absl::StatusOr<QueryResult> MatchIndex::TopWorkers(absl::string_view vacancy_id,
       break;
     }
     scan.Phase(5 - depth);
+    // The groups of this depth's lists, best bound first: once the K-th
+    // best is above a group's bound, it is above every later one's.
+    groups.clear();
     for (const SkillRec& r : v.required) {
       int segments = OccSegments(r.code);
+      const WorkerList* list = nullptr;
       if (depth == 4) {
-        consider_cards(FindCards(worker_skills_[segments], r.code), depth, r);
+        auto it = worker_skills_[segments].find(r.code);
+        if (it != worker_skills_[segments].end()) list = &it->second;
       } else if (segments > depth) {
-        consider_cards(FindCards(worker_skills_[depth], OccPrefix(r.code, depth)), depth, r);
+        auto it = worker_skills_[depth].find(OccPrefix(r.code, depth));
+        if (it != worker_skills_[depth].end()) list = &it->second;
       }
+      if (list == nullptr) continue;
+      // What the other requirements can credit a worker whose skills all
+      // lie under this list's key (groups without kCardOtherSkills): a
+      // requirement agreeing with the key on fewer segments than the key
+      // fixes credits exactly that agreement; one agreeing on all of them
+      // up to this phase's depth.
+      const OccCode list_key = depth == 4 ? r.code : OccPrefix(r.code, depth);
+      const int key_segments = OccSegments(list_key);
+      int64_t others_credit = 0;
+      for (const SkillRec& other : v.required) {
+        if (&other == &r) continue;
+        int m = OccMatchDepth(other.code, list_key);
+        if (m == key_segments) m = depth;
+        others_credit += scorer_->DepthCredit(std::min(m, depth));
+      }
+      for (const WorkerGroup& g : list->groups) {
+        int64_t bound = group_bound(g, depth, r, others_credit);
+        if (bound >= 0 && scan.CanEnter(bound)) groups.push_back(GroupRef{bound, &g, &r});
+      }
+    }
+    std::sort(groups.begin(), groups.end(),
+              [](const GroupRef& a, const GroupRef& b) { return a.bound > b.bound; });
+    for (const GroupRef& ref : groups) {
+      if (!scan.CanEnter(ref.bound)) break;
+      consider_cards(ref.group->cards, depth, *ref.requirement);
+      scan.Drain(evaluate);
     }
     scan.Drain(evaluate);
   }
@@ -793,8 +1039,8 @@ absl::StatusOr<QueryResult> MatchIndex::TopWorkers(absl::string_view vacancy_id,
   }
   // Phase 5: the rest score 0 on skill, brand and return plan, and on
   // certificates unless the vacancy requires some.
-  if (!done && !scan.Done(OtherPartsBound(location_level, v.has_wage(), freshness,
-                                          !v.certs.empty(), false))) {
+  if (!done && !scan.Done(OtherPartsBound(location_level, v.has_wage(), freshness, !v.certs.empty(),
+                                          false))) {
     scan.Phase(5);
     const std::vector<uint32_t>* universe = nullptr;
     bool restricted = false;
@@ -828,7 +1074,11 @@ absl::StatusOr<QueryResult> MatchIndex::TopWorkers(absl::string_view vacancy_id,
   }
 
   scan.Finish(
-      id_of, [&](const Scan::Entry& e) { return Hit{e.evaluation, workers_.records[e.slot], v}; }, &result);
+      id_of,
+      [&](const Scan::Entry& e) {
+        return Hit{e.evaluation, workers_.records[e.slot], v};
+      },
+      &result);
   return result;
 }
 
@@ -848,8 +1098,8 @@ absl::StatusOr<QueryResult> MatchIndex::TopVacancies(absl::string_view worker_id
   Scan scan(k, vacancies_.slots());
   auto id_of = [this](uint32_t slot) -> const std::string& { return vacancies_.records[slot].id; };
 
-  int location_level = std::max(ClosestLevel(vacancy_regions_, w.hukou),
-                                ClosestLevel(vacancy_regions_, w.current));
+  int location_level =
+      std::max(ClosestLevel(vacancy_regions_, w.hukou), ClosestLevel(vacancy_regions_, w.current));
   bool has_certs = false;
   for (const CertRec& c : w.certs) {
     if (c.ValidOn(ctx.today)) has_certs = true;
@@ -881,9 +1131,11 @@ absl::StatusOr<QueryResult> MatchIndex::TopVacancies(absl::string_view worker_id
     Region location{c.location, c.location_level};
     if (!Scorer::InScope(w, location)) return -1;
     static constexpr int32_t kLocationValue[] = {0, 250, 500, 750, 1000};
-    int level = std::max(SharedRegionLevel(location, w.hukou), SharedRegionLevel(location, w.current));
-    int64_t bound = part[kSkill] * skill_value + int64_t{part[kLocation]} * kLocationValue[level] +
-                    int64_t{part[kFreshness]} * FreshnessBound(c.posted_at_s, ctx.now_s, per_second);
+    int level =
+        std::max(SharedRegionLevel(location, w.hukou), SharedRegionLevel(location, w.current));
+    int64_t bound =
+        part[kSkill] * skill_value + int64_t{part[kLocation]} * kLocationValue[level] +
+        int64_t{part[kFreshness]} * FreshnessBound(c.posted_at_s, ctx.now_s, per_second);
     if (has_wage) {
       int32_t wage = c.offered_fen == std::numeric_limits<uint32_t>::max()
                          ? 1000
@@ -945,7 +1197,8 @@ absl::StatusOr<QueryResult> MatchIndex::TopVacancies(absl::string_view worker_id
     for (const VacancyCard& c : *cards) {
       if (!scan.Visit(c.slot)) continue;
       int64_t n = std::max<int64_t>(1, c.requirements);
-      int64_t own = std::max(scorer_->Credit(depth, c.level, held_level), scorer_->DepthCredit(depth - 1));
+      int64_t own =
+          std::max(scorer_->Credit(depth, c.level, held_level), scorer_->DepthCredit(depth - 1));
       consider_card(c, ((n - 1) * credit + own) / n);
     }
   };
@@ -985,7 +1238,8 @@ absl::StatusOr<QueryResult> MatchIndex::TopVacancies(absl::string_view worker_id
     for (const CertRec& c : w.certs) {
       if (c.occupation == 0 || !c.ValidOn(ctx.today)) continue;
       // Vacancies whose 小类 (or coarser occupation) covers the certificate.
-      for (int n = 1; n <= 3; ++n) consider(Find(vacancy_occ_.by_occ[3], OccPrefix(c.occupation, n)));
+      for (int n = 1; n <= 3; ++n)
+        consider(Find(vacancy_occ_.by_occ[3], OccPrefix(c.occupation, n)));
     }
     scan.Drain(evaluate);
   } else {
@@ -1001,7 +1255,9 @@ absl::StatusOr<QueryResult> MatchIndex::TopVacancies(absl::string_view worker_id
     const std::vector<VacancyCard>* cards = nullptr;
     const std::vector<uint32_t>* slots = nullptr;
     bool restricted = false;
-    auto size_of = [&] { return cards != nullptr ? cards->size() : slots != nullptr ? slots->size() : 0; };
+    auto size_of = [&] {
+      return cards != nullptr ? cards->size() : slots != nullptr ? slots->size() : 0;
+    };
     auto narrow_cards = [&](const std::vector<VacancyCard>* list) {
       if (!restricted || list == nullptr || (size_of() > 0 && list->size() < size_of())) {
         cards = list;
@@ -1016,7 +1272,8 @@ absl::StatusOr<QueryResult> MatchIndex::TopVacancies(absl::string_view worker_id
       }
       restricted = true;
     };
-    if (filter.region.level != 0) narrow_cards(FindCards(vacancy_by_region_, RegionKey(filter.region)));
+    if (filter.region.level != 0)
+      narrow_cards(FindCards(vacancy_by_region_, RegionKey(filter.region)));
     int scope_level = Scorer::ScopeLevel(w.scope);
     if (w.accepted_regions.empty() && w.scope != v1::LOCATION_SCOPE_LISTED_REGIONS &&
         scope_level > 0 && w.hukou.level >= scope_level) {
@@ -1044,7 +1301,11 @@ absl::StatusOr<QueryResult> MatchIndex::TopVacancies(absl::string_view worker_id
   }
 
   scan.Finish(
-      id_of, [&](const Scan::Entry& e) { return Hit{e.evaluation, w, vacancies_.records[e.slot]}; }, &result);
+      id_of,
+      [&](const Scan::Entry& e) {
+        return Hit{e.evaluation, w, vacancies_.records[e.slot]};
+      },
+      &result);
   return result;
 }
 
@@ -1068,7 +1329,11 @@ absl::StatusOr<QueryResult> MatchIndex::BruteForceWorkers(absl::string_view vaca
   }
   QueryResult result;
   scan.Finish(
-      id_of, [&](const Scan::Entry& e) { return Hit{e.evaluation, workers_.records[e.slot], v}; }, &result);
+      id_of,
+      [&](const Scan::Entry& e) {
+        return Hit{e.evaluation, workers_.records[e.slot], v};
+      },
+      &result);
   return result;
 }
 
@@ -1092,7 +1357,11 @@ absl::StatusOr<QueryResult> MatchIndex::BruteForceVacancies(absl::string_view wo
   }
   QueryResult result;
   scan.Finish(
-      id_of, [&](const Scan::Entry& e) { return Hit{e.evaluation, w, vacancies_.records[e.slot]}; }, &result);
+      id_of,
+      [&](const Scan::Entry& e) {
+        return Hit{e.evaluation, w, vacancies_.records[e.slot]};
+      },
+      &result);
   return result;
 }
 

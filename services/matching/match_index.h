@@ -43,8 +43,8 @@ namespace labor::matching {
 
 // RecommendVacancies' optional filters (applied before scoring).
 struct VacancyFilter {
-  Region region;          // the vacancy lies within (none = any)
-  OccCode occupation = 0; // the vacancy's occupation lies in this branch
+  Region region;               // the vacancy lies within (none = any)
+  OccCode occupation = 0;      // the vacancy's occupation lies in this branch
   int64_t wage_floor_fen = 0;  // a stated wage whose top is below is dropped
   std::string fair_id;
   bool Matches(const VacancyRec& v) const;
@@ -52,8 +52,8 @@ struct VacancyFilter {
 
 // RecommendWorkers' optional filters.
 struct WorkerFilter {
-  Region township;          // hukou township equals
-  uint8_t status = 0;       // employment status equals (0 = any)
+  Region township;            // hukou township equals
+  uint8_t status = 0;         // employment status equals (0 = any)
   Day available_by = kNoDay;  // can start by this day
   bool Matches(const WorkerRec& w, const VacancyRec& v, const QueryContext& ctx) const;
 };
@@ -75,13 +75,13 @@ struct IdKey {
 
 struct Hit {
   Evaluation evaluation;
-  WorkerRec worker;    // copies, for explanations outside the lock
+  WorkerRec worker;  // copies, for explanations outside the lock
   VacancyRec vacancy;
 };
 
 struct QueryResult {
-  std::vector<Hit> hits;  // best first
-  int64_t considered = 0; // pairs scored (vetoes checked)
+  std::vector<Hit> hits;   // best first
+  int64_t considered = 0;  // pairs scored (vetoes checked)
   int64_t vetoed = 0;
   int64_t evaluated = 0;  // pairs fully scored (the rest were dismissed by their bound)
   // Pairs scored in each phase (1-3 skill depths, 4 bonus, 5 the rest):
@@ -89,9 +89,17 @@ struct QueryResult {
   std::array<int64_t, 6> considered_by_phase{};
 };
 
+struct MatchIndexOptions {
+  // A worker skill list with at least this many cards is split into groups
+  // of cards that share their static bound classes (see WorkerList); a
+  // shorter list is one group that every query walks.
+  size_t group_min_cards = 1024;
+};
+
 class MatchIndex {
  public:
-  explicit MatchIndex(const Scorer* scorer) : scorer_(scorer) {}
+  explicit MatchIndex(const Scorer* scorer, MatchIndexOptions options = {})
+      : scorer_(scorer), options_(options) {}
   MatchIndex(const MatchIndex&) = delete;
   MatchIndex& operator=(const MatchIndex&) = delete;
 
@@ -146,16 +154,16 @@ class MatchIndex {
   struct WorkerCard {
     IdKey id_key;
     uint32_t slot;
-    uint32_t hukou;      // padded region codes
+    uint32_t hukou;  // padded region codes
     uint32_t current;
-    uint32_t floor_fen;  // minimum wage, capped (a lower floor only raises the bound)
+    uint32_t floor_fen;           // minimum wage, capped (a lower floor only raises the bound)
     OccCode cert_occupations[2];  // of the first two certificates naming one
     Day planned_return;
     Day available_from;
     uint32_t scope_area;  // padded; the accepted area unless kCardScopeOpen
     uint8_t hukou_level : 4, current_level : 4;
-    uint8_t level;       // the best level among the worker's skills under the list's key
-    uint8_t flags;       // kCard* bits
+    uint8_t level;  // the best level among the worker's skills under the list's key
+    uint8_t flags;  // kCard* bits
     uint8_t brand;
     uint8_t status;
     uint8_t scope_level;  // of scope_area (0: anywhere)
@@ -170,19 +178,63 @@ class MatchIndex {
   struct VacancyCard {
     IdKey id_key;
     uint32_t slot;
-    uint32_t location;   // padded
-    uint32_t top_fen;    // highest stated monthly wage (0: none)
+    uint32_t location;  // padded
+    uint32_t top_fen;   // highest stated monthly wage (0: none)
     uint32_t offered_fen;
     uint32_t posted_at_s;
     uint32_t expires_at_s;  // 0: none
     OccCode occupation;
     uint8_t location_level;
-    uint8_t level;       // the lowest level required under the list's key
+    uint8_t level;  // the lowest level required under the list's key
     uint8_t requirements;
     uint8_t flags;
   };
   template <typename Card>
   using CardLists = absl::flat_hash_map<OccCode, std::vector<Card>>;
+
+  // What the cards of a worker skill list's group share, independent of any
+  // query: where the worker is (hukou as given; the current location when
+  // it differs from the hukou, exact within the hukou's county and cut to
+  // the city outside it), the level class under the list's key, whether the
+  // worker holds certificates, is a local-job returnee, and the brand. A
+  // query bounds a group from its key and aggregates, so whole groups whose
+  // bound cannot reach the K-th best are skipped (the pruning stops inside
+  // a list instead of bounding every card).
+  struct WorkerGroupKey {
+    uint32_t hukou = 0;
+    uint32_t current = 0;
+    uint8_t hukou_level = 0;
+    uint8_t current_level = 0;  // 0: no current location apart from the hukou
+    uint8_t current_cut = 0;    // 1: the worker's current location may be deeper
+    uint8_t level = 0;          // the highest level of the card's level class
+    uint8_t bits = 0;           // kCardCert | kCardReturning
+    uint8_t brand = 0;
+    uint8_t mixed = 0;  // 1: an ungrouped list (no static bound)
+    bool operator==(const WorkerGroupKey&) const = default;
+    template <typename H>
+    friend H AbslHashValue(H h, const WorkerGroupKey& k) {
+      return H::combine(std::move(h), k.hukou, k.current, k.hukou_level, k.current_level,
+                        k.current_cut, k.level, k.bits, k.brand, k.mixed);
+    }
+  };
+  struct WorkerGroup {
+    WorkerGroupKey key;
+    // Over the cards (recomputed when one leaves): the lowest wage floor
+    // (0 when some worker has none), the lowest floor the wage part is
+    // computed against (the floor, or the reference wage without one), and
+    // the OR of the cards' kCardWechat | kCardSms | kCardOtherSkills |
+    // kCardManyCerts flags plus kGroupCertOccupation.
+    uint32_t min_floor = 0;
+    uint32_t min_reference = 0;
+    uint8_t any = 0;
+    std::vector<WorkerCard> cards;
+  };
+  struct WorkerList {
+    std::vector<WorkerGroup> groups;
+    absl::flat_hash_map<WorkerGroupKey, uint32_t> group_of;  // grouped lists: index in groups
+    size_t size = 0;
+    bool grouped = false;
+  };
   class Scan;
 
   // Records by slot, their ids, free slots and the versions of removed ids:
@@ -260,6 +312,12 @@ class MatchIndex {
   VacancyCard MakeVacancyCard(uint32_t slot, int segments, OccCode key) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
 
+  WorkerGroupKey GroupKeyOf(const WorkerCard& card) const;
+  void Absorb(WorkerGroup* group, const WorkerCard& card, bool first) const;
+  void AddToGroup(WorkerGroup* group, const WorkerCard& card) const;
+  void EditWorkerList(int segments, OccCode key, const WorkerCard& card, bool add)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
   void IndexWorker(uint32_t slot, bool add) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void IndexVacancy(uint32_t slot, bool add) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Location level counts: how many workers (hukou or current) or vacancies
@@ -272,12 +330,14 @@ class MatchIndex {
                           bool bonus) const;
 
   const Scorer* scorer_;
+  const MatchIndexOptions options_;
   mutable absl::Mutex mu_;
 
   RecordTable<WorkerRec> workers_ ABSL_GUARDED_BY(mu_);
   std::vector<WorkerCard> worker_cards_ ABSL_GUARDED_BY(mu_);  // by slot, for phases 4-5
   absl::flat_hash_map<std::string, uint32_t> worker_by_openid_ ABSL_GUARDED_BY(mu_);
-  CardLists<WorkerCard> worker_skills_[5] ABSL_GUARDED_BY(mu_);  // by prefix of n segments
+  // By prefix of n segments.
+  absl::flat_hash_map<OccCode, WorkerList> worker_skills_[5] ABSL_GUARDED_BY(mu_);
   Lists worker_certs_ ABSL_GUARDED_BY(mu_);  // certificate occupations
   absl::flat_hash_map<std::string, std::vector<uint32_t>> worker_cert_names_ ABSL_GUARDED_BY(mu_);
   std::vector<uint32_t> worker_by_brand_[4] ABSL_GUARDED_BY(mu_);
@@ -291,7 +351,7 @@ class MatchIndex {
   // Requirements given to exactly n segments, keyed by the requirement ([n]),
   // and n-segment prefixes of finer requirements ([0], PrefixKey).
   CardLists<VacancyCard> vacancy_reqs_[5] ABSL_GUARDED_BY(mu_);
-  Lists vacancy_occ_ ABSL_GUARDED_BY(mu_);        // the vacancy's occupation
+  Lists vacancy_occ_ ABSL_GUARDED_BY(mu_);  // the vacancy's occupation
   // By RegionKey of each level of the location.
   absl::flat_hash_map<uint64_t, std::vector<VacancyCard>> vacancy_by_region_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, std::vector<uint32_t>> vacancy_by_fair_ ABSL_GUARDED_BY(mu_);

@@ -169,12 +169,14 @@ class RandomCity {
     if (Chance(0.3)) {
       v1::Certificate* c = w.add_certificates();
       bool special = Chance(0.5);
-      c->set_kind(special ? v1::CERTIFICATE_KIND_SPECIAL_OPERATION : v1::CERTIFICATE_KIND_SKILL_LEVEL);
+      c->set_kind(special ? v1::CERTIFICATE_KIND_SPECIAL_OPERATION
+                          : v1::CERTIFICATE_KIND_SKILL_LEVEL);
       c->set_name(special ? Pick(kCertNames) : "技能等级证书");
       if (!special || Chance(0.5)) c->set_occupation_code(Pick(kCodes));
       c->set_level(static_cast<v1::SkillLevel>(Uniform(0, 6)));
       c->set_verified(Chance(0.5));
-      if (Chance(0.3)) *c->mutable_expires_on() = Chance(0.5) ? MakeDate(2026, 1, 1) : MakeDate(2030, 1, 1);
+      if (Chance(0.3))
+        *c->mutable_expires_on() = Chance(0.5) ? MakeDate(2026, 1, 1) : MakeDate(2030, 1, 1);
     }
     w.set_labor_brand(static_cast<v1::LaborBrand>(Uniform(0, 3)));
     w.mutable_employment()->set_status(static_cast<v1::EmploymentStatus>(Uniform(1, 5)));
@@ -226,13 +228,13 @@ class RandomCity {
     return items[Uniform(0, static_cast<int>(N) - 1)];
   }
 
-  static constexpr const char* kCodes[] = {kWelder, kSprayWelder, kCook, "4-03-02-02",
-                                           kBricklayer, kRebar, "6-29-02-01", kElectrician,
+  static constexpr const char* kCodes[] = {kWelder,      kSprayWelder, kCook,        "4-03-02-02",
+                                           kBricklayer,  kRebar,       "6-29-02-01", kElectrician,
                                            "4-10-01-06", "6-30-05-01"};
   static constexpr const char* kCoarse[] = {"6-29-01-00", "6-18-00-00", "4-03-02-00"};
   static constexpr const char* kTownships[] = {kLuojiang, kPujia, "511702104"};
-  static constexpr const char* kPlaces[] = {kLuojiang, kPujia, "511702", kXuanhan,
-                                            kChengduJinjiang, "440304", "4403", "51"};
+  static constexpr const char* kPlaces[] = {kLuojiang,        kPujia,   "511702", kXuanhan,
+                                            kChengduJinjiang, "440304", "4403",   "51"};
   static constexpr const char* kCertNames[] = {"低压电工作业", "熔化焊接与热切割作业"};
   static constexpr const char* kFairs[] = {"fair_a", "fair_b"};
 
@@ -260,7 +262,8 @@ void ExpectSameAnswers(const MatchIndex& index, RandomCity* city, int workers, i
     WorkerFilter filter;
     if (city->Chance(0.2)) filter.township = PackRegion(city->Pick(RandomCity::kTownships));
     if (city->Chance(0.2)) filter.status = static_cast<uint8_t>(city->Uniform(1, 5));
-    if (city->Chance(0.2)) filter.available_by = ToDay(absl::CivilDay(2026, 12, city->Uniform(1, 31)));
+    if (city->Chance(0.2))
+      filter.available_by = ToDay(absl::CivilDay(2026, 12, city->Uniform(1, 31)));
     QueryContext ctx = MakeContext(TestNow(), static_cast<ConsentNeed>(city->Uniform(0, 3)));
     int k = ks[city->Uniform(0, 3)];
     auto fast = index.TopWorkers(id, k, filter, ctx);
@@ -291,11 +294,18 @@ void ExpectSameAnswers(const MatchIndex& index, RandomCity* city, int workers, i
 // The exactness requirement: top-K equals a brute-force scan with
 // the same scoring function, ties included, on randomized data, also after
 // updates and removals moved records between the index's lists.
+// Each seed runs with the skill lists kept whole (the default threshold is
+// above these lists' sizes) and split into groups (from 2 and from 40
+// cards: lists become grouped while they fill, and groups empty out and
+// move under the churn).
 TEST_F(MatchIndexTest, TopKEqualsBruteForceOnRandomizedData) {
-  for (uint32_t seed : {1u, 2u, 3u}) {
+  for (uint32_t seed : {1u, 2u, 3u, 4u, 5u, 6u}) {
     SCOPED_TRACE(seed);
     RandomCity city(seed);
-    MatchIndex index(&scorer_);
+    MatchIndexOptions options;
+    if (seed % 3 == 1) options.group_min_cards = 2;
+    if (seed % 3 == 2) options.group_min_cards = 40;
+    MatchIndex index(&scorer_, options);
     constexpr int kWorkers = 1500, kVacancies = 400;
     for (int i = 0; i < kWorkers; ++i) index.UpsertWorker(W(city.Worker(i)));
     for (int i = 0; i < kVacancies; ++i) index.UpsertVacancy(V(city.Vacancy(i)));
@@ -355,6 +365,58 @@ TEST_F(MatchIndexTest, QueriesScoreFewerCandidatesThanTheScan) {
   EXPECT_EQ(Ranking(*fast, true), Ranking(*brute, true));
   EXPECT_EQ(brute->considered, 3000);
   EXPECT_LE(fast->considered, 300 + 10);  // the welders (plus nothing else)
+}
+
+// A popular trade's list split into groups: a query skips the groups whose
+// static bound (hukou township, level class) cannot reach the K-th best, so
+// it stops inside the list, and it stays exact while updates move workers
+// between groups, empty groups out and erase workers.
+TEST_F(MatchIndexTest, GroupedListsStopInsideTheListAndStayExactUnderUpdates) {
+  MatchIndexOptions options;
+  options.group_min_cards = 64;
+  MatchIndex index(&scorer_, options);
+  const char* const townships[] = {kLuojiang, kPujia, "511702104"};
+  const v1::SkillLevel levels[] = {v1::SKILL_LEVEL_SELF_DECLARED, v1::SKILL_LEVEL_5_ELEMENTARY,
+                                   v1::SKILL_LEVEL_4_INTERMEDIATE, v1::SKILL_LEVEL_3_ADVANCED};
+  constexpr int kWorkers = 3000;
+  auto worker = [&](int i, int version, const char* township) {
+    v1::Worker w = BaseWorker(absl::StrFormat("w_%05d", i));
+    w.set_version(version);
+    w.set_hukou_township(township);
+    AddSkill(&w, kBricklayer, levels[(i / 3) % 4]);
+    if (i % 7 == 0) w.mutable_preferences()->mutable_minimum_monthly_wage()->set_fen(500000);
+    return w;
+  };
+  for (int i = 0; i < kWorkers; ++i) index.UpsertWorker(W(worker(i, 1, townships[i % 3])));
+  v1::Vacancy v = BaseVacancy("v_brick", kBricklayer, kLuojiang);
+  Require(&v, kBricklayer, v1::SKILL_LEVEL_4_INTERMEDIATE);
+  SetMonthlyWage(&v, 6000, 8000);
+  index.UpsertVacancy(V(v));
+
+  auto check = [&](int k) {
+    SCOPED_TRACE(k);
+    auto fast = index.TopWorkers("v_brick", k, {}, Ctx());
+    auto brute = index.BruteForceWorkers("v_brick", k, {}, Ctx());
+    ASSERT_TRUE(fast.ok() && brute.ok());
+    EXPECT_EQ(Ranking(*fast, true), Ranking(*brute, true));
+    // Only the workers of 罗江镇 at 四级 or above can reach the top: the
+    // other townships' and levels' groups are skipped as a whole.
+    EXPECT_LT(fast->considered, static_cast<int64_t>(index.worker_count()) / 4);
+  };
+  check(10);
+  check(100);
+  // Move most of 罗江镇's best workers to 蒲家镇 (they change groups),
+  // erase some, then bring some back: the answers follow.
+  for (int i = 0; i < kWorkers; i += 3) {
+    if ((i / 3) % 4 >= 2 && i % 5 != 0) index.UpsertWorker(W(worker(i, 2, kPujia)));
+  }
+  check(10);
+  for (int i = 0; i < kWorkers; i += 5) index.RemoveWorker(absl::StrFormat("w_%05d", i), 9);
+  check(10);
+  check(50);
+  for (int i = 0; i < kWorkers; i += 6) index.UpsertWorker(W(worker(i, 3, kLuojiang)));
+  check(10);
+  check(100);
 }
 
 }  // namespace
