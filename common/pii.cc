@@ -5,9 +5,11 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <climits>
 #include <cstring>
@@ -73,6 +75,39 @@ bool DecodeHex(absl::string_view hex, std::string* out) {
 }
 
 std::string ErrnoText(int err) { return std::strerror(err); }
+
+// RAND_bytes costs about the same for 12 bytes as for 512 (the DRBG's
+// locking and bookkeeping), and nonces and ids want a few bytes at a time:
+// each thread takes them from its own block of DRBG output. A forked child
+// must not hand out its parent's bytes again, hence the fork generation.
+std::atomic<uint64_t> fork_generation{0};
+
+void FillRandom(unsigned char* out, size_t n) {
+  constexpr size_t kBlock = 512;
+  if (n > kBlock / 4) {
+    LABOR_CHECK(n <= INT_MAX && RAND_bytes(out, static_cast<int>(n)) == 1) << "RAND_bytes failed";
+    return;
+  }
+  static const bool registered = [] {
+    return pthread_atfork(nullptr, nullptr, [] { fork_generation.fetch_add(1); }) == 0;
+  }();
+  LABOR_CHECK(registered) << "pthread_atfork failed";
+  struct Block {
+    unsigned char bytes[kBlock];
+    size_t used = kBlock;
+    uint64_t generation = 0;
+  };
+  thread_local Block block;
+  const uint64_t generation = fork_generation.load(std::memory_order_relaxed);
+  if (block.used + n > kBlock || block.generation != generation) {
+    LABOR_CHECK(RAND_bytes(block.bytes, kBlock) == 1) << "RAND_bytes failed";
+    block.used = 0;
+    block.generation = generation;
+  }
+  std::memcpy(out, block.bytes + block.used, n);
+  OPENSSL_cleanse(block.bytes + block.used, n);  // handed out once, then gone
+  block.used += n;
+}
 
 // Creates `dir` and its missing ancestors with mode 0700 (mkdir -p).
 absl::Status MakeDirs(const std::string& dir) {
@@ -326,6 +361,45 @@ PiiCipher::~PiiCipher() {
   Cleanse(mac_key_);
   EVP_MD_CTX_free(hmac_inner_);  // frees (and clears) the keyed states
   EVP_MD_CTX_free(hmac_outer_);
+  absl::MutexLock lock(&contexts_mu_);
+  for (auto* ctx : encrypt_contexts_) EVP_CIPHER_CTX_free(ctx);
+  for (auto* ctx : decrypt_contexts_) EVP_CIPHER_CTX_free(ctx);
+}
+
+EVP_CIPHER_CTX* PiiCipher::TakeContext(bool encrypt) const {
+  {
+    absl::MutexLock lock(&contexts_mu_);
+    auto& pool = encrypt ? encrypt_contexts_ : decrypt_contexts_;
+    if (!pool.empty()) {
+      EVP_CIPHER_CTX* ctx = pool.back();
+      pool.pop_back();
+      return ctx;
+    }
+  }
+  EVP_CIPHER_CTX* ctx = EVP_CIPHER_CTX_new();
+  if (ctx == nullptr) return nullptr;
+  // Keyed now; each use sets only its nonce.
+  const int ok =
+      encrypt
+          ? EVP_EncryptInit_ex(ctx, EVP_aes_256_gcm(), nullptr, Bytes(encryption_key_), nullptr)
+          : EVP_DecryptInit_ex(ctx, EVP_aes_256_gcm(), nullptr, Bytes(encryption_key_), nullptr);
+  if (ok != 1) {
+    EVP_CIPHER_CTX_free(ctx);
+    return nullptr;
+  }
+  return ctx;
+}
+
+void PiiCipher::ReturnContext(bool encrypt, EVP_CIPHER_CTX* ctx) const {
+  // Enough for every thread of a service; more would only hold memory.
+  constexpr size_t kMaxPooled = 64;
+  absl::MutexLock lock(&contexts_mu_);
+  auto& pool = encrypt ? encrypt_contexts_ : decrypt_contexts_;
+  if (pool.size() < kMaxPooled) {
+    pool.push_back(ctx);
+  } else {
+    EVP_CIPHER_CTX_free(ctx);
+  }
 }
 
 std::unique_ptr<PiiCipher> PiiCipher::FromKeys(std::string encryption_key, std::string mac_key) {
@@ -362,14 +436,14 @@ absl::StatusOr<std::string> PiiCipher::Encrypt(absl::string_view plaintext,
   p[0] = kSealVersion;
   unsigned char* nonce = p + 1;
   unsigned char* body = nonce + kNonceSize;
-  if (RAND_bytes(nonce, kNonceSize) != 1) return absl::InternalError("RAND_bytes failed");
+  FillRandom(nonce, kNonceSize);
 
-  CipherCtx ctx(EVP_CIPHER_CTX_new());
-  if (ctx == nullptr) return absl::ResourceExhaustedError("EVP_CIPHER_CTX_new failed");
+  // A context that fails midway is freed, never pooled.
+  CipherCtx ctx(TakeContext(/*encrypt=*/true));
+  if (ctx == nullptr) return absl::ResourceExhaustedError("AES-GCM context setup failed");
   int len = 0;
   // The default GCM IV length is 12 bytes, which kNonceSize matches.
-  if (EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, Bytes(encryption_key_), nonce) !=
-          1 ||
+  if (EVP_EncryptInit_ex(ctx.get(), nullptr, nullptr, nullptr, nonce) != 1 ||
       (!associated_data.empty() &&
        EVP_EncryptUpdate(ctx.get(), nullptr, &len, Bytes(associated_data),
                          static_cast<int>(associated_data.size())) != 1) ||
@@ -380,6 +454,7 @@ absl::StatusOr<std::string> PiiCipher::Encrypt(absl::string_view plaintext,
           1) {
     return absl::InternalError("AES-GCM encryption failed");
   }
+  ReturnContext(/*encrypt=*/true, ctx.release());
   return out;
 }
 
@@ -403,11 +478,10 @@ absl::StatusOr<std::string> PiiCipher::Decrypt(absl::string_view sealed,
 
   std::string plaintext(body_size, '\0');
   auto* out = reinterpret_cast<unsigned char*>(plaintext.data());
-  CipherCtx ctx(EVP_CIPHER_CTX_new());
-  if (ctx == nullptr) return absl::ResourceExhaustedError("EVP_CIPHER_CTX_new failed");
+  CipherCtx ctx(TakeContext(/*encrypt=*/false));
+  if (ctx == nullptr) return absl::ResourceExhaustedError("AES-GCM context setup failed");
   int len = 0;
-  if (EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, Bytes(encryption_key_), nonce) !=
-          1 ||
+  if (EVP_DecryptInit_ex(ctx.get(), nullptr, nullptr, nullptr, nonce) != 1 ||
       (!associated_data.empty() &&
        EVP_DecryptUpdate(ctx.get(), nullptr, &len, Bytes(associated_data),
                          static_cast<int>(associated_data.size())) != 1) ||
@@ -422,6 +496,7 @@ absl::StatusOr<std::string> PiiCipher::Decrypt(absl::string_view sealed,
     Cleanse(plaintext);
     return absl::DataLossError("sealed value failed authentication (wrong key or record?)");
   }
+  ReturnContext(/*encrypt=*/false, ctx.release());
   return plaintext;
 }
 
@@ -467,9 +542,7 @@ std::string RandomHex(size_t bytes) {
   std::string raw(bytes, '\0');
   if (bytes > 0) {
     LABOR_CHECK(bytes <= INT_MAX) << "RandomHex size too large";
-    LABOR_CHECK(RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(bytes)) ==
-                1)
-        << "RAND_bytes failed";
+    FillRandom(reinterpret_cast<unsigned char*>(raw.data()), bytes);
   }
   std::string hex = absl::BytesToHexString(raw);
   Cleanse(raw);

@@ -4,13 +4,16 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 
 // OpenSSL's EVP_MD_CTX, without including OpenSSL here.
 struct evp_md_ctx_st;
+struct evp_cipher_ctx_st;
 
 namespace labor {
 
@@ -53,6 +56,14 @@ class PiiCipher {
   // them per call skips OpenSSL 3's per-call algorithm fetch in HMAC().
   evp_md_ctx_st* hmac_inner_ = nullptr;
   evp_md_ctx_st* hmac_outer_ = nullptr;
+  // AES-256-GCM contexts already keyed with encryption_key_ (the key
+  // schedule is most of a fresh context's cost), reused with a new nonce per
+  // call. Freed (and so cleared) with the cipher.
+  evp_cipher_ctx_st* TakeContext(bool encrypt) const;
+  void ReturnContext(bool encrypt, evp_cipher_ctx_st* ctx) const;
+  mutable absl::Mutex contexts_mu_;
+  mutable std::vector<evp_cipher_ctx_st*> encrypt_contexts_ ABSL_GUARDED_BY(contexts_mu_);
+  mutable std::vector<evp_cipher_ctx_st*> decrypt_contexts_ ABSL_GUARDED_BY(contexts_mu_);
 };
 
 // Masking counts UTF-8 code points (one '*' each), so output is always valid

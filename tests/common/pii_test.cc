@@ -1,9 +1,13 @@
 #include "common/pii.h"
 
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -135,6 +139,42 @@ TEST(PiiCipherTest, EncryptionsUseFreshNonces) {
   EXPECT_NE(*a, *b);
   EXPECT_NE(a->substr(1, 12), b->substr(1, 12));
   EXPECT_EQ(*cipher->Decrypt(*a, "w"), *cipher->Decrypt(*b, "w"));
+}
+
+// Contexts are keyed once and reused: a failed decryption must not leave a
+// context behind that breaks later calls, and concurrent callers with two
+// different keys must each get their own key.
+TEST(PiiCipherTest, ReusedContextsStayCorrectAfterFailuresAndAcrossThreads) {
+  auto cipher = TestCipher();
+  auto other = PiiCipher::FromKeys(Bytes(0x40, 32), MacKey());
+  auto sealed = cipher->Encrypt("13812345678", "w");
+  ASSERT_TRUE(sealed.ok());
+  std::string tampered = *sealed;
+  tampered.back() = static_cast<char>(tampered.back() ^ 0x01);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(cipher->Decrypt(tampered, "w").status().code(), absl::StatusCode::kDataLoss);
+    auto opened = cipher->Decrypt(*sealed, "w");
+    ASSERT_TRUE(opened.ok()) << opened.status();
+    EXPECT_EQ(*opened, "13812345678");
+  }
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      PiiCipher* mine = t % 2 == 0 ? cipher.get() : other.get();
+      PiiCipher* theirs = t % 2 == 0 ? other.get() : cipher.get();
+      for (int i = 0; i < 300; ++i) {
+        const std::string value = absl::StrCat("value-", t, "-", i);
+        auto s = mine->Encrypt(value, "ad");
+        if (!s.ok() || mine->Decrypt(*s, "ad").value_or("") != value ||
+            theirs->Decrypt(*s, "ad").ok()) {
+          ++failures;
+        }
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(failures.load(), 0);
 }
 
 TEST(PiiCipherTest, BlindIndexIsKeyedDeterministicAndDomainSeparated) {
@@ -322,6 +362,30 @@ TEST(RandomHexTest, ReturnsFreshLowercaseHex) {
   EXPECT_NE(a, b);
   EXPECT_EQ(RandomHex(0), "");
   EXPECT_EQ(RandomHex(1).size(), 2u);
+}
+
+// Random bytes come from a per-thread block of DRBG output: a forked child
+// must draw new bytes, not the ones its parent is about to hand out.
+TEST(RandomHexTest, ForkedChildDoesNotRepeatItsParentsBytes) {
+  (void)RandomHex(8);  // the parent's block is filled
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    std::string hex = RandomHex(16);
+    ssize_t n = write(fds[1], hex.data(), hex.size());
+    _exit(n == static_cast<ssize_t>(hex.size()) ? 0 : 1);
+  }
+  close(fds[1]);
+  std::string from_child(32, '\0');
+  ssize_t n = read(fds[0], from_child.data(), from_child.size());
+  close(fds[0]);
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  ASSERT_EQ(n, 32);
+  EXPECT_NE(RandomHex(16), from_child);
 }
 
 }  // namespace
