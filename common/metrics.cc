@@ -103,11 +103,30 @@ void Metrics::StopServing() {
 }
 
 void Metrics::ObserveRpc(absl::string_view method, int grpc_code, absl::Duration latency) {
-  const std::string method_name(method);
-  requests_->Add({{"service", service_}, {"method", method_name}, {"code", CodeName(grpc_code)}})
-      .Increment();
-  latency_->Add({{"service", service_}, {"method", method_name}}, LatencyBuckets())
-      .Observe(absl::ToDoubleSeconds(latency));
+  prometheus::Counter* requests = nullptr;
+  prometheus::Histogram* histogram = nullptr;
+  {
+    absl::MutexLock lock(&series_mu_);
+    auto it = series_.find(method);
+    if (it == series_.end()) {
+      MethodSeries created;
+      created.latency = &latency_->Add({{"service", service_}, {"method", std::string(method)}},
+                                       LatencyBuckets());
+      it = series_.emplace(std::string(method), created).first;
+    }
+    MethodSeries& series = it->second;
+    histogram = series.latency;
+    const bool known_code = grpc_code >= 0 && grpc_code < 17;
+    if (known_code) requests = series.requests_by_code[grpc_code];
+    if (requests == nullptr) {
+      requests = &requests_->Add(
+          {{"service", service_}, {"method", std::string(method)}, {"code", CodeName(grpc_code)}});
+      if (known_code) series.requests_by_code[grpc_code] = requests;
+    }
+  }
+  // Counters and histograms are thread-safe themselves.
+  requests->Increment();
+  histogram->Observe(absl::ToDoubleSeconds(latency));
 }
 
 }  // namespace labor

@@ -1,12 +1,15 @@
 // Prometheus metrics: a registry, an HTTP exposer, and per-RPC metrics.
 #pragma once
 
+#include <array>
 #include <memory>
 #include <string>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "grpcpp/support/status.h"
@@ -46,6 +49,15 @@ class Metrics {
   int port_ = 0;
   prometheus::Family<prometheus::Counter>* requests_;
   prometheus::Family<prometheus::Histogram>* latency_;
+  // The series of each method (and code) once looked up: a family lookup
+  // builds and hashes a label map, on every RPC otherwise. Series live as
+  // long as their family.
+  struct MethodSeries {
+    prometheus::Histogram* latency = nullptr;
+    std::array<prometheus::Counter*, 17> requests_by_code{};
+  };
+  absl::Mutex series_mu_;
+  absl::flat_hash_map<std::string, MethodSeries> series_ ABSL_GUARDED_BY(series_mu_);
 };
 
 // Records one RPC: construct it when a handler starts, call Finish with the
