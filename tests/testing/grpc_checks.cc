@@ -1,11 +1,10 @@
 #include "tests/testing/grpc_checks.h"
 
-#include "common/status.h"
-
 #include <grpcpp/generic/generic_stub.h>
 
 #include "absl/time/clock.h"
 #include "common/outbox.h"
+#include "common/status.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 
 namespace labor::testing {
@@ -99,6 +98,16 @@ bool HasFieldViolation(const absl::Status& status, absl::string_view field) {
     if (v.field == field) return true;
   }
   return false;
+}
+
+bool WaitServing(const std::shared_ptr<grpc::Channel>& channel, const std::string& service,
+                 absl::Duration timeout) {
+  return WaitFor(
+      [&] {
+        auto status = HealthStatus(channel, service);
+        return status.ok() && *status == grpc::health::v1::HealthCheckResponse::SERVING;
+      },
+      timeout);
 }
 
 }  // namespace labor::testing

@@ -27,11 +27,16 @@ absl::StatusOr<std::string> ReflectionServiceList(const std::shared_ptr<grpc::Ch
 // The events in `stream`, oldest first (empty when Redis cannot be read).
 std::vector<v1::Event> StreamEvents(RedisClient& redis, const std::string& stream);
 
-// Polls `condition` every 20 ms until it holds or `timeout` passes; returns
-// its last value.
 // Whether `status` is INVALID_ARGUMENT with a violation of exactly `field`.
 bool HasFieldViolation(const absl::Status& status, absl::string_view field);
 
+// Polls `condition` every 20 ms until it holds or `timeout` passes; returns
+// its last value.
 bool WaitFor(const std::function<bool()>& condition, absl::Duration timeout);
+
+// Waits until the server behind `channel` reports `service` SERVING
+// (a server only does once its stores and upstreams are ready).
+bool WaitServing(const std::shared_ptr<grpc::Channel>& channel, const std::string& service,
+                 absl::Duration timeout = absl::Seconds(30));
 
 }  // namespace labor::testing

@@ -32,6 +32,7 @@
 #include "tests/testing/redis_server.h"
 #include "tests/testing/service_harness.h"
 #include "tests/testing/util.h"
+#include "tests/testing/wechat_subscriber.h"
 #include "tests/tools/cli_testing.h"
 #include "tools/labels.h"
 
@@ -57,78 +58,6 @@ std::string ValueOf(const std::string& text, absl::string_view key) {
   return "";
 }
 
-// A WeChat channel backend in miniature: subscribes over gRPC, acks every
-// delivery, reconnects when its stream ends, remembers the message ids.
-class AckingSubscriber {
- public:
-  AckingSubscriber(std::shared_ptr<grpc::Channel> channel, std::string token)
-      : stub_(v1::NotificationService::NewStub(std::move(channel))), token_(std::move(token)) {}
-  ~AckingSubscriber() { Stop(); }
-
-  void Start() {
-    thread_ = std::thread([this] { Run(); });
-  }
-  void Stop() {
-    {
-      absl::MutexLock lock(&mu_);
-      stopping_ = true;
-      if (call_ != nullptr) call_->TryCancel();
-    }
-    if (thread_.joinable()) thread_.join();
-  }
-  std::vector<std::string> acked() {
-    absl::MutexLock lock(&mu_);
-    return acked_;
-  }
-
- private:
-  void Run() {
-    for (;;) {
-      grpc::ClientContext call;
-      call.AddMetadata("authorization", absl::StrCat("Bearer ", token_));
-      {
-        absl::MutexLock lock(&mu_);
-        if (stopping_) return;
-        call_ = &call;
-      }
-      v1::SubscribeRequest req;
-      req.set_channel(v1::CHANNEL_WECHAT);
-      req.set_subscriber_id("laborctl-test-wechat");
-      std::unique_ptr<grpc::ClientReader<v1::Delivery>> reader = stub_->Subscribe(&call, req);
-      v1::Delivery delivery;
-      while (reader->Read(&delivery)) {
-        v1::AckRequest ack_req;
-        v1::DeliveryAck* ack = ack_req.add_acks();
-        ack->set_delivery_id(delivery.delivery_id());
-        ack->set_ok(true);
-        grpc::ClientContext ack_call;
-        ack_call.AddMetadata("authorization", absl::StrCat("Bearer ", token_));
-        ack_call.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
-        v1::AckResponse ack_resp;
-        if (stub_->Ack(&ack_call, ack_req, &ack_resp).ok()) {
-          absl::MutexLock lock(&mu_);
-          acked_.push_back(delivery.message_id());
-        }
-      }
-      reader->Finish();
-      {
-        absl::MutexLock lock(&mu_);
-        call_ = nullptr;
-        if (stopping_) return;
-      }
-      absl::SleepFor(absl::Milliseconds(100));
-    }
-  }
-
-  std::unique_ptr<v1::NotificationService::Stub> stub_;
-  std::string token_;
-  std::thread thread_;
-  absl::Mutex mu_;
-  grpc::ClientContext* call_ ABSL_GUARDED_BY(mu_) = nullptr;
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  std::vector<std::string> acked_ ABSL_GUARDED_BY(mu_);
-};
-
 class LaborctlNotifyTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -152,13 +81,7 @@ class LaborctlNotifyTest : public ::testing::Test {
                               "--quiet_hours=none", "--upstream_deadline=2s",
                               "--consumer_name=laborctl-notify-test"});
     ASSERT_TRUE(started.ok()) << started << labor::testing::ReadFileOrEmpty(notify_->log_path());
-    ASSERT_TRUE(labor::testing::WaitFor(
-        [&] {
-          auto status =
-              labor::testing::HealthStatus(notify_->channel(), "labor.v1.NotificationService");
-          return status.ok() && *status == 1;
-        },
-        absl::Seconds(30)))
+    ASSERT_TRUE(labor::testing::WaitServing(notify_->channel(), "labor.v1.NotificationService"))
         << labor::testing::ReadFileOrEmpty(notify_->log_path());
   }
 
@@ -191,8 +114,11 @@ class LaborctlNotifyTest : public ::testing::Test {
   }
 
   void StartSubscriber() {
-    subscriber_ =
-        std::make_unique<AckingSubscriber>(notify_->channel(), notify_->token(Role::kService));
+    labor::testing::WechatSubscriber::Options options;
+    options.channel = [this] { return notify_->channel(); };
+    options.token = notify_->token(Role::kService);
+    options.subscriber_id = "laborctl-test-wechat";
+    subscriber_ = std::make_unique<labor::testing::WechatSubscriber>(std::move(options));
     subscriber_->Start();
   }
 
@@ -239,7 +165,7 @@ class LaborctlNotifyTest : public ::testing::Test {
   labor::testing::RedisServer redis_;
   std::unique_ptr<ProfileHarness> profile_;
   std::unique_ptr<NotifyHarness> notify_;
-  std::unique_ptr<AckingSubscriber> subscriber_;
+  std::unique_ptr<labor::testing::WechatSubscriber> subscriber_;
   int runs_ = 0;
   std::string luojiang_a_, luojiang_b_, pujia_;
 };

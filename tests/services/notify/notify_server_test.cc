@@ -27,6 +27,7 @@
 #include "tests/testing/redis_server.h"
 #include "tests/testing/service_harness.h"
 #include "tests/testing/util.h"
+#include "tests/testing/wechat_subscriber.h"
 
 namespace labor::notify {
 namespace {
@@ -37,127 +38,6 @@ using NotifyHarness = labor::testing::ServiceHarness<v1::NotificationService>;
 using labor::testing::WaitFor;
 
 constexpr char kSmsSecret[] = "test-sms-secret";
-
-// A WeChat channel backend: reads its stream (reconnecting whenever it
-// breaks), remembers which messages it has processed (deduplicating by
-// message_id, as the real one must) and acks in batches.
-class TestSubscriber {
- public:
-  // `port` follows the server across restarts (the test updates it).
-  TestSubscriber(NotifyHarness* notify, const std::atomic<int>* port, std::string id)
-      : notify_(notify), port_(port), id_(std::move(id)) {
-    reader_ = std::thread([this] { ReadLoop(); });
-    acker_ = std::thread([this] { AckLoop(); });
-  }
-  ~TestSubscriber() { Stop(); }
-
-  void Stop() {
-    stopping_ = true;
-    {
-      absl::MutexLock lock(&mu_);
-      if (ctx_ != nullptr) ctx_->TryCancel();
-    }
-    if (reader_.joinable()) reader_.join();
-    if (acker_.joinable()) acker_.join();
-  }
-
-  // Messages processed (each once) and how many deliveries came in all.
-  size_t processed() {
-    absl::MutexLock lock(&mu_);
-    return processed_.size();
-  }
-  int64_t received() {
-    absl::MutexLock lock(&mu_);
-    return received_;
-  }
-  bool Processed(const std::string& message_id) {
-    absl::MutexLock lock(&mu_);
-    return processed_.contains(message_id);
-  }
-  std::vector<v1::Delivery> deliveries() {
-    absl::MutexLock lock(&mu_);
-    return all_;
-  }
-  absl::flat_hash_set<std::string> processed_ids() {
-    absl::MutexLock lock(&mu_);
-    return processed_;
-  }
-
- private:
-  void ReadLoop() {
-    while (!stopping_) {
-      auto ctx = std::make_unique<grpc::ClientContext>();
-      ctx->AddMetadata("authorization", absl::StrCat("Bearer ", notify_->token(Role::kService)));
-      v1::SubscribeRequest request;
-      request.set_channel(v1::CHANNEL_WECHAT);
-      request.set_subscriber_id(id_);
-      auto stub = Stub();
-      {
-        absl::MutexLock lock(&mu_);
-        ctx_ = ctx.get();
-      }
-      std::unique_ptr<grpc::ClientReader<v1::Delivery>> reader =
-          stub->Subscribe(ctx.get(), request);
-      v1::Delivery delivery;
-      while (!stopping_ && reader->Read(&delivery)) {
-        absl::MutexLock lock(&mu_);
-        ++received_;
-        all_.push_back(delivery);
-        processed_.insert(delivery.message_id());  // the dedup a real backend does
-        to_ack_.push_back(delivery.delivery_id());
-      }
-      reader->Finish().IgnoreError();
-      {
-        absl::MutexLock lock(&mu_);
-        ctx_ = nullptr;
-      }
-      if (!stopping_) absl::SleepFor(absl::Milliseconds(50));  // reconnect
-    }
-  }
-
-  void AckLoop() {
-    while (!stopping_) {
-      std::vector<std::string> batch;
-      {
-        absl::MutexLock lock(&mu_);
-        batch.swap(to_ack_);
-      }
-      if (batch.empty()) {
-        absl::SleepFor(absl::Milliseconds(10));
-        continue;
-      }
-      for (size_t i = 0; i < batch.size(); i += 500) {
-        v1::AckRequest request;
-        for (size_t j = i; j < std::min(batch.size(), i + 500); ++j) {
-          v1::DeliveryAck* ack = request.add_acks();
-          ack->set_delivery_id(batch[j]);
-          ack->set_ok(true);
-        }
-        v1::AckResponse response;
-        // An ack lost with a killed server is harmless: the delivery comes
-        // again and is deduplicated here.
-        Stub()->Ack(notify_->Context(Role::kService).get(), request, &response).ok();
-      }
-    }
-  }
-
-  std::unique_ptr<v1::NotificationService::Stub> Stub() {
-    return v1::NotificationService::NewStub(grpc::CreateChannel(
-        absl::StrCat("127.0.0.1:", port_->load()), grpc::InsecureChannelCredentials()));
-  }
-
-  NotifyHarness* notify_;
-  const std::atomic<int>* port_;
-  std::string id_;
-  std::atomic<bool> stopping_{false};
-  absl::Mutex mu_;
-  grpc::ClientContext* ctx_ ABSL_GUARDED_BY(mu_) = nullptr;
-  absl::flat_hash_set<std::string> processed_ ABSL_GUARDED_BY(mu_);
-  std::vector<v1::Delivery> all_ ABSL_GUARDED_BY(mu_);
-  std::vector<std::string> to_ack_ ABSL_GUARDED_BY(mu_);
-  int64_t received_ ABSL_GUARDED_BY(mu_) = 0;
-  std::thread reader_, acker_;
-};
 
 class NotifyServerTest : public ::testing::Test {
  protected:
@@ -195,13 +75,32 @@ class NotifyServerTest : public ::testing::Test {
   void StartNotify(std::vector<std::string> extra = {}) {
     StartOrDie(notify_.get(), NotifyFlags(std::move(extra)));
     port_ = notify_->port();
-    ASSERT_TRUE(WaitFor([&] { return Health() == 1; }, absl::Seconds(30)))
+    ASSERT_TRUE(labor::testing::WaitServing(notify_->channel(), "labor.v1.NotificationService"))
         << labor::testing::ReadFileOrEmpty(notify_->log_path());
   }
 
   int Health() {
     auto status = labor::testing::HealthStatus(notify_->channel(), "labor.v1.NotificationService");
     return status.ok() ? *status : -1;
+  }
+
+  // A WeChat backend that follows the server across restarts (port_) and
+  // acks in batches, as a busy one does.
+  labor::testing::WechatSubscriber::Options Backend() {
+    labor::testing::WechatSubscriber::Options options;
+    options.channel = [this] {
+      return grpc::CreateChannel(absl::StrCat("127.0.0.1:", port_.load()),
+                                 grpc::InsecureChannelCredentials());
+    };
+    options.token = notify_->token(Role::kService);
+    options.subscriber_id = "wechat-backend-1";
+    options.batch_acks = true;
+    return options;
+  }
+  static absl::flat_hash_set<std::string> ProcessedIds(labor::testing::WechatSubscriber& s) {
+    absl::flat_hash_set<std::string> ids;
+    for (const auto& [id, r] : s.received()) ids.insert(id);
+    return ids;
   }
 
   std::string Register(int n, bool wechat = true, bool sms = false) {
@@ -489,7 +388,8 @@ TEST_F(NotifyServerTest, KillNineDuringABurstLosesAndDuplicatesNothing) {
       "--ack_timeout=3s", "--wechat_max_attempts=1000",      "--retry_initial=200ms",
       "--retry_max=1s",   "--max_pending_per_channel=50000", "--max_in_flight_per_subscriber=5000"};
   StartNotify(flags);
-  TestSubscriber subscriber(notify_.get(), &port_, "wechat-backend-1");
+  labor::testing::WechatSubscriber subscriber(Backend());
+  subscriber.Start();
 
   // The producer retries a batch (same keys) until it is acknowledged, like
   // any client of an idempotent API.
@@ -538,10 +438,10 @@ TEST_F(NotifyServerTest, KillNineDuringABurstLosesAndDuplicatesNothing) {
   // Every acknowledged message reaches the subscriber; each is DELIVERED.
   ASSERT_EQ(acknowledged.size(), static_cast<size_t>(kMessages));
   ASSERT_TRUE(
-      WaitFor([&] { return subscriber.processed() >= acknowledged.size(); }, absl::Seconds(120)))
-      << subscriber.processed() << " of " << acknowledged.size() << "\n"
+      WaitFor([&] { return subscriber.distinct() >= acknowledged.size(); }, absl::Seconds(120)))
+      << subscriber.distinct() << " of " << acknowledged.size() << "\n"
       << labor::testing::ReadFileOrEmpty(notify_->log_path());
-  absl::flat_hash_set<std::string> processed = subscriber.processed_ids();
+  absl::flat_hash_set<std::string> processed = ProcessedIds(subscriber);
   for (const std::string& id : acknowledged) ASSERT_TRUE(processed.contains(id)) << id;
   for (const std::string& id : processed) ASSERT_TRUE(acknowledged.contains(id)) << id;
   ASSERT_TRUE(WaitFor(
@@ -571,9 +471,9 @@ TEST_F(NotifyServerTest, KillNineDuringABurstLosesAndDuplicatesNothing) {
   }
   // Redeliveries happened (the kills interrupted deliveries) and were
   // absorbed by the subscriber's deduplication.
-  LABOR_LOG(INFO) << "received " << subscriber.received() << " deliveries for " << kMessages
+  LABOR_LOG(INFO) << "received " << subscriber.deliveries() << " deliveries for " << kMessages
                   << " messages; " << with_restart << " of 500 sampled went out again after a kill";
-  EXPECT_GE(subscriber.received(), kMessages);
+  EXPECT_GE(subscriber.deliveries(), kMessages);
   subscriber.Stop();
 }
 
@@ -582,7 +482,8 @@ TEST_F(NotifyServerTest, RedisDownDuringABurstDeliversEverythingAndCatchesUpAfte
   std::vector<std::string> workers;
   for (int i = 0; i < 20; ++i) workers.push_back(Register(10 + i));
   StartNotify({"--ack_timeout=3s"});
-  TestSubscriber subscriber(notify_.get(), &port_, "wechat-backend-1");
+  labor::testing::WechatSubscriber subscriber(Backend());
+  subscriber.Start();
   redis_.Kill();
   std::vector<std::string> ids;
   for (int b = 0; b < 10; ++b) {
@@ -597,8 +498,8 @@ TEST_F(NotifyServerTest, RedisDownDuringABurstDeliversEverythingAndCatchesUpAfte
     ASSERT_TRUE(st.ok()) << st.error_message();
     for (const auto& result : response.results()) ids.push_back(result.message_id());
   }
-  ASSERT_TRUE(WaitFor([&] { return subscriber.processed() >= ids.size(); }, absl::Seconds(60)))
-      << subscriber.processed();
+  ASSERT_TRUE(WaitFor([&] { return subscriber.distinct() >= ids.size(); }, absl::Seconds(60)))
+      << subscriber.distinct();
   EXPECT_EQ(Health(), 1);  // Redis is not on the delivery path
 
   // Redis comes back: a match event published meanwhile becomes a job alert.
@@ -624,7 +525,7 @@ TEST_F(NotifyServerTest, RedisDownDuringABurstDeliversEverythingAndCatchesUpAfte
   ASSERT_TRUE(added.ok()) << added.status();
   ASSERT_TRUE(WaitFor(
       [&] {
-        for (const v1::Delivery& d : subscriber.deliveries()) {
+        for (const v1::Delivery& d : subscriber.all()) {
           if (d.kind() == v1::NOTIFICATION_KIND_JOB_ALERT && d.worker_id() == worker) return true;
         }
         return false;

@@ -47,6 +47,7 @@
 #include "tests/testing/redis_server.h"
 #include "tests/testing/service_harness.h"
 #include "tests/testing/util.h"
+#include "tests/testing/wechat_subscriber.h"
 
 namespace labor::notify {
 namespace {
@@ -71,97 +72,18 @@ constexpr int kAlertK = 3;
 // "Within seconds": generous for a loaded 2-core machine, still a bound.
 constexpr absl::Duration kDeadline = absl::Seconds(20);
 
-// The WeChat channel backend: subscribes on a thread, acks every delivery at
-// once, and keeps what it received (deduplicated by message id, as a real
-// backend must, with a count of repeats).
-class WechatSubscriber {
- public:
-  WechatSubscriber(std::shared_ptr<grpc::Channel> channel, std::string token)
-      : stub_(v1::NotificationService::NewStub(channel)), token_(std::move(token)) {
-    context_.AddMetadata("authorization", absl::StrCat("Bearer ", token_));
-  }
-  ~WechatSubscriber() { Stop(); }
+using labor::testing::WechatSubscriber;
 
-  void Start() {
-    thread_ = std::thread([this] { Run(); });
-  }
-
-  // Ends the stream (cancels the call) and joins the thread.
-  void Stop() {
-    context_.TryCancel();
-    if (thread_.joinable()) thread_.join();
-  }
-
-  struct Received {
-    v1::Delivery delivery;
-    grpc::Status ack_status;
-    int32_t ack_applied = 0;
-    int times = 0;  // deliveries of this message id
-  };
-
-  // What arrived, by message id.
-  std::map<std::string, Received> received() {
-    absl::MutexLock lock(&mu_);
-    return received_;
-  }
-  bool Has(const std::string& message_id) {
-    absl::MutexLock lock(&mu_);
-    return received_.count(message_id) > 0;
-  }
-  // The job alerts that arrived and were acked, by worker id.
-  std::map<std::string, std::vector<v1::Delivery>> AckedJobAlertsByWorker() {
-    std::map<std::string, std::vector<v1::Delivery>> out;
-    absl::MutexLock lock(&mu_);
-    for (const auto& [id, r] : received_) {
-      if (r.delivery.kind() == v1::NOTIFICATION_KIND_JOB_ALERT && r.ack_status.ok()) {
-        out[r.delivery.worker_id()].push_back(r.delivery);
-      }
+// The job alerts that arrived and were acked, by worker id.
+std::map<std::string, std::vector<v1::Delivery>> AckedJobAlertsByWorker(WechatSubscriber& s) {
+  std::map<std::string, std::vector<v1::Delivery>> out;
+  for (const auto& [id, r] : s.received()) {
+    if (r.delivery.kind() == v1::NOTIFICATION_KIND_JOB_ALERT && r.ack_status.ok()) {
+      out[r.delivery.worker_id()].push_back(r.delivery);
     }
-    return out;
   }
-  grpc::Status finish_status() {
-    absl::MutexLock lock(&mu_);
-    return finish_status_;
-  }
-
- private:
-  void Run() {
-    v1::SubscribeRequest request;
-    request.set_channel(v1::CHANNEL_WECHAT);
-    request.set_subscriber_id("wechat-backend-test");
-    std::unique_ptr<grpc::ClientReader<v1::Delivery>> reader = stub_->Subscribe(&context_, request);
-    v1::Delivery delivery;
-    while (reader->Read(&delivery)) {
-      v1::AckRequest ack;
-      v1::DeliveryAck* a = ack.add_acks();
-      a->set_delivery_id(delivery.delivery_id());
-      a->set_ok(true);
-      grpc::ClientContext ack_context;
-      ack_context.AddMetadata("authorization", absl::StrCat("Bearer ", token_));
-      ack_context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-      v1::AckResponse acked;
-      grpc::Status st = stub_->Ack(&ack_context, ack, &acked);
-      absl::MutexLock lock(&mu_);
-      Received& r = received_[delivery.message_id()];
-      if (r.times++ == 0) {
-        r.delivery = delivery;
-        r.ack_status = st;
-        r.ack_applied = acked.applied();
-      }
-    }
-    grpc::Status finished = reader->Finish();
-    absl::MutexLock lock(&mu_);
-    finish_status_ = finished;
-  }
-
-  std::unique_ptr<v1::NotificationService::Stub> stub_;
-  std::string token_;
-  grpc::ClientContext context_;
-  std::thread thread_;
-  absl::Mutex mu_;
-  std::map<std::string, Received> received_ ABSL_GUARDED_BY(mu_);
-  grpc::Status finish_status_ ABSL_GUARDED_BY(mu_);
-};
+  return out;
+}
 
 struct Person {
   std::string worker_id;
@@ -202,11 +124,9 @@ class PipelineTest : public ::testing::Test {
     StartOrDie(notify_.get(), {profile_target, token_file, "--quiet_hours=none",
                                "--job_alert_hold=0s", "--consumer_name=pipeline"});
 
-    ASSERT_TRUE(WaitFor([&] { return Health(matching_->channel(), "MatchingService") == 1; },
-                        absl::Seconds(30)))
+    ASSERT_TRUE(labor::testing::WaitServing(matching_->channel(), "labor.v1.MatchingService"))
         << ReadFileOrEmpty(matching_->log_path());
-    ASSERT_TRUE(WaitFor([&] { return Health(notify_->channel(), "NotificationService") == 1; },
-                        absl::Seconds(30)))
+    ASSERT_TRUE(labor::testing::WaitServing(notify_->channel(), "labor.v1.NotificationService"))
         << ReadFileOrEmpty(notify_->log_path());
     RedisClient::Options options;
     options.port = redis_.port();
@@ -228,11 +148,6 @@ class PipelineTest : public ::testing::Test {
   void StartOrDie(Harness* harness, std::vector<std::string> flags) {
     absl::Status s = harness->Start(std::move(flags));
     ASSERT_TRUE(s.ok()) << s << "\n" << ReadFileOrEmpty(harness->log_path());
-  }
-
-  static int Health(const std::shared_ptr<grpc::Channel>& channel, absl::string_view service) {
-    auto status = labor::testing::HealthStatus(channel, absl::StrCat("labor.v1.", service));
-    return status.ok() ? *status : -1;
   }
 
   // Registers a worker of Tongchuan's 罗江镇 through ProfileService.
@@ -403,8 +318,10 @@ class PipelineTest : public ::testing::Test {
   // policy notice enqueued for the cook reaches it. (Otherwise the first
   // alert could find no subscriber yet and wait for a retry.)
   void StartSubscriber() {
-    subscriber_ =
-        std::make_unique<WechatSubscriber>(notify_->channel(), notify_->token(Role::kService));
+    WechatSubscriber::Options options;
+    options.channel = [this] { return notify_->channel(); };
+    options.token = notify_->token(Role::kService);
+    subscriber_ = std::make_unique<WechatSubscriber>(std::move(options));
     subscriber_->Start();
     v1::EnqueueRequest r;
     v1::Notification* n = r.add_notifications();
@@ -419,7 +336,7 @@ class PipelineTest : public ::testing::Test {
     const std::string probe = out.results(0).message_id();
     ASSERT_TRUE(WaitFor([&] { return subscriber_->Has(probe); }, kDeadline))
         << "the subscriber never got the probe; stream: "
-        << subscriber_->finish_status().error_message();
+        << subscriber_->last_finish_status().error_message();
   }
 
   // Waits until every worker in `expected` has `count` acked job alerts at
@@ -427,7 +344,7 @@ class PipelineTest : public ::testing::Test {
   bool WaitForAlerts(const std::vector<std::string>& expected, size_t count) {
     return WaitFor(
         [&] {
-          auto got = subscriber_->AckedJobAlertsByWorker();
+          auto got = AckedJobAlertsByWorker(*subscriber_);
           for (const std::string& id : expected) {
             if (got[id].size() < count) return false;
           }
@@ -484,10 +401,10 @@ TEST_F(PipelineTest, PostedVacancyAlertsTheBestFittingConsentingWorkersOnWechat)
 
   // Within seconds, the subscriber has a job alert for each of them.
   ASSERT_TRUE(WaitForAlerts(expected, 1))
-      << "alerts for " << absl::StrJoin(Keys(subscriber_->AckedJobAlertsByWorker()), ",")
+      << "alerts for " << absl::StrJoin(Keys(AckedJobAlertsByWorker(*subscriber_)), ",")
       << ", expected " << absl::StrJoin(expected, ",");
   // ...and for nobody else: the delivered set is matching's consenting top K.
-  std::map<std::string, std::vector<v1::Delivery>> alerts = subscriber_->AckedJobAlertsByWorker();
+  std::map<std::string, std::vector<v1::Delivery>> alerts = AckedJobAlertsByWorker(*subscriber_);
   EXPECT_THAT(Keys(alerts), UnorderedElementsAreArray(expected));
 
   std::map<std::string, const v1::Match*> match_of;
@@ -582,7 +499,7 @@ TEST_F(PipelineTest, RepostAlertsNobodyAgainButASecondVacancyAlertsAgain) {
   const std::string first = PostWelding(employer, "电焊工", 6000, 8000).vacancy().vacancy_id();
   ASSERT_FALSE(first.empty());
   ASSERT_TRUE(WaitForAlerts(welders, 1))
-      << absl::StrJoin(Keys(subscriber_->AckedJobAlertsByWorker()), ",");
+      << absl::StrJoin(Keys(AckedJobAlertsByWorker(*subscriber_)), ",");
 
   // The same posting again: VacancyService collapses it into the open
   // vacancy (a new version, a vacancy.updated event), which is no opening.
@@ -599,11 +516,11 @@ TEST_F(PipelineTest, RepostAlertsNobodyAgainButASecondVacancyAlertsAgain) {
   ASSERT_FALSE(second.empty());
   ASSERT_NE(second, first);
   ASSERT_TRUE(WaitForAlerts(welders, 2))
-      << absl::StrJoin(Keys(subscriber_->AckedJobAlertsByWorker()), ",");
+      << absl::StrJoin(Keys(AckedJobAlertsByWorker(*subscriber_)), ",");
 
   // Exactly two alerts per welder (one per opening), both delivered; the
   // second passed the daily cap of 3.
-  std::map<std::string, std::vector<v1::Delivery>> alerts = subscriber_->AckedJobAlertsByWorker();
+  std::map<std::string, std::vector<v1::Delivery>> alerts = AckedJobAlertsByWorker(*subscriber_);
   EXPECT_THAT(Keys(alerts), UnorderedElementsAreArray(welders));
   for (const std::string& worker_id : welders) {
     std::set<std::string> titles;
