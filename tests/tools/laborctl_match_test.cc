@@ -23,8 +23,8 @@
 #include "labor/v1/matching.grpc.pb.h"
 #include "labor/v1/profile.grpc.pb.h"
 #include "labor/v1/vacancy.grpc.pb.h"
-#include "tests/testing/ids.h"
 #include "tests/testing/grpc_checks.h"
+#include "tests/testing/ids.h"
 #include "tests/testing/redis_server.h"
 #include "tests/testing/service_harness.h"
 #include "tests/testing/util.h"
@@ -33,9 +33,9 @@
 namespace labor::tools {
 namespace {
 
-using ::testing::HasSubstr;
 using labor::testing::DayFromToday;
 using labor::testing::ParseJson;
+using ::testing::HasSubstr;
 using Result = labor::testing::CommandResult;
 using ::testing::Not;
 using ProfileHarness = labor::testing::ServiceHarness<v1::ProfileService>;
@@ -91,13 +91,7 @@ class LaborctlMatchTest : public ::testing::Test {
                                  absl::StrCat("--vacancy_target=127.0.0.1:", vacancy_->port()),
                                  absl::StrCat("--upstream_token_file=", dir_.Sub("service.token")),
                                  "--upstream_deadline=2s", "--consumer_name=laborctl-test"});
-    ASSERT_TRUE(labor::testing::WaitFor(
-        [&] {
-          auto status =
-              labor::testing::HealthStatus(matching_->channel(), "labor.v1.MatchingService");
-          return status.ok() && *status == 1;
-        },
-        absl::Seconds(30)))
+    ASSERT_TRUE(labor::testing::WaitServing(matching_->channel(), "labor.v1.MatchingService"))
         << labor::testing::ReadFileOrEmpty(matching_->log_path());
   }
 
@@ -122,7 +116,8 @@ class LaborctlMatchTest : public ::testing::Test {
   // (none may hold a quote).
   Result Ctl(Role role, const std::vector<std::string>& args) {
     std::vector<std::string> argv = {
-        "--deadline=5s", absl::StrCat("--target=127.0.0.1:", profile_->port()),
+        "--deadline=5s",
+        absl::StrCat("--target=127.0.0.1:", profile_->port()),
         absl::StrCat("--vacancy_target=127.0.0.1:", vacancy_->port()),
         absl::StrCat("--matching_target=127.0.0.1:", matching_ ? matching_->port() : 0),
         absl::StrCat("--token=", profile_->token(role)),

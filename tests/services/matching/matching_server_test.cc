@@ -18,8 +18,8 @@
 #include "labor/v1/matching.grpc.pb.h"
 #include "labor/v1/profile.grpc.pb.h"
 #include "labor/v1/vacancy.grpc.pb.h"
-#include "tests/testing/ids.h"
 #include "tests/testing/grpc_checks.h"
+#include "tests/testing/ids.h"
 #include "tests/testing/redis_server.h"
 #include "tests/testing/service_harness.h"
 #include "tests/testing/util.h"
@@ -27,9 +27,9 @@
 namespace labor::matching {
 namespace {
 
+using labor::testing::WaitFor;
 using ::testing::Contains;
 using ::testing::ElementsAreArray;
-using labor::testing::WaitFor;
 using ProfileHarness = labor::testing::ServiceHarness<v1::ProfileService>;
 using VacancyHarness = labor::testing::ServiceHarness<v1::VacancyService>;
 using MatchingHarness = labor::testing::ServiceHarness<v1::MatchingService>;
@@ -70,16 +70,19 @@ class MatchingServerTest : public ::testing::Test {
   }
 
   std::vector<std::string> MatchingFlags() {
-    return {absl::StrCat("--profile_target=127.0.0.1:", profile_port_ ? profile_port_ : profile_->port()),
+    return {absl::StrCat("--profile_target=127.0.0.1:",
+                         profile_port_ ? profile_port_ : profile_->port()),
             absl::StrCat("--vacancy_target=127.0.0.1:", vacancy_->port()),
             absl::StrCat("--upstream_token_file=", dir_.Sub("service.token")),
-            "--upstream_deadline=2s", "--consumer_name=test-replica", "--bootstrap_page_size=7"};
+            "--upstream_deadline=2s",
+            "--consumer_name=test-replica",
+            "--bootstrap_page_size=7"};
   }
 
   void StartMatching(bool wait_serving = true) {
     StartOrDie(matching_.get(), MatchingFlags());
     if (wait_serving) {
-      ASSERT_TRUE(WaitFor([&] { return Health() == 1; }, absl::Seconds(30)))
+      ASSERT_TRUE(labor::testing::WaitServing(matching_->channel(), "labor.v1.MatchingService"))
           << labor::testing::ReadFileOrEmpty(matching_->log_path());
     }
   }
@@ -195,8 +198,8 @@ class MatchingServerTest : public ::testing::Test {
 
 TEST_F(MatchingServerTest, BootstrapsFollowsWritesAndRebuildsAfterKill) {
   // Before matching starts: a welder from 罗江镇 and jobs in the district.
-  std::string welder = RegisterWorker(1, kWelder, v1::SKILL_LEVEL_4_INTERMEDIATE, "511702102",
-                                      "oWelder1");
+  std::string welder =
+      RegisterWorker(1, kWelder, v1::SKILL_LEVEL_4_INTERMEDIATE, "511702102", "oWelder1");
   std::string cook = RegisterWorker(2, kCook, v1::SKILL_LEVEL_3_ADVANCED, "511702103");
   for (int i = 3; i < 20; ++i) RegisterWorker(i, kCook, v1::SKILL_LEVEL_5_ELEMENTARY, "511702104");
   std::string builder = Employer(1);
@@ -298,8 +301,8 @@ TEST_F(MatchingServerTest, BootstrapsFollowsWritesAndRebuildsAfterKill) {
 }
 
 TEST_F(MatchingServerTest, RolesAndBadInput) {
-  std::string welder = RegisterWorker(1, kWelder, v1::SKILL_LEVEL_4_INTERMEDIATE, "511702102",
-                                      "oWelder1");
+  std::string welder =
+      RegisterWorker(1, kWelder, v1::SKILL_LEVEL_4_INTERMEDIATE, "511702102", "oWelder1");
   std::string other = RegisterWorker(2, kCook, v1::SKILL_LEVEL_3_ADVANCED, "511702103", "oCook2");
   Post(Employer(1), kWelder, "511702102", 6000, 8000);
   StartMatching();
@@ -357,7 +360,7 @@ TEST_F(MatchingServerTest, WaitsForUpstreamAndSurvivesRedisOutage) {
   v1::RecommendResponse out;
   EXPECT_EQ(Recommend(welder, &out).error_code(), grpc::StatusCode::UNAVAILABLE);
   StartOrDie(profile_.get(), {absl::StrCat("--listen=127.0.0.1:", profile_port_)});
-  ASSERT_TRUE(WaitFor([&] { return Health() == 1; }, absl::Seconds(30)))
+  ASSERT_TRUE(labor::testing::WaitServing(matching_->channel(), "labor.v1.MatchingService"))
       << labor::testing::ReadFileOrEmpty(matching_->log_path());
   EXPECT_EQ(RecommendedIds(welder), std::vector<std::string>{first});
 
