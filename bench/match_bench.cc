@@ -51,6 +51,13 @@ ABSL_FLAG(std::string, data_dir, "data", "reference data directory");
 ABSL_FLAG(std::string, json_out, "", "append one JSON line with the results here");
 ABSL_FLAG(uint64_t, seed, 20261129, "data and query seed");
 ABSL_FLAG(int, show_slowest, 0, "print the N slowest index queries of each kind with their phases");
+ABSL_FLAG(std::string, only_vacancy, "",
+          "diagnostics: after loading, run only RecommendWorkers k=100 for this vacancy id "
+          "--repeat times (e.g. under perf) and exit");
+ABSL_FLAG(std::string, only_worker, "",
+          "diagnostics: after loading, run only RecommendVacancies k=20 for this worker id "
+          "--repeat times and exit");
+ABSL_FLAG(int, repeat, 100, "repetitions of --only_vacancy / --only_worker");
 
 namespace labor::bench {
 namespace {
@@ -279,6 +286,26 @@ int Run() {
               index.worker_count(), index.vacancy_count(), absl::ToDoubleSeconds(load_time));
   std::printf("RSS: %.0f MiB before, %.0f MiB with workers, %.0f MiB with vacancies: %.0f B/worker, %.0f B/vacancy\n",
               rss0 / 1048576.0, rss_workers / 1048576.0, rss_all / 1048576.0, per_worker, per_vacancy);
+
+  if (!absl::GetFlag(FLAGS_only_vacancy).empty() || !absl::GetFlag(FLAGS_only_worker).empty()) {
+    const std::string vacancy = absl::GetFlag(FLAGS_only_vacancy);
+    const std::string worker = absl::GetFlag(FLAGS_only_worker);
+    Latencies lat;
+    matching::QueryResult last;
+    for (int i = 0; i < absl::GetFlag(FLAGS_repeat); ++i) {
+      absl::Time s = absl::Now();
+      auto result = vacancy.empty() ? index.TopVacancies(worker, 20, {}, ctx)
+                                    : index.TopWorkers(vacancy, 100, {}, ctx);
+      lat.Add(absl::Now() - s);
+      LABOR_CHECK(result.ok()) << result.status();
+      last = *std::move(result);
+    }
+    std::printf("%s: scored %lld reached %lld phases", vacancy.empty() ? worker.c_str() : vacancy.c_str(),
+                static_cast<long long>(last.evaluated), static_cast<long long>(last.considered));
+    for (int p = 1; p < 6; ++p) std::printf(" %lld", static_cast<long long>(last.considered_by_phase[p]));
+    std::printf("\n%s\n", lat.Row("only").c_str());
+    return 0;
+  }
 
   Queries q = MakeQueries(gen, absl::GetFlag(FLAGS_queries), absl::GetFlag(FLAGS_filter_share),
                           absl::GetFlag(FLAGS_seed) + 1);

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <cstring>
 #include <limits>
 
+#include "absl/types/span.h"
 #include "common/log.h"
 
 namespace labor::matching {
@@ -65,6 +67,16 @@ enum : uint8_t {
 // In WorkerGroup::any: some card's certificate names an occupation (or the
 // card holds more than it lists), so the certificate part may apply.
 constexpr uint8_t kGroupCertOccupation = kCardCert;
+// In WorkerGroup::any: the cards' skills outside the list's key are not all
+// in WorkerGroup::others.
+constexpr uint8_t kGroupManyOthers = kCardOtherSkills;
+
+// WorkerGroup::other_bits: one of 21 bits for the n-segment prefix of a
+// skill code (n = 2..4), in the n-th 21-bit field.
+uint64_t OtherSkillBit(OccCode code, int n) {
+  const uint64_t hash = (uint64_t{OccPrefix(code, n)} * 0x9E3779B97F4A7C15ull) >> 32;
+  return uint64_t{1} << (21 * (n - 2) + static_cast<int>(hash % 21));
+}
 
 uint32_t Saturate(int64_t value) {
   return static_cast<uint32_t>(std::clamp<int64_t>(value, 0, std::numeric_limits<uint32_t>::max()));
@@ -466,7 +478,8 @@ MatchIndex::WorkerGroupKey MatchIndex::GroupKeyOf(const WorkerCard& c) const {
   return key;
 }
 
-void MatchIndex::Absorb(WorkerGroup* group, const WorkerCard& c, bool first) const {
+void MatchIndex::Absorb(WorkerGroup* group, const WorkerCard& c, bool first, int segments,
+                        OccCode key) const {
   const uint32_t reference =
       c.floor_fen > 0 ? c.floor_fen : Saturate(scorer_->weights().reference_wage_fen);
   uint8_t any = c.flags & (kCardWechat | kCardSms | kCardManyCerts);
@@ -480,30 +493,91 @@ void MatchIndex::Absorb(WorkerGroup* group, const WorkerCard& c, bool first) con
     group->min_reference = std::min(group->min_reference, reference);
     group->any |= any;
   }
+  if (first) group->other_bits = 0;
+  if (!(c.flags & kCardOtherSkills)) return;
+  if (c.skill_count > WorkerCard::kCardSkills) {
+    group->any |= kGroupManyOthers;
+    return;
+  }
+  for (int i = 0; i < c.skill_count; ++i) {
+    const OccCode code = c.skill_codes[i];
+    if (OccPrefix(code, segments) == key) continue;
+    for (int n = 2; n <= OccSegments(code); ++n) group->other_bits |= OtherSkillBit(code, n);
+  }
 }
 
-void MatchIndex::AddToGroup(WorkerGroup* group, const WorkerCard& c) const {
-  Absorb(group, c, group->cards.empty());
-  // Grow by an eighth: most groups are small, and doubling would leave
-  // much of the index's memory unused.
-  std::vector<WorkerCard>& cards = group->cards;
-  if (cards.size() == cards.capacity()) cards.reserve(cards.size() + cards.size() / 8 + 1);
-  cards.push_back(c);
+MatchIndex::CardArena::~CardArena() {
+  for (WorkerCard* data : large_) ::operator delete(data);
+}
+
+MatchIndex::WorkerCard* MatchIndex::CardArena::Allocate(uint32_t n) {
+  const size_t bytes = size_t{n} * sizeof(WorkerCard);
+  if (n > kSmall) {
+    auto* data = static_cast<WorkerCard*>(::operator new(bytes));
+    large_.insert(data);
+    return data;
+  }
+  if (!free_[n].empty()) {
+    void* data = free_[n].back();
+    free_[n].pop_back();
+    return static_cast<WorkerCard*>(data);
+  }
+  constexpr size_t kSlab = size_t{1} << 20;
+  if (slabs_.empty() || slab_used_ + bytes > kSlab) {
+    slabs_.push_back(std::make_unique<char[]>(kSlab));
+    slab_used_ = 0;
+  }
+  void* data = slabs_.back().get() + slab_used_;
+  slab_used_ += bytes;
+  return static_cast<WorkerCard*>(data);
+}
+
+void MatchIndex::CardArena::Free(WorkerCard* data, uint32_t n) {
+  if (data == nullptr) return;
+  if (n > kSmall) {
+    large_.erase(data);
+    ::operator delete(data);
+    return;
+  }
+  free_[n].push_back(data);
+}
+
+void MatchIndex::CardArena::Grow(CardRun* run) {
+  if (run->size < run->capacity) return;
+  // One card at a time while small (most groups are), then by an eighth:
+  // doubling would leave much of the index's memory unused.
+  const uint32_t capacity = run->capacity + std::max<uint32_t>(1, run->capacity / 8);
+  WorkerCard* data = Allocate(capacity);
+  if (run->size > 0) std::memcpy(data, run->data, size_t{run->size} * sizeof(WorkerCard));
+  Free(run->data, run->capacity);
+  run->data = data;
+  run->capacity = capacity;
+}
+
+void MatchIndex::CardArena::Release(CardRun* run) {
+  Free(run->data, run->capacity);
+  *run = CardRun();
+}
+
+void MatchIndex::AddToGroup(WorkerGroup* group, const WorkerCard& c, int segments, OccCode key) {
+  Absorb(group, c, group->cards.empty(), segments, key);
+  card_arena_.Grow(&group->cards);
+  group->cards.data[group->cards.size++] = c;
 }
 
 void MatchIndex::EditWorkerList(int segments, OccCode key, const WorkerCard& card, bool add) {
   auto& lists = worker_skills_[segments];
-  auto place = [this](WorkerList* list, const WorkerCard& c) {
+  auto place = [this, segments, key](WorkerList* list, const WorkerCard& c) {
     if (!list->grouped) {
       if (list->groups.empty()) list->groups.emplace_back().key.mixed = 1;
-      AddToGroup(&list->groups.front(), c);
+      AddToGroup(&list->groups.front(), c, segments, key);
       return;
     }
     const WorkerGroupKey group_key = GroupKeyOf(c);
     auto [it, inserted] =
         list->group_of.try_emplace(group_key, static_cast<uint32_t>(list->groups.size()));
     if (inserted) list->groups.emplace_back().key = group_key;
-    AddToGroup(&list->groups[it->second], c);
+    AddToGroup(&list->groups[it->second], c, segments, key);
   };
   if (add) {
     WorkerList& list = lists[key];
@@ -511,7 +585,10 @@ void MatchIndex::EditWorkerList(int segments, OccCode key, const WorkerCard& car
     if (!list.grouped && list.size >= std::max<size_t>(options_.group_min_cards, 1)) {
       std::vector<WorkerCard> cards;
       cards.reserve(list.size);
-      for (WorkerGroup& g : list.groups) cards.insert(cards.end(), g.cards.begin(), g.cards.end());
+      for (WorkerGroup& g : list.groups) {
+        cards.insert(cards.end(), g.cards.begin(), g.cards.end());
+        card_arena_.Release(&g.cards);
+      }
       cards.push_back(card);
       list.groups.clear();
       list.grouped = true;
@@ -532,18 +609,20 @@ void MatchIndex::EditWorkerList(int segments, OccCode key, const WorkerCard& car
   }
   LABOR_CHECK(index < list.groups.size()) << "card group lost slot " << card.slot;
   WorkerGroup& group = list.groups[index];
-  std::vector<WorkerCard>& cards = group.cards;
+  CardRun& cards = group.cards;
   auto pos = std::find_if(cards.begin(), cards.end(),
                           [&](const WorkerCard& c) { return c.slot == card.slot; });
   LABOR_CHECK(pos != cards.end()) << "card list lost slot " << card.slot;
-  *pos = cards.back();
-  cards.pop_back();
+  *pos = cards.data[cards.size - 1];
+  --cards.size;
   --list.size;
   if (list.size == 0) {
+    card_arena_.Release(&cards);
     lists.erase(it);
     return;
   }
   if (cards.empty()) {
+    card_arena_.Release(&cards);
     if (list.grouped) {
       list.group_of.erase(group.key);
       if (index + 1 != list.groups.size()) {
@@ -555,7 +634,7 @@ void MatchIndex::EditWorkerList(int segments, OccCode key, const WorkerCard& car
     return;
   }
   // The card that left may have set an aggregate: recompute them.
-  for (size_t i = 0; i < cards.size(); ++i) Absorb(&group, cards[i], i == 0);
+  for (uint32_t i = 0; i < cards.size; ++i) Absorb(&group, cards.data[i], i == 0, segments, key);
 }
 
 void MatchIndex::IndexWorker(uint32_t slot, bool add) {
@@ -887,7 +966,7 @@ absl::StatusOr<QueryResult> MatchIndex::TopWorkers(absl::string_view vacancy_id,
     }
     return sum / n_required;
   };
-  auto consider_cards = [&](const std::vector<WorkerCard>& cards, int depth, const SkillRec& r) {
+  auto consider_cards = [&](absl::Span<const WorkerCard> cards, int depth, const SkillRec& r) {
     const int64_t others = (n_required - 1) * scorer_->DepthCredit(depth);
     for (const WorkerCard& c : cards) {
       if (!scan.Visit(c.slot)) continue;
@@ -912,8 +991,10 @@ absl::StatusOr<QueryResult> MatchIndex::TopWorkers(absl::string_view vacancy_id,
   // this depth's credit.
   static constexpr int32_t kGroupLocationValue[] = {0, 250, 500, 750, 1000};
   const int64_t reference_fen = weights.reference_wage_fen;
-  auto group_bound = [&](const WorkerGroup& g, int depth, const SkillRec& r,
-                         int64_t others_credit) -> int64_t {
+  // `key_credit[j]`: what requirement j (other than r) can credit a skill
+  // under the list's key; `others_credit` their sum.
+  auto group_bound = [&](const WorkerGroup& g, int depth, const SkillRec& r, int64_t others_credit,
+                         const int32_t* key_credit) -> int64_t {
     const WorkerGroupKey& key = g.key;
     if (key.mixed) return std::numeric_limits<int64_t>::max();
     const Region hukou{key.hukou, key.hukou_level};
@@ -942,9 +1023,32 @@ absl::StatusOr<QueryResult> MatchIndex::TopWorkers(absl::string_view vacancy_id,
     int64_t skill = 0;
     if (!v.required.empty()) {
       int64_t credit = scorer_->Credit(depth, r.level, key.level);
-      if (key.bits & kCardOtherSkills) {
+      if ((key.bits & kCardOtherSkills) && (g.any & kGroupManyOthers)) {
         credit = std::max<int64_t>(credit, scorer_->DepthCredit(depth - 1));
         others_credit = (n_required - 1) * scorer_->DepthCredit(depth);
+      } else if (key.bits & kCardOtherSkills) {
+        // Each requirement credits a card's best skill: one under the key
+        // (as without other skills) or one of the group's other codes, at
+        // most at its agreement's full credit (capped at this depth, as
+        // for the key's skills).
+        auto other_credit = [&](OccCode required) -> int32_t {
+          // A held code agrees with the requirement to depth 4 when it lies
+          // in the requirement's node (its first s segments), else on the
+          // segments they share (2 or more for any credit).
+          const int s = OccSegments(required);
+          if (s < 2) return scorer_->DepthCredit(depth);
+          if (g.other_bits & OtherSkillBit(required, s)) return scorer_->DepthCredit(depth);
+          for (int n = std::min(s - 1, depth); n >= 2; --n) {
+            if (g.other_bits & OtherSkillBit(required, n)) return scorer_->DepthCredit(n);
+          }
+          return 0;
+        };
+        credit = std::max<int64_t>(credit, other_credit(r.code));
+        others_credit = 0;
+        for (size_t j = 0; j < v.required.size(); ++j) {
+          if (&v.required[j] == &r) continue;
+          others_credit += std::max(key_credit[j], other_credit(v.required[j].code));
+        }
       }
       skill = (others_credit + credit) / n_required;
     }
@@ -965,12 +1069,15 @@ absl::StatusOr<QueryResult> MatchIndex::TopWorkers(absl::string_view vacancy_id,
     }
     return bound;
   };
+  // What the walk needs of a group, so it touches only the cards.
   struct GroupRef {
     int64_t bound;
-    const WorkerGroup* group;
+    const WorkerCard* cards;
+    size_t size;
     const SkillRec* requirement;
   };
   static thread_local std::vector<GroupRef> groups;
+  absl::InlinedVector<int32_t, 8> key_credit;
   bool done = false;
   for (int depth = 4; depth >= 2 && !done; --depth) {
     if (scan.Done(int64_t{weights.part[kSkill]} * scorer_->DepthCredit(depth) + others)) {
@@ -1000,22 +1107,32 @@ absl::StatusOr<QueryResult> MatchIndex::TopWorkers(absl::string_view vacancy_id,
       const OccCode list_key = depth == 4 ? r.code : OccPrefix(r.code, depth);
       const int key_segments = OccSegments(list_key);
       int64_t others_credit = 0;
-      for (const SkillRec& other : v.required) {
+      key_credit.assign(v.required.size(), 0);
+      for (size_t j = 0; j < v.required.size(); ++j) {
+        const SkillRec& other = v.required[j];
         if (&other == &r) continue;
         int m = OccMatchDepth(other.code, list_key);
         if (m == key_segments) m = depth;
-        others_credit += scorer_->DepthCredit(std::min(m, depth));
+        key_credit[j] = scorer_->DepthCredit(std::min(m, depth));
+        others_credit += key_credit[j];
       }
       for (const WorkerGroup& g : list->groups) {
-        int64_t bound = group_bound(g, depth, r, others_credit);
-        if (bound >= 0 && scan.CanEnter(bound)) groups.push_back(GroupRef{bound, &g, &r});
+        int64_t bound = group_bound(g, depth, r, others_credit, key_credit.data());
+        if (bound >= 0 && scan.CanEnter(bound)) {
+          groups.push_back(GroupRef{bound, g.cards.data, g.cards.size, &r});
+        }
       }
     }
     std::sort(groups.begin(), groups.end(),
               [](const GroupRef& a, const GroupRef& b) { return a.bound > b.bound; });
-    for (const GroupRef& ref : groups) {
+    // Groups are small and scattered: fetch the next ones' first cards
+    // while this one is walked.
+    constexpr size_t kAhead = 4;
+    for (size_t i = 0; i < groups.size(); ++i) {
+      const GroupRef& ref = groups[i];
       if (!scan.CanEnter(ref.bound)) break;
-      consider_cards(ref.group->cards, depth, *ref.requirement);
+      if (i + kAhead < groups.size()) __builtin_prefetch(groups[i + kAhead].cards);
+      consider_cards(absl::MakeConstSpan(ref.cards, ref.size), depth, *ref.requirement);
       scan.Drain(evaluate);
     }
     scan.Drain(evaluate);

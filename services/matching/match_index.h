@@ -27,12 +27,14 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/container/btree_map.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
@@ -192,6 +194,41 @@ class MatchIndex {
   template <typename Card>
   using CardLists = absl::flat_hash_map<OccCode, std::vector<Card>>;
 
+  // A worker group's cards, in CardArena memory (owned by the group's list;
+  // released through the arena).
+  struct CardRun {
+    WorkerCard* data = nullptr;
+    uint32_t size = 0;
+    uint32_t capacity = 0;
+    WorkerCard* begin() const { return data; }
+    WorkerCard* end() const { return data + size; }
+    bool empty() const { return size == 0; }
+  };
+  // Memory for the groups' cards, apart from the general heap: small runs
+  // come from 1 MiB slabs with a free list per size. Runs grow one card at
+  // a time while small, and freed runs would otherwise be scattered holes
+  // the records' own small allocations fill, so that consecutive records
+  // no longer lie together (which slows every scan of the records).
+  class CardArena {
+   public:
+    CardArena() = default;
+    CardArena(const CardArena&) = delete;
+    CardArena& operator=(const CardArena&) = delete;
+    ~CardArena();
+    // Grows `run` to hold at least one more card.
+    void Grow(CardRun* run);
+    void Release(CardRun* run);
+
+   private:
+    static constexpr uint32_t kSmall = 64;  // runs of up to this many cards
+    WorkerCard* Allocate(uint32_t n);
+    void Free(WorkerCard* data, uint32_t n);
+    std::vector<void*> free_[kSmall + 1];
+    std::vector<std::unique_ptr<char[]>> slabs_;
+    size_t slab_used_ = 0;
+    absl::flat_hash_set<WorkerCard*> large_;
+  };
+
   // What the cards of a worker skill list's group share, independent of any
   // query: where the worker is (hukou as given; the current location when
   // it differs from the hukou, exact within the hukou's county and cut to
@@ -227,7 +264,13 @@ class MatchIndex {
     uint32_t min_floor = 0;
     uint32_t min_reference = 0;
     uint8_t any = 0;
-    std::vector<WorkerCard> cards;
+    // The cards' skills outside the list's key, as hashed bits of their 中类,
+    // 小类 and 细类 prefixes (OtherSkillBits; a card holding more skills than
+    // it lists sets kGroupManyOthers in `any`): a requirement whose prefix
+    // bit is clear agrees with none of them that deeply, which bounds what
+    // other requirements can credit a card of the group.
+    uint64_t other_bits = 0;
+    CardRun cards;
   };
   struct WorkerList {
     std::vector<WorkerGroup> groups;
@@ -313,8 +356,12 @@ class MatchIndex {
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
 
   WorkerGroupKey GroupKeyOf(const WorkerCard& card) const;
-  void Absorb(WorkerGroup* group, const WorkerCard& card, bool first) const;
-  void AddToGroup(WorkerGroup* group, const WorkerCard& card) const;
+  // Folds a card into its group's aggregates; `segments` and `key` name the
+  // list (a card's skills outside it are the group's "others").
+  void Absorb(WorkerGroup* group, const WorkerCard& card, bool first, int segments,
+              OccCode key) const;
+  void AddToGroup(WorkerGroup* group, const WorkerCard& card, int segments, OccCode key)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void EditWorkerList(int segments, OccCode key, const WorkerCard& card, bool add)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
@@ -333,6 +380,7 @@ class MatchIndex {
   const MatchIndexOptions options_;
   mutable absl::Mutex mu_;
 
+  CardArena card_arena_ ABSL_GUARDED_BY(mu_);
   RecordTable<WorkerRec> workers_ ABSL_GUARDED_BY(mu_);
   std::vector<WorkerCard> worker_cards_ ABSL_GUARDED_BY(mu_);  // by slot, for phases 4-5
   absl::flat_hash_map<std::string, uint32_t> worker_by_openid_ ABSL_GUARDED_BY(mu_);

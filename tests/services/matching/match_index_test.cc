@@ -419,5 +419,61 @@ TEST_F(MatchIndexTest, GroupedListsStopInsideTheListAndStayExactUnderUpdates) {
   check(100);
 }
 
+TEST_F(MatchIndexTest, GroupsBoundOtherRequirementsByTheSkillsTheirWorkersHold) {
+  MatchIndexOptions options;
+  options.group_min_cards = 64;
+  MatchIndex index(&scorer_, options);
+  const char* const townships[] = {kLuojiang, kPujia, "511702104"};
+  constexpr int kWorkers = 3000;
+  // Bricklayers who also cook (a skill no requirement agrees with), and
+  // every 100th one also a welder and an electrician: only those can reach
+  // the top, and the cooks' groups are bounded below them as a whole.
+  auto worker = [&](int i, int version, const char* other) {
+    v1::Worker w = BaseWorker(absl::StrFormat("w_%05d", i));
+    w.set_version(version);
+    w.set_hukou_township(townships[i % 3]);
+    AddSkill(&w, kBricklayer, v1::SKILL_LEVEL_4_INTERMEDIATE);
+    if (i % 100 == 0) {
+      AddSkill(&w, kWelder, v1::SKILL_LEVEL_4_INTERMEDIATE);
+      AddSkill(&w, kElectrician, v1::SKILL_LEVEL_4_INTERMEDIATE);
+    } else {
+      AddSkill(&w, other, v1::SKILL_LEVEL_4_INTERMEDIATE);
+    }
+    return w;
+  };
+  for (int i = 0; i < kWorkers; ++i) index.UpsertWorker(W(worker(i, 1, kCook)));
+  v1::Vacancy v = BaseVacancy("v_site", kBricklayer, kLuojiang);
+  Require(&v, kBricklayer, v1::SKILL_LEVEL_4_INTERMEDIATE);
+  Require(&v, kWelder, v1::SKILL_LEVEL_4_INTERMEDIATE);
+  Require(&v, kElectrician, v1::SKILL_LEVEL_4_INTERMEDIATE);
+  SetMonthlyWage(&v, 6000, 8000);
+  index.UpsertVacancy(V(v));
+
+  auto check = [&](int k, bool pruned) {
+    SCOPED_TRACE(k);
+    auto fast = index.TopWorkers("v_site", k, {}, Ctx());
+    auto brute = index.BruteForceWorkers("v_site", k, {}, Ctx());
+    ASSERT_TRUE(fast.ok() && brute.ok());
+    EXPECT_EQ(Ranking(*fast, true), Ranking(*brute, true));
+    if (pruned) {
+      EXPECT_LT(fast->considered, static_cast<int64_t>(index.worker_count()) / 4);
+    }
+  };
+  check(10, true);
+  check(30, true);
+  // Some cooks become spray welders (same 中类 as the welder requirement):
+  // their groups' bound rises, and the answers follow.
+  for (int i = 1; i < kWorkers; i += 7) {
+    if (i % 100 != 0) index.UpsertWorker(W(worker(i, 2, kSprayWelder)));
+  }
+  check(10, false);
+  check(100, false);
+  for (int i = 0; i < kWorkers; i += 11) index.RemoveWorker(absl::StrFormat("w_%05d", i), 9);
+  check(10, false);
+  for (int i = 1; i < kWorkers; i += 7) index.UpsertWorker(W(worker(i, 3, kCook)));
+  check(10, true);
+  check(50, false);
+}
+
 }  // namespace
 }  // namespace labor::matching
