@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/auth.h"
+#include "gtest/gtest.h"
 #include "tests/testing/util.h"
 
 namespace labor::testing {
@@ -51,6 +52,14 @@ class ServiceHarness {
     IssuedToken issued = IssueToken(role, tenant, absl::StrCat(tenant, "-principal"));
     extra_lines_ += issued.line + "\n";
     return issued.token;
+  }
+
+  // Start as a gtest assertion whose failure shows the server's log:
+  // ASSERT_TRUE(harness->Started(flags)).
+  ::testing::AssertionResult Started(std::vector<std::string> extra_flags = {}) {
+    absl::Status s = Start(std::move(extra_flags));
+    if (s.ok()) return ::testing::AssertionSuccess();
+    return ::testing::AssertionFailure() << s << "\n" << ReadFileOrEmpty(log_path());
   }
 
   absl::Status Start(std::vector<std::string> extra_flags = {}) {

@@ -66,11 +66,11 @@ class LaborctlMatchTest : public ::testing::Test {
     ASSERT_TRUE(redis_.Start().ok());
     profile_ = std::make_unique<ProfileHarness>(&dir_, redis_.port(),
                                                 "services/profile/profile_server", "profile");
-    StartOrDie(profile_.get(), {});
+    ASSERT_TRUE(profile_->Started());
     vacancy_ = std::make_unique<VacancyHarness>(&dir_, redis_.port(),
                                                 "services/vacancy/vacancy_server", "vacancy");
     vacancy_->ShareTokens(profile_->tokens());
-    StartOrDie(vacancy_.get(), {});
+    ASSERT_TRUE(vacancy_->Started());
     matching_ = std::make_unique<MatchingHarness>(&dir_, redis_.port(),
                                                   "services/matching/matching_server", "matching");
     matching_->ShareTokens(profile_->tokens());
@@ -87,10 +87,11 @@ class LaborctlMatchTest : public ::testing::Test {
     kitchen_ = Post(restaurant_, "中餐厨师", kCook, "510104", "5000-6000/月");
     ASSERT_FALSE(HasFailure());
 
-    StartOrDie(matching_.get(), {absl::StrCat("--profile_target=127.0.0.1:", profile_->port()),
-                                 absl::StrCat("--vacancy_target=127.0.0.1:", vacancy_->port()),
-                                 absl::StrCat("--upstream_token_file=", dir_.Sub("service.token")),
-                                 "--upstream_deadline=2s", "--consumer_name=laborctl-test"});
+    ASSERT_TRUE(
+        matching_->Started({absl::StrCat("--profile_target=127.0.0.1:", profile_->port()),
+                            absl::StrCat("--vacancy_target=127.0.0.1:", vacancy_->port()),
+                            absl::StrCat("--upstream_token_file=", dir_.Sub("service.token")),
+                            "--upstream_deadline=2s", "--consumer_name=laborctl-test"}));
     ASSERT_TRUE(labor::testing::WaitServing(matching_->channel(), "labor.v1.MatchingService"))
         << labor::testing::ReadFileOrEmpty(matching_->log_path());
   }
@@ -104,12 +105,6 @@ class LaborctlMatchTest : public ::testing::Test {
       if (text.size() > 6000) text = text.substr(text.size() - 6000);
       std::cerr << "--- " << name << "_server log (tail)\n" << text;
     }
-  }
-
-  template <typename Harness>
-  void StartOrDie(Harness* harness, std::vector<std::string> flags) {
-    absl::Status s = harness->Start(std::move(flags));
-    ASSERT_TRUE(s.ok()) << s << "\n" << labor::testing::ReadFileOrEmpty(harness->log_path());
   }
 
   // laborctl with all three targets and `role`'s token; args single-quoted

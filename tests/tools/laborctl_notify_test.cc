@@ -64,8 +64,7 @@ class LaborctlNotifyTest : public ::testing::Test {
     ASSERT_TRUE(redis_.Start().ok());
     profile_ = std::make_unique<ProfileHarness>(&dir_, redis_.port(),
                                                 "services/profile/profile_server", "profile");
-    absl::Status started = profile_->Start();
-    ASSERT_TRUE(started.ok()) << started << labor::testing::ReadFileOrEmpty(profile_->log_path());
+    ASSERT_TRUE(profile_->Started());
     // Two workers from 罗江镇 and one from 蒲家镇, all reachable on WeChat.
     luojiang_a_ = Register(1, kLuojiang);
     luojiang_b_ = Register(2, kLuojiang);
@@ -76,11 +75,10 @@ class LaborctlNotifyTest : public ::testing::Test {
     notify_ = std::make_unique<NotifyHarness>(&dir_, redis_.port(), "services/notify/notify_server",
                                               "notify");
     notify_->ShareTokens(profile_->tokens());
-    started = notify_->Start({absl::StrCat("--profile_target=127.0.0.1:", profile_->port()),
-                              absl::StrCat("--upstream_token_file=", dir_.Sub("service.token")),
-                              "--quiet_hours=none", "--upstream_deadline=2s",
-                              "--consumer_name=laborctl-notify-test"});
-    ASSERT_TRUE(started.ok()) << started << labor::testing::ReadFileOrEmpty(notify_->log_path());
+    ASSERT_TRUE(notify_->Started({absl::StrCat("--profile_target=127.0.0.1:", profile_->port()),
+                                  absl::StrCat("--upstream_token_file=", dir_.Sub("service.token")),
+                                  "--quiet_hours=none", "--upstream_deadline=2s",
+                                  "--consumer_name=laborctl-notify-test"}));
     ASSERT_TRUE(labor::testing::WaitServing(notify_->channel(), "labor.v1.NotificationService"))
         << labor::testing::ReadFileOrEmpty(notify_->log_path());
   }

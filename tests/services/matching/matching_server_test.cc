@@ -49,11 +49,11 @@ class MatchingServerTest : public ::testing::Test {
     ASSERT_TRUE(redis_.Start().ok());
     profile_ = std::make_unique<ProfileHarness>(&dir_, redis_.port(),
                                                 "services/profile/profile_server", "profile");
-    StartOrDie(profile_.get(), {});
+    ASSERT_TRUE(profile_->Started());
     vacancy_ = std::make_unique<VacancyHarness>(&dir_, redis_.port(),
                                                 "services/vacancy/vacancy_server", "vacancy");
     vacancy_->ShareTokens(profile_->tokens());
-    StartOrDie(vacancy_.get(), {});
+    ASSERT_TRUE(vacancy_->Started());
     matching_ = std::make_unique<MatchingHarness>(&dir_, redis_.port(),
                                                   "services/matching/matching_server", "matching");
     matching_->ShareTokens(profile_->tokens());
@@ -61,12 +61,6 @@ class MatchingServerTest : public ::testing::Test {
     RedisClient::Options options;
     options.port = redis_.port();
     redis_client_ = std::make_unique<RedisClient>(options);
-  }
-
-  template <typename Harness>
-  void StartOrDie(Harness* harness, std::vector<std::string> flags) {
-    absl::Status s = harness->Start(std::move(flags));
-    ASSERT_TRUE(s.ok()) << s << "\n" << labor::testing::ReadFileOrEmpty(harness->log_path());
   }
 
   std::vector<std::string> MatchingFlags() {
@@ -80,7 +74,7 @@ class MatchingServerTest : public ::testing::Test {
   }
 
   void StartMatching(bool wait_serving = true) {
-    StartOrDie(matching_.get(), MatchingFlags());
+    ASSERT_TRUE(matching_->Started(MatchingFlags()));
     if (wait_serving) {
       ASSERT_TRUE(labor::testing::WaitServing(matching_->channel(), "labor.v1.MatchingService"))
           << labor::testing::ReadFileOrEmpty(matching_->log_path());
@@ -359,7 +353,7 @@ TEST_F(MatchingServerTest, WaitsForUpstreamAndSurvivesRedisOutage) {
   ASSERT_TRUE(WaitFor([&] { return Health() == 2; }, absl::Seconds(10)));  // NOT_SERVING
   v1::RecommendResponse out;
   EXPECT_EQ(Recommend(welder, &out).error_code(), grpc::StatusCode::UNAVAILABLE);
-  StartOrDie(profile_.get(), {absl::StrCat("--listen=127.0.0.1:", profile_port_)});
+  ASSERT_TRUE(profile_->Started({absl::StrCat("--listen=127.0.0.1:", profile_port_)}));
   ASSERT_TRUE(labor::testing::WaitServing(matching_->channel(), "labor.v1.MatchingService"))
       << labor::testing::ReadFileOrEmpty(matching_->log_path());
   EXPECT_EQ(RecommendedIds(welder), std::vector<std::string>{first});

@@ -75,8 +75,7 @@ class NotifyFixture : public ::testing::Test {
     ASSERT_TRUE(redis_.Start().ok());
     profile_ = std::make_unique<ProfileHarness>(&dir_, redis_.port(),
                                                 "services/profile/profile_server", "profile");
-    absl::Status started = profile_->Start();
-    ASSERT_TRUE(started.ok()) << started << labor::testing::ReadFileOrEmpty(profile_->log_path());
+    ASSERT_TRUE(profile_->Started());
     auto regions = RegionRegistry::LoadFromDir(labor::testing::SourcePath("data/regions"));
     ASSERT_TRUE(regions.ok()) << regions.status();
     regions_ = std::move(*regions);

@@ -45,18 +45,12 @@ class NotifyServerTest : public ::testing::Test {
     ASSERT_TRUE(redis_.Start().ok());
     profile_ = std::make_unique<ProfileHarness>(&dir_, redis_.port(),
                                                 "services/profile/profile_server", "profile");
-    StartOrDie(profile_.get(), {});
+    ASSERT_TRUE(profile_->Started());
     notify_ = std::make_unique<NotifyHarness>(&dir_, redis_.port(), "services/notify/notify_server",
                                               "notify");
     notify_->ShareTokens(profile_->tokens());
     std::ofstream(dir_.Sub("service.token")) << profile_->token(Role::kService) << "\n";
     std::ofstream(dir_.Sub("sms.secret")) << kSmsSecret << "\n";
-  }
-
-  template <typename Harness>
-  void StartOrDie(Harness* harness, std::vector<std::string> flags) {
-    absl::Status s = harness->Start(std::move(flags));
-    ASSERT_TRUE(s.ok()) << s << "\n" << labor::testing::ReadFileOrEmpty(harness->log_path());
   }
 
   std::vector<std::string> NotifyFlags(std::vector<std::string> extra = {}) {
@@ -73,7 +67,7 @@ class NotifyServerTest : public ::testing::Test {
   }
 
   void StartNotify(std::vector<std::string> extra = {}) {
-    StartOrDie(notify_.get(), NotifyFlags(std::move(extra)));
+    ASSERT_TRUE(notify_->Started(NotifyFlags(std::move(extra))));
     port_ = notify_->port();
     ASSERT_TRUE(labor::testing::WaitServing(notify_->channel(), "labor.v1.NotificationService"))
         << labor::testing::ReadFileOrEmpty(notify_->log_path());
@@ -430,7 +424,7 @@ TEST_F(NotifyServerTest, KillNineDuringABurstLosesAndDuplicatesNothing) {
              << labor::testing::ReadFileOrEmpty(notify_->log_path());
     }
     notify_->Kill();
-    StartOrDie(notify_.get(), NotifyFlags(flags));
+    ASSERT_TRUE(notify_->Started(NotifyFlags(flags)));
     port_ = notify_->port();
   }
   producer.join();

@@ -96,11 +96,11 @@ class PipelineTest : public ::testing::Test {
     ASSERT_TRUE(redis_.Start().ok());
     profile_ = std::make_unique<ProfileHarness>(&dir_, redis_.port(),
                                                 "services/profile/profile_server", "profile");
-    StartOrDie(profile_.get(), {});
+    ASSERT_TRUE(profile_->Started());
     vacancy_ = std::make_unique<VacancyHarness>(&dir_, redis_.port(),
                                                 "services/vacancy/vacancy_server", "vacancy");
     vacancy_->ShareTokens(profile_->tokens());
-    StartOrDie(vacancy_.get(), {});
+    ASSERT_TRUE(vacancy_->Started());
     ASSERT_TRUE(
         labor::testing::WriteFile(dir_.Sub("service.token"), profile_->token(Role::kService) + "\n")
             .ok());
@@ -112,17 +112,17 @@ class PipelineTest : public ::testing::Test {
     matching_ = std::make_unique<MatchingHarness>(&dir_, redis_.port(),
                                                   "services/matching/matching_server", "matching");
     matching_->ShareTokens(profile_->tokens());
-    StartOrDie(matching_.get(),
-               {profile_target, absl::StrCat("--vacancy_target=127.0.0.1:", vacancy_->port()),
-                token_file, "--consumer_name=pipeline", "--publish_matches=true",
-                absl::StrCat("--alert_k=", kAlertK)});
+    ASSERT_TRUE(matching_->Started(
+        {profile_target, absl::StrCat("--vacancy_target=127.0.0.1:", vacancy_->port()), token_file,
+         "--consumer_name=pipeline", "--publish_matches=true",
+         absl::StrCat("--alert_k=", kAlertK)}));
     notify_ = std::make_unique<NotifyHarness>(&dir_, redis_.port(), "services/notify/notify_server",
                                               "notify");
     notify_->ShareTokens(profile_->tokens());
     // No quiet hours: the machine's clock may be in Shanghai's night. No
     // hold: an alert goes out as soon as it is queued.
-    StartOrDie(notify_.get(), {profile_target, token_file, "--quiet_hours=none",
-                               "--job_alert_hold=0s", "--consumer_name=pipeline"});
+    ASSERT_TRUE(notify_->Started({profile_target, token_file, "--quiet_hours=none",
+                                  "--job_alert_hold=0s", "--consumer_name=pipeline"}));
 
     ASSERT_TRUE(labor::testing::WaitServing(matching_->channel(), "labor.v1.MatchingService"))
         << ReadFileOrEmpty(matching_->log_path());
@@ -142,12 +142,6 @@ class PipelineTest : public ::testing::Test {
         if (!log.empty()) ADD_FAILURE() << log << ":\n" << ReadFileOrEmpty(log);
       }
     }
-  }
-
-  template <typename Harness>
-  void StartOrDie(Harness* harness, std::vector<std::string> flags) {
-    absl::Status s = harness->Start(std::move(flags));
-    ASSERT_TRUE(s.ok()) << s << "\n" << ReadFileOrEmpty(harness->log_path());
   }
 
   // Registers a worker of Tongchuan's 罗江镇 through ProfileService.

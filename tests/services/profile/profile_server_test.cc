@@ -55,8 +55,7 @@ class ProfileServerTest : public ::testing::Test {
   void SetUp() override {
     ASSERT_TRUE(redis_.Start().ok());
     harness_ = std::make_unique<ProfileServerHarness>(&dir_, redis_.port());
-    absl::Status s = harness_->Start();
-    ASSERT_TRUE(s.ok()) << s << "\n" << labor::testing::ReadFileOrEmpty(harness_->log_path());
+    ASSERT_TRUE(harness_->Started());
     RedisClient::Options options;
     options.port = redis_.port();
     redis_client_ = std::make_unique<RedisClient>(options);
@@ -374,8 +373,7 @@ TEST_F(ProfileServerTest, EveryAcknowledgedWriteSurvivesSigkill) {
     harness_->Kill();
     stop = true;
     writer.join();
-    absl::Status started = harness_->Start();
-    ASSERT_TRUE(started.ok()) << started << labor::testing::ReadFileOrEmpty(harness_->log_path());
+    ASSERT_TRUE(harness_->Started());
   }
   ASSERT_GT(acknowledged.size(), 20u);
   for (const auto& id : acknowledged) {

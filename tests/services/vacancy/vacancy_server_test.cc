@@ -67,8 +67,7 @@ class VacancyServerTest : public ::testing::Test {
   }
 
   void StartServer() {
-    absl::Status s = harness_->Start({"--scheduler_interval=100ms"});
-    ASSERT_TRUE(s.ok()) << s << "\n" << labor::testing::ReadFileOrEmpty(harness_->log_path());
+    ASSERT_TRUE(harness_->Started({"--scheduler_interval=100ms"}));
   }
 
   v1::Employer MustUpsertEmployer(absl::string_view org9) {
