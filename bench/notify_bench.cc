@@ -60,10 +60,9 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
-#include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "common/validation.h"
+#include "bench/synthetic_worker.h"
 #include "google/protobuf/util/time_util.h"
 #include "labor/v1/notification.grpc.pb.h"
 #include "labor/v1/profile.grpc.pb.h"
@@ -225,37 +224,10 @@ std::vector<double> CpuNow(const std::vector<std::pair<std::string, int>>& procs
 
 // ------------------------------------------------------------------ workers
 
-// The 18 township-level codes of Tongchuan District.
-constexpr std::array<const char*, 18> kTownships = {
-    "511702001", "511702002", "511702003", "511702004", "511702005", "511702102",
-    "511702103", "511702104", "511702105", "511702107", "511702108", "511702109",
-    "511702110", "511702111", "511702112", "511702113", "511702114", "511702208"};
-constexpr std::array<const char*, 10> kSurnames = {"王", "李", "张", "刘", "陈",
-                                                   "杨", "赵", "黄", "周", "吴"};
-constexpr std::array<const char*, 10> kGiven = {"明", "华", "建", "国", "强",
-                                                "芳", "秀", "英", "军", "平"};
-
-// Synthetic worker `index`: a valid resident ID under 511702 (birth dates
-// 1965..2004, 1000 sequence numbers a day, GB 11643 check character), a
-// unique mobile number, a township, a household of four, WeChat consent and
-// an openid of its own.
-v1::Worker SyntheticWorker(int64_t index) {
-  constexpr int64_t kBirthDays = 14610;  // 1965-01-01 .. 2004-12-31
-  const absl::CivilDay birth = absl::CivilDay(1965, 1, 1) + (index / 1000) % kBirthDays;
-  std::string id = absl::StrFormat("511702%04d%02d%02d%03d", birth.year(), birth.month(),
-                                   birth.day(), index % 1000);
-  id.push_back(ResidentIdCheckChar(id));
-  v1::Worker w;
-  w.set_id_number(id);
-  // 7919 is prime, so index -> digits is one-to-one modulo 10^9.
-  w.set_phone(absl::StrFormat("1%c%09d", static_cast<char>('3' + index % 7),
-                              (index * 7919 + 12345) % 1000000000));
-  const int64_t household = index / 4;
-  const std::string township = kTownships[household % kTownships.size()];
-  w.set_hukou_township(township);
-  w.set_household_id(absl::StrCat("TC", township.substr(6), "-", household));
-  w.set_name(
-      absl::StrCat(kSurnames[index % 10], kGiven[(index / 10) % 10], kGiven[(index / 100) % 10]));
+// Synthetic worker `index` (bench/synthetic_worker.h) with WeChat consent
+// and an openid of its own.
+v1::Worker BenchWorker(int64_t index) {
+  v1::Worker w = SyntheticWorker(index);
   w.set_wechat_openid(absl::StrCat("bench-openid-", index));
   w.mutable_consent()->set_wechat(true);
   return w;
@@ -278,7 +250,7 @@ std::vector<std::string> RegisterWorkers(const std::string& token) {
           v1::ProfileService::NewStub(NewChannel(absl::GetFlag(FLAGS_profile_target), t % 4));
       for (int i = next.fetch_add(1); i < n; i = next.fetch_add(1)) {
         v1::RegisterWorkerRequest request;
-        *request.mutable_worker() = SyntheticWorker(offset + i);
+        *request.mutable_worker() = BenchWorker(offset + i);
         request.set_upsert(true);
         v1::RegisterWorkerResponse response;
         grpc::ClientContext ctx;
