@@ -22,16 +22,17 @@
 #include "tests/testing/ids.h"
 #include "tests/testing/redis_server.h"
 #include "tests/testing/service_harness.h"
+#include "tests/testing/upstream_services.h"
 #include "tests/testing/util.h"
 
 namespace labor::matching {
 namespace {
 
+using labor::testing::ProfileHarness;
+using labor::testing::VacancyHarness;
 using labor::testing::WaitFor;
 using ::testing::Contains;
 using ::testing::ElementsAreArray;
-using ProfileHarness = labor::testing::ServiceHarness<v1::ProfileService>;
-using VacancyHarness = labor::testing::ServiceHarness<v1::VacancyService>;
 using MatchingHarness = labor::testing::ServiceHarness<v1::MatchingService>;
 
 constexpr char kWelder[] = "6-18-02-04";
@@ -47,13 +48,7 @@ class MatchingServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(redis_.Start().ok());
-    profile_ = std::make_unique<ProfileHarness>(&dir_, redis_.port(),
-                                                "services/profile/profile_server", "profile");
-    ASSERT_TRUE(profile_->Started());
-    vacancy_ = std::make_unique<VacancyHarness>(&dir_, redis_.port(),
-                                                "services/vacancy/vacancy_server", "vacancy");
-    vacancy_->ShareTokens(profile_->tokens());
-    ASSERT_TRUE(vacancy_->Started());
+    ASSERT_TRUE(labor::testing::StartProfileAndVacancy(&dir_, redis_.port(), &profile_, &vacancy_));
     matching_ = std::make_unique<MatchingHarness>(&dir_, redis_.port(),
                                                   "services/matching/matching_server", "matching");
     matching_->ShareTokens(profile_->tokens());

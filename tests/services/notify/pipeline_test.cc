@@ -46,20 +46,21 @@
 #include "tests/testing/ids.h"
 #include "tests/testing/redis_server.h"
 #include "tests/testing/service_harness.h"
+#include "tests/testing/upstream_services.h"
 #include "tests/testing/util.h"
 #include "tests/testing/wechat_subscriber.h"
 
 namespace labor::notify {
 namespace {
 
+using labor::testing::ProfileHarness;
 using labor::testing::ReadFileOrEmpty;
+using labor::testing::VacancyHarness;
 using labor::testing::WaitFor;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 using ::testing::UnorderedElementsAreArray;
-using ProfileHarness = labor::testing::ServiceHarness<v1::ProfileService>;
-using VacancyHarness = labor::testing::ServiceHarness<v1::VacancyService>;
 using MatchingHarness = labor::testing::ServiceHarness<v1::MatchingService>;
 using NotifyHarness = labor::testing::ServiceHarness<v1::NotificationService>;
 
@@ -94,13 +95,7 @@ class PipelineTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(redis_.Start().ok());
-    profile_ = std::make_unique<ProfileHarness>(&dir_, redis_.port(),
-                                                "services/profile/profile_server", "profile");
-    ASSERT_TRUE(profile_->Started());
-    vacancy_ = std::make_unique<VacancyHarness>(&dir_, redis_.port(),
-                                                "services/vacancy/vacancy_server", "vacancy");
-    vacancy_->ShareTokens(profile_->tokens());
-    ASSERT_TRUE(vacancy_->Started());
+    ASSERT_TRUE(labor::testing::StartProfileAndVacancy(&dir_, redis_.port(), &profile_, &vacancy_));
     ASSERT_TRUE(
         labor::testing::WriteFile(dir_.Sub("service.token"), profile_->token(Role::kService) + "\n")
             .ok());
