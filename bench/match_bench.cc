@@ -44,7 +44,8 @@ ABSL_FLAG(int64_t, vacancies, 200'000, "open vacancies in the index");
 ABSL_FLAG(int, queries, 2000, "RecommendWorkers and RecommendVacancies queries (each)");
 ABSL_FLAG(int, brute_queries, 200, "queries also answered by the brute-force scan (each kind)");
 ABSL_FLAG(int, pg_queries, 30, "queries also answered by PostgreSQL (each kind)");
-ABSL_FLAG(std::string, pg_conninfo, "", "libpq conninfo of a scratch database; \"\" = no PostgreSQL");
+ABSL_FLAG(std::string, pg_conninfo, "",
+          "libpq conninfo of a scratch database; \"\" = no PostgreSQL");
 ABSL_FLAG(double, filter_share, 0.25, "share of queries with optional filters");
 ABSL_FLAG(bool, grpc, true, "also measure over a loopback gRPC channel");
 ABSL_FLAG(std::string, data_dir, "data", "reference data directory");
@@ -91,15 +92,16 @@ struct Latencies {
     return sorted[std::min(i, sorted.size() - 1)];
   }
   double Mean() const {
-    return ms.empty() ? 0 : std::accumulate(ms.begin(), ms.end(), 0.0) / static_cast<double>(ms.size());
+    return ms.empty() ? 0
+                      : std::accumulate(ms.begin(), ms.end(), 0.0) / static_cast<double>(ms.size());
   }
   std::string Row(absl::string_view name) const {
     return absl::StrFormat("| %-34s | %6zu | %9.3f | %9.3f | %9.3f | %9.3f |", name, ms.size(),
                            Percentile(50), Percentile(90), Percentile(99), Mean());
   }
   std::string Json(absl::string_view name) const {
-    return absl::StrFormat("\"%s\":{\"n\":%d,\"p50_ms\":%.4f,\"p99_ms\":%.4f,\"mean_ms\":%.4f}", name,
-                           ms.size(), Percentile(50), Percentile(99), Mean());
+    return absl::StrFormat("\"%s\":{\"n\":%d,\"p50_ms\":%.4f,\"p99_ms\":%.4f,\"mean_ms\":%.4f}",
+                           name, ms.size(), Percentile(50), Percentile(99), Mean());
   }
 };
 
@@ -115,7 +117,8 @@ class GeneratedUpstream : public matching::Upstream {
     Page<v1::Worker> page;
     int64_t end = std::min(workers_, start + kPage);
     page.items.resize(static_cast<size_t>(end - start));
-    for (int64_t i = start; i < end; ++i) gen_->FillWorker(i, &page.items[static_cast<size_t>(i - start)]);
+    for (int64_t i = start; i < end; ++i)
+      gen_->FillWorker(i, &page.items[static_cast<size_t>(i - start)]);
     if (end < workers_) page.next_page_token = absl::StrCat(end);
     return page;
   }
@@ -125,7 +128,8 @@ class GeneratedUpstream : public matching::Upstream {
     Page<v1::Vacancy> page;
     int64_t end = std::min(vacancies_, start + kPage);
     page.items.resize(static_cast<size_t>(end - start));
-    for (int64_t i = start; i < end; ++i) gen_->FillVacancy(i, &page.items[static_cast<size_t>(i - start)]);
+    for (int64_t i = start; i < end; ++i)
+      gen_->FillVacancy(i, &page.items[static_cast<size_t>(i - start)]);
     if (end < vacancies_) page.next_page_token = absl::StrCat(end);
     return page;
   }
@@ -145,13 +149,15 @@ std::string WorkerId(int64_t i) { return absl::StrFormat("w_%012x", i); }
 std::string VacancyId(int64_t i) { return absl::StrFormat("v_%012x", i); }
 
 struct Queries {
-  std::vector<v1::RecommendWorkersRequest> workers;     // for vacancies
-  std::vector<v1::RecommendVacanciesRequest> vacancies; // for workers
+  std::vector<v1::RecommendWorkersRequest> workers;      // for vacancies
+  std::vector<v1::RecommendVacanciesRequest> vacancies;  // for workers
 };
 
 Queries MakeQueries(const CityDataGenerator& gen, int n, double filter_share, uint64_t seed) {
   std::mt19937_64 rng(seed);
-  auto uniform = [&rng](int64_t n) { return std::uniform_int_distribution<int64_t>(0, n - 1)(rng); };
+  auto uniform = [&rng](int64_t n) {
+    return std::uniform_int_distribution<int64_t>(0, n - 1)(rng);
+  };
   auto chance = [&rng](double p) { return std::bernoulli_distribution(p)(rng); };
   const int64_t workers = absl::GetFlag(FLAGS_workers);
   const int64_t vacancies = absl::GetFlag(FLAGS_vacancies);
@@ -163,9 +169,15 @@ Queries MakeQueries(const CityDataGenerator& gen, int n, double filter_share, ui
     r.set_k(100);
     if (chance(filter_share)) {
       switch (uniform(3)) {
-        case 0: r.set_township(gen.townships()[static_cast<size_t>(uniform(static_cast<int64_t>(gen.townships().size())))]); break;
-        case 1: r.set_status(static_cast<v1::EmploymentStatus>(1 + uniform(5))); break;
-        default: *r.mutable_available_by() = [] {
+        case 0:
+          r.set_township(gen.townships()[static_cast<size_t>(
+              uniform(static_cast<int64_t>(gen.townships().size())))]);
+          break;
+        case 1:
+          r.set_status(static_cast<v1::EmploymentStatus>(1 + uniform(5)));
+          break;
+        default:
+          *r.mutable_available_by() = [] {
             v1::Date d;
             d.set_year(2026);
             d.set_month(12);
@@ -182,14 +194,20 @@ Queries MakeQueries(const CityDataGenerator& gen, int n, double filter_share, ui
     r.set_k(20);
     if (chance(filter_share)) {
       switch (uniform(4)) {
-        case 0: r.set_region_prefix(regions[static_cast<size_t>(uniform(5))]); break;
+        case 0:
+          r.set_region_prefix(regions[static_cast<size_t>(uniform(5))]);
+          break;
         case 1: {
           const std::string& code = gen.occupation_codes()[static_cast<size_t>(uniform(20))];
           r.set_occupation_prefix(code.substr(0, 4));  // the 中类, e.g. "6-29"
           break;
         }
-        case 2: r.mutable_monthly_wage_floor()->set_fen((4000 + uniform(4) * 1000) * 100); break;
-        default: r.set_fair_id(absl::StrCat("fair_", uniform(10))); break;
+        case 2:
+          r.mutable_monthly_wage_floor()->set_fen((4000 + uniform(4) * 1000) * 100);
+          break;
+        default:
+          r.set_fair_id(absl::StrCat("fair_", uniform(10)));
+          break;
       }
     }
     q.vacancies.push_back(std::move(r));
@@ -208,7 +226,8 @@ matching::WorkerFilter ToFilter(const v1::RecommendWorkersRequest& r) {
 matching::VacancyFilter ToFilter(const v1::RecommendVacanciesRequest& r) {
   matching::VacancyFilter f;
   if (!r.region_prefix().empty()) f.region = matching::PackRegion(r.region_prefix());
-  if (!r.occupation_prefix().empty()) f.occupation = matching::PackOccupationPrefix(r.occupation_prefix());
+  if (!r.occupation_prefix().empty())
+    f.occupation = matching::PackOccupationPrefix(r.occupation_prefix());
   f.wage_floor_fen = r.monthly_wage_floor().fen();
   f.fair_id = r.fair_id();
   return f;
@@ -279,13 +298,16 @@ int Run() {
   absl::Duration load_time = absl::Now() - t0;
   const int64_t rss_workers = upstream.rss_after_workers();
   const int64_t rss_all = RssBytes();
-  const double per_worker = static_cast<double>(rss_workers - rss0) / static_cast<double>(n_workers);
+  const double per_worker =
+      static_cast<double>(rss_workers - rss0) / static_cast<double>(n_workers);
   const double per_vacancy =
       static_cast<double>(rss_all - rss_workers) / static_cast<double>(n_vacancies);
   std::printf("loaded %zu workers and %zu vacancies through the manager's bootstrap in %.1f s\n",
               index.worker_count(), index.vacancy_count(), absl::ToDoubleSeconds(load_time));
-  std::printf("RSS: %.0f MiB before, %.0f MiB with workers, %.0f MiB with vacancies: %.0f B/worker, %.0f B/vacancy\n",
-              rss0 / 1048576.0, rss_workers / 1048576.0, rss_all / 1048576.0, per_worker, per_vacancy);
+  std::printf(
+      "RSS: %.0f MiB before, %.0f MiB with workers, %.0f MiB with vacancies: %.0f B/worker, %.0f "
+      "B/vacancy\n",
+      rss0 / 1048576.0, rss_workers / 1048576.0, rss_all / 1048576.0, per_worker, per_vacancy);
 
   if (!absl::GetFlag(FLAGS_only_vacancy).empty() || !absl::GetFlag(FLAGS_only_worker).empty()) {
     const std::string vacancy = absl::GetFlag(FLAGS_only_vacancy);
@@ -300,9 +322,12 @@ int Run() {
       LABOR_CHECK(result.ok()) << result.status();
       last = *std::move(result);
     }
-    std::printf("%s: scored %lld reached %lld phases", vacancy.empty() ? worker.c_str() : vacancy.c_str(),
-                static_cast<long long>(last.evaluated), static_cast<long long>(last.considered));
-    for (int p = 1; p < 6; ++p) std::printf(" %lld", static_cast<long long>(last.considered_by_phase[p]));
+    std::printf("%s: scored %lld considered %lld cards %lld phases",
+                vacancy.empty() ? worker.c_str() : vacancy.c_str(),
+                static_cast<long long>(last.evaluated), static_cast<long long>(last.considered),
+                static_cast<long long>(last.reached));
+    for (int p = 1; p < 6; ++p)
+      std::printf(" %lld", static_cast<long long>(last.considered_by_phase[p]));
     std::printf("\n%s\n", lat.Row("only").c_str());
     return 0;
   }
@@ -321,7 +346,8 @@ int Run() {
   std::vector<Ranking> engine_workers, engine_vacancies;
   std::vector<std::pair<double, std::string>> slow_workers, slow_vacancies;
   auto describe = [](const matching::QueryResult& result, const std::string& request) {
-    std::string out = absl::StrCat(request, " scored ", result.evaluated, " reached ", result.considered, " phases");
+    std::string out = absl::StrCat(request, " scored ", result.evaluated, " considered ",
+                                   result.considered, " cards ", result.reached, " phases");
     for (int p = 1; p < 6; ++p) absl::StrAppend(&out, " ", result.considered_by_phase[p]);
     return out;
   };
@@ -368,7 +394,8 @@ int Run() {
 
   for (auto* slow : {&slow_workers, &slow_vacancies}) {
     std::sort(slow->rbegin(), slow->rend());
-    for (int i = 0; i < absl::GetFlag(FLAGS_show_slowest) && i < static_cast<int>(slow->size()); ++i) {
+    for (int i = 0; i < absl::GetFlag(FLAGS_show_slowest) && i < static_cast<int>(slow->size());
+         ++i) {
       std::printf("slow %.2f ms: %s\n", (*slow)[static_cast<size_t>(i)].first,
                   (*slow)[static_cast<size_t>(i)].second.c_str());
     }
@@ -377,7 +404,8 @@ int Run() {
   // Brute force on a prefix of the same queries.
   Latencies brute_workers, brute_vacancies;
   int mismatches = 0;
-  const int nb = std::min<int>(absl::GetFlag(FLAGS_brute_queries), static_cast<int>(q.workers.size()));
+  const int nb =
+      std::min<int>(absl::GetFlag(FLAGS_brute_queries), static_cast<int>(q.workers.size()));
   for (int i = 0; i < nb; ++i) {
     const auto& r = q.workers[static_cast<size_t>(i)];
     absl::Time s = absl::Now();
@@ -429,9 +457,11 @@ int Run() {
     };
     for (int i = 0; i < 50; ++i) {  // warm the channel
       Latencies ignore;
-      call(&v1::MatchingService::Stub::RecommendVacancies, q.vacancies[static_cast<size_t>(i)], &ignore);
+      call(&v1::MatchingService::Stub::RecommendVacancies, q.vacancies[static_cast<size_t>(i)],
+           &ignore);
     }
-    for (const auto& r : q.workers) call(&v1::MatchingService::Stub::RecommendWorkers, r, &grpc_workers);
+    for (const auto& r : q.workers)
+      call(&v1::MatchingService::Stub::RecommendWorkers, r, &grpc_workers);
     for (const auto& r : q.vacancies) {
       call(&v1::MatchingService::Stub::RecommendVacancies, r, &grpc_vacancies);
     }
@@ -450,13 +480,15 @@ int Run() {
     constexpr int64_t kBatch = 20000;
     for (int64_t start = 0; start < n_workers; start += kBatch) {
       std::vector<v1::Worker> batch(static_cast<size_t>(std::min(kBatch, n_workers - start)));
-      for (size_t j = 0; j < batch.size(); ++j) gen.FillWorker(start + static_cast<int64_t>(j), &batch[j]);
+      for (size_t j = 0; j < batch.size(); ++j)
+        gen.FillWorker(start + static_cast<int64_t>(j), &batch[j]);
       absl::Status s = (*pg)->LoadWorkers(batch);
       LABOR_CHECK(s.ok()) << s;
     }
     for (int64_t start = 0; start < n_vacancies; start += kBatch) {
       std::vector<v1::Vacancy> batch(static_cast<size_t>(std::min(kBatch, n_vacancies - start)));
-      for (size_t j = 0; j < batch.size(); ++j) gen.FillVacancy(start + static_cast<int64_t>(j), &batch[j]);
+      for (size_t j = 0; j < batch.size(); ++j)
+        gen.FillVacancy(start + static_cast<int64_t>(j), &batch[j]);
       absl::Status s = (*pg)->LoadVacancies(batch);
       LABOR_CHECK(s.ok()) << s;
     }
@@ -464,7 +496,8 @@ int Run() {
     LABOR_CHECK(analyzed.ok()) << analyzed;
     pg_load_s = absl::ToDoubleSeconds(absl::Now() - ls);
     std::printf("PostgreSQL: loaded and indexed in %.0f s\n", pg_load_s);
-    const int np = std::min<int>(absl::GetFlag(FLAGS_pg_queries), static_cast<int>(q.workers.size()));
+    const int np =
+        std::min<int>(absl::GetFlag(FLAGS_pg_queries), static_cast<int>(q.workers.size()));
     for (int i = 0; i < np; ++i) {
       const auto& r = q.workers[static_cast<size_t>(i)];
       absl::Time s = absl::Now();
@@ -513,28 +546,35 @@ int Run() {
     double f = fast.Percentile(p);
     return f > 0 ? slow.Percentile(p) / f : 0.0;
   };
-  std::printf("\nper query: RecommendWorkers %.0f candidates reached, %.0f fully scored (of %lld workers); "
-              "RecommendVacancies %.0f reached, %.0f scored (of %lld vacancies)\n",
-              static_cast<double>(considered_workers) / static_cast<double>(q.workers.size()),
-              static_cast<double>(evaluated_workers) / static_cast<double>(q.workers.size()),
-              static_cast<long long>(n_workers),
-              static_cast<double>(considered_vacancies) / static_cast<double>(q.vacancies.size()),
-              static_cast<double>(evaluated_vacancies) / static_cast<double>(q.vacancies.size()),
-              static_cast<long long>(n_vacancies));
+  std::printf(
+      "\nper query: RecommendWorkers %.0f candidates reached, %.0f fully scored (of %lld workers); "
+      "RecommendVacancies %.0f reached, %.0f scored (of %lld vacancies)\n",
+      static_cast<double>(considered_workers) / static_cast<double>(q.workers.size()),
+      static_cast<double>(evaluated_workers) / static_cast<double>(q.workers.size()),
+      static_cast<long long>(n_workers),
+      static_cast<double>(considered_vacancies) / static_cast<double>(q.vacancies.size()),
+      static_cast<double>(evaluated_vacancies) / static_cast<double>(q.vacancies.size()),
+      static_cast<long long>(n_vacancies));
   for (int p = 1; p < 6; ++p) {
-    std::printf("  phase %d: RecommendWorkers %lld scored in %lld queries; RecommendVacancies %lld in %lld\n", p,
-                static_cast<long long>(phases_workers[p]), static_cast<long long>(reached_workers[p]),
-                static_cast<long long>(phases_vacancies[p]), static_cast<long long>(reached_vacancies[p]));
+    std::printf(
+        "  phase %d: RecommendWorkers %lld scored in %lld queries; RecommendVacancies %lld in "
+        "%lld\n",
+        p, static_cast<long long>(phases_workers[p]), static_cast<long long>(reached_workers[p]),
+        static_cast<long long>(phases_vacancies[p]), static_cast<long long>(reached_vacancies[p]));
   }
-  std::printf("RecommendWorkers speed-up (index, same queries): brute force %.1fx at p50, %.1fx at p99",
-              ratio(brute_workers, top_workers, 50), ratio(brute_workers, top_workers, 99));
+  std::printf(
+      "RecommendWorkers speed-up (index, same queries): brute force %.1fx at p50, %.1fx at p99",
+      ratio(brute_workers, top_workers, 50), ratio(brute_workers, top_workers, 99));
   if (!pg_workers.ms.empty()) {
     std::printf("; PostgreSQL %.1fx at p50, %.1fx at p99", ratio(pg_workers, top_workers, 50),
                 ratio(pg_workers, top_workers, 99));
   }
-  std::printf("\nRecommendVacancies speed-up: brute force %.1fx at p50", ratio(brute_vacancies, top_vacancies, 50));
-  if (!pg_vacancies.ms.empty()) std::printf("; PostgreSQL %.1fx at p50", ratio(pg_vacancies, top_vacancies, 50));
-  std::printf("\nidentical top-K: %s (%d mismatches)\n", mismatches == 0 ? "yes" : "NO", mismatches);
+  std::printf("\nRecommendVacancies speed-up: brute force %.1fx at p50",
+              ratio(brute_vacancies, top_vacancies, 50));
+  if (!pg_vacancies.ms.empty())
+    std::printf("; PostgreSQL %.1fx at p50", ratio(pg_vacancies, top_vacancies, 50));
+  std::printf("\nidentical top-K: %s (%d mismatches)\n", mismatches == 0 ? "yes" : "NO",
+              mismatches);
 
   const std::string json_out = absl::GetFlag(FLAGS_json_out);
   if (!json_out.empty()) {

@@ -149,8 +149,13 @@ struct Marks {
     word |= bit;
     return true;
   }
+  void Set(uint32_t slot) { bits[slot >> 6] |= uint64_t{1} << (slot & 63); }
+  bool Has(uint32_t slot) const { return (bits[slot >> 6] >> (slot & 63)) & 1; }
 };
 thread_local Marks tls_marks;
+// The vacancies of the job fair a RecommendVacancies query is filtered by,
+// so that cards outside it are dismissed without reading their records.
+thread_local Marks tls_fair_members;
 
 struct Pending {
   int64_t bound;
@@ -219,7 +224,11 @@ class MatchIndex::Scan {
     return !(worst_key_ < key);
   }
 
-  bool Visit(uint32_t slot) { return tls_marks.Visit(slot); }
+  bool Visit(uint32_t slot) {
+    if (!tls_marks.Visit(slot)) return false;
+    ++reached_;
+    return true;
+  }
   // Queues a candidate whose bound may reach the top k; Drain scores the
   // queue best bound first, so the k-th best rises fast and most of the
   // queue is dismissed by its bound without being scored.
@@ -275,6 +284,7 @@ class MatchIndex::Scan {
     result->considered = considered_;
     result->vetoed = vetoed_;
     result->evaluated = evaluated_;
+    result->reached = reached_;
     result->considered_by_phase = by_phase();
     for (const Entry& e : Sorted(id_of)) result->hits.push_back(hit_of(e));
   }
@@ -340,6 +350,7 @@ class MatchIndex::Scan {
   int64_t considered_ = 0;
   int64_t vetoed_ = 0;
   int64_t evaluated_ = 0;
+  int64_t reached_ = 0;
   int phase_ = 0;
   int64_t phase_start_ = 0;
   std::array<int64_t, 6> by_phase_{};
@@ -1271,8 +1282,19 @@ absl::StatusOr<QueryResult> MatchIndex::TopVacancies(absl::string_view worker_id
     if (returning && Scorer::InHomeCounty(w, location)) bound += int64_t{part[kReturnPlan]} * 1000;
     return bound;
   };
-  // The filters the card can decide (the fair needs the record).
+  const std::vector<uint32_t>* fair_slots = nullptr;
+  if (!filter.fair_id.empty()) {
+    fair_slots = Find(vacancy_by_fair_, filter.fair_id);
+    if (fair_slots != nullptr) {
+      tls_fair_members.Begin(vacancies_.slots());
+      for (uint32_t slot : *fair_slots) tls_fair_members.Set(slot);
+    }
+  }
+  // The filters the card can decide.
   auto card_filtered_out = [&](const VacancyCard& c) {
+    if (!filter.fair_id.empty() && (fair_slots == nullptr || !tls_fair_members.Has(c.slot))) {
+      return true;
+    }
     if (filter.region.level != 0 &&
         !RegionWithin(filter.region, Region{c.location, c.location_level})) {
       return true;
@@ -1368,17 +1390,20 @@ absl::StatusOr<QueryResult> MatchIndex::TopVacancies(absl::string_view worker_id
   if (!done && !scan.Done(OtherPartsBound(location_level, true, 1000, cert_possible, false))) {
     scan.Phase(5);
     // The smallest list that holds every vacancy that can pass: a filter's,
-    // or the worker's accepted area; else all vacancies.
+    // or the worker's accepted area (`area`); else all vacancies.
     const std::vector<VacancyCard>* cards = nullptr;
     const std::vector<uint32_t>* slots = nullptr;
+    Region area;
     bool restricted = false;
     auto size_of = [&] {
       return cards != nullptr ? cards->size() : slots != nullptr ? slots->size() : 0;
     };
-    auto narrow_cards = [&](const std::vector<VacancyCard>* list) {
+    auto narrow_cards = [&](Region region) {
+      const std::vector<VacancyCard>* list = FindCards(vacancy_by_region_, RegionKey(region));
       if (!restricted || list == nullptr || (size_of() > 0 && list->size() < size_of())) {
         cards = list;
         slots = nullptr;
+        area = region;
       }
       restricted = true;
     };
@@ -1389,29 +1414,78 @@ absl::StatusOr<QueryResult> MatchIndex::TopVacancies(absl::string_view worker_id
       }
       restricted = true;
     };
-    if (filter.region.level != 0)
-      narrow_cards(FindCards(vacancy_by_region_, RegionKey(filter.region)));
+    if (filter.region.level != 0) narrow_cards(filter.region);
     int scope_level = Scorer::ScopeLevel(w.scope);
     if (w.accepted_regions.empty() && w.scope != v1::LOCATION_SCOPE_LISTED_REGIONS &&
         scope_level > 0 && w.hukou.level >= scope_level) {
       // Vacancies without a location also pass the scope.
-      if (vacancies_without_location_ == 0) {
-        narrow_cards(FindCards(vacancy_by_region_, RegionKey(RegionPrefix(w.hukou, scope_level))));
+      if (vacancies_without_location_ == 0) narrow_cards(RegionPrefix(w.hukou, scope_level));
+    }
+    // The occupation filter is decided on the cards, so a large occupation
+    // list is better left to the walk by location below (contiguous cards,
+    // nearest first) than visited slot by slot.
+    const std::vector<uint32_t>* occupation_slots = nullptr;
+    if (filter.occupation != 0) {
+      occupation_slots =
+          Find(vacancy_occ_.by_occ[OccSegments(filter.occupation)], filter.occupation);
+      const size_t area_size = cards != nullptr ? cards->size()
+                               : restricted     ? 0
+                                                : vacancies_.slots();
+      if (occupation_slots == nullptr || occupation_slots->size() * 8 <= area_size) {
+        narrow_slots(occupation_slots);
       }
     }
-    if (filter.occupation != 0) {
-      narrow_slots(Find(vacancy_occ_.by_occ[OccSegments(filter.occupation)], filter.occupation));
-    }
-    if (!filter.fair_id.empty()) narrow_slots(Find(vacancy_by_fair_, filter.fair_id));
-    if (cards != nullptr) {
-      for (const VacancyCard& c : *cards) {
+    if (!filter.fair_id.empty()) narrow_slots(fair_slots);
+    auto walk = [&](const std::vector<VacancyCard>* list) {
+      if (list == nullptr) return;
+      for (const VacancyCard& c : *list) {
         if (scan.Visit(c.slot)) consider_card(c, 0);
       }
-    } else if (slots != nullptr) {
+    };
+    if (slots != nullptr) {
       consider(slots);
-    } else if (!restricted) {
-      for (uint32_t slot = 0; slot < vacancies_.slots(); ++slot) {
-        if (vacancies_.live[slot] && scan.Visit(slot)) consider_card(vacancy_cards_[slot], 0);
+    } else if (cards != nullptr || !restricted) {
+      // Location is the largest part left: walk the area nearest the
+      // worker's hukou and current place first (same township, county,
+      // city, province), and stop once the k-th best beats what a vacancy
+      // farther away can reach. Workers without skills would otherwise
+      // bound every vacancy of their county one by one.
+      bool covered = false;  // the area's whole list has been walked
+      for (int level = 4; level >= 1 && !covered; --level) {
+        if (scan.Done(OtherPartsBound(std::min(level, location_level), true, 1000, cert_possible,
+                                      false))) {
+          done = true;
+          break;
+        }
+        for (int i = 0; i < 2; ++i) {
+          const Region home = i == 0 ? w.hukou : w.current;
+          if (home.level < level) continue;
+          const Region tier = RegionPrefix(home, level);
+          if (i == 1 && w.hukou.level >= level &&
+              RegionPrefix(w.hukou, level).padded == tier.padded) {
+            continue;  // walked for the hukou
+          }
+          if (RegionWithin(area, tier)) {
+            walk(FindCards(vacancy_by_region_, RegionKey(tier)));
+          } else if (RegionWithin(tier, area)) {
+            walk(cards);  // everything left is in the area's list
+            covered = true;
+            break;
+          }  // else the tier lies outside the area
+        }
+        scan.Drain(evaluate);
+      }
+      if (!covered && !done && !scan.Done(OtherPartsBound(0, true, 1000, cert_possible, false))) {
+        if (occupation_slots != nullptr &&
+            occupation_slots->size() < (cards != nullptr ? cards->size() : vacancies_.slots())) {
+          consider(occupation_slots);
+        } else if (cards != nullptr) {
+          walk(cards);
+        } else {
+          for (uint32_t slot = 0; slot < vacancies_.slots(); ++slot) {
+            if (vacancies_.live[slot] && scan.Visit(slot)) consider_card(vacancy_cards_[slot], 0);
+          }
+        }
       }
     }
     scan.Drain(evaluate);

@@ -86,6 +86,7 @@ struct QueryResult {
   int64_t considered = 0;  // pairs scored (vetoes checked)
   int64_t vetoed = 0;
   int64_t evaluated = 0;  // pairs fully scored (the rest were dismissed by their bound)
+  int64_t reached = 0;    // candidates whose card was looked at (groups skipped whole are not)
   // Pairs scored in each phase (1-3 skill depths, 4 bonus, 5 the rest):
   // where a query's time went (benchmarks, metrics).
   std::array<int64_t, 6> considered_by_phase{};

@@ -338,6 +338,48 @@ TEST_F(MatchIndexTest, TopKEqualsBruteForceOnRandomizedData) {
   }
 }
 
+// A worker without skills competes for every vacancy on location, wage and
+// freshness alone. The walk goes nearest first (own township, then county,
+// city, province, the rest) and stops once the k-th best beats what a
+// farther vacancy can reach, with or without an occupation filter (decided
+// on the cards) and whatever the accepted area.
+TEST_F(MatchIndexTest, SkillFreeWorkersAreAnsweredFromTheNearestPlaces) {
+  struct Place {
+    const char* location;
+    int count;
+  };
+  const Place places[] = {{kLuojiang, 40}, {kPujia, 300}, {kXuanhan, 300}, {kChengduJinjiang, 300}};
+  int n = 0;
+  for (const Place& p : places) {
+    for (int i = 0; i < p.count; ++i, ++n) {
+      v1::Vacancy v =
+          BaseVacancy(absl::StrFormat("v_%04d", n), i % 2 == 0 ? kBricklayer : kCook, p.location);
+      SetMonthlyWage(&v, 6000 + (n % 7) * 100, 8000);
+      index_.UpsertVacancy(V(v));
+    }
+  }
+  for (v1::LocationScope scope :
+       {v1::LOCATION_SCOPE_ANYWHERE, v1::LOCATION_SCOPE_PROVINCE, v1::LOCATION_SCOPE_DISTRICT}) {
+    SCOPED_TRACE(v1::LocationScope_Name(scope));
+    v1::Worker w = BaseWorker(absl::StrCat("w_", scope));
+    w.mutable_preferences()->set_location_scope(scope);
+    index_.UpsertWorker(W(w));
+    for (bool by_occupation : {false, true}) {
+      SCOPED_TRACE(by_occupation);
+      VacancyFilter filter;
+      if (by_occupation) filter.occupation = PackOccupation(kBricklayer);
+      auto fast = index_.TopVacancies(w.worker_id(), 10, filter, Ctx());
+      auto brute = index_.BruteForceVacancies(w.worker_id(), 10, filter, Ctx());
+      ASSERT_TRUE(fast.ok() && brute.ok());
+      ASSERT_EQ(fast->hits.size(), 10u);
+      EXPECT_EQ(Ranking(*fast, false), Ranking(*brute, false));
+      for (const Hit& hit : fast->hits) EXPECT_EQ(hit.vacancy.location, PackRegion(kLuojiang));
+      // Only the home township's 40 vacancies were reached.
+      EXPECT_EQ(fast->reached, 40);
+    }
+  }
+}
+
 // Pruning must actually prune: with a popular trade, a query scores far
 // fewer candidates than the brute-force scan, and the answers agree.
 TEST_F(MatchIndexTest, QueriesScoreFewerCandidatesThanTheScan) {
