@@ -59,8 +59,11 @@ ABSL_FLAG(std::string, only_worker, "",
           "diagnostics: after loading, run only RecommendVacancies k=20 for this worker id "
           "--repeat times and exit");
 ABSL_FLAG(int, repeat, 100, "repetitions of --only_vacancy / --only_worker");
+ABSL_FLAG(std::string, only_occupation, "",
+          "with --only_worker: filter the vacancies by this occupation code prefix (e.g. 6-29)");
 
 namespace labor::bench {
+
 namespace {
 
 using matching::MatchIndex;
@@ -314,9 +317,14 @@ int Run() {
     const std::string worker = absl::GetFlag(FLAGS_only_worker);
     Latencies lat;
     matching::QueryResult last;
+    matching::VacancyFilter vacancy_filter;
+    if (!absl::GetFlag(FLAGS_only_occupation).empty()) {
+      vacancy_filter.occupation =
+          matching::PackOccupationPrefix(absl::GetFlag(FLAGS_only_occupation));
+    }
     for (int i = 0; i < absl::GetFlag(FLAGS_repeat); ++i) {
       absl::Time s = absl::Now();
-      auto result = vacancy.empty() ? index.TopVacancies(worker, 20, {}, ctx)
+      auto result = vacancy.empty() ? index.TopVacancies(worker, 20, vacancy_filter, ctx)
                                     : index.TopWorkers(vacancy, 100, {}, ctx);
       lat.Add(absl::Now() - s);
       LABOR_CHECK(result.ok()) << result.status();

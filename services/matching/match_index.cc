@@ -6,6 +6,7 @@
 #include <cstring>
 #include <limits>
 
+#include "absl/hash/hash.h"
 #include "absl/types/span.h"
 #include "common/log.h"
 
@@ -125,6 +126,47 @@ int32_t FreshnessBound(int64_t posted_at_s, int64_t now_s, double per_second) {
   double x = static_cast<double>(age) * per_second;  // points lost
   if (x >= 1001.0) return 0;
   return std::clamp<int32_t>(1000 - static_cast<int32_t>(x) + 1, 0, 1000);
+}
+
+// One bit of a 32-bit signature per certificate class: the occupation
+// branch a requirement names (a held certificate sets the bits of all its
+// branches), else the certificate's name. Equal classes set equal bits, so
+// a requirement whose bit a worker lacks is certainly not met.
+uint32_t CertBit(uint64_t key) {
+  key *= 0x9E3779B97F4A7C15ULL;
+  return uint32_t{1} << (key >> 59);
+}
+uint32_t OccupationCertBit(OccCode branch) {
+  return CertBit(uint64_t{branch} | (uint64_t{1} << 40));
+}
+uint32_t NameCertBit(absl::string_view name) {
+  return CertBit(absl::Hash<absl::string_view>{}(name));
+}
+
+uint32_t RequiredCertBits(const VacancyRec& v) {
+  uint32_t bits = 0;
+  for (const CertReq& req : v.certs) {
+    if (req.occupation != 0) {
+      bits |= OccupationCertBit(req.occupation);
+    } else if (!req.name.empty()) {
+      bits |= NameCertBit(req.name);
+    }
+  }
+  return bits;
+}
+
+uint32_t HeldCertBits(const WorkerRec& w, Day today) {
+  uint32_t bits = 0;
+  for (const CertRec& c : w.certs) {
+    if (!c.ValidOn(today)) continue;
+    if (c.occupation != 0) {
+      for (int n = 1; n <= OccSegments(c.occupation); ++n) {
+        bits |= OccupationCertBit(OccPrefix(c.occupation, n));
+      }
+    }
+    if (!c.name.empty()) bits |= NameCertBit(c.name);
+  }
+  return bits;
 }
 
 bool ReturningLocal(const WorkerRec& w) {
@@ -457,6 +499,7 @@ MatchIndex::VacancyCard MatchIndex::MakeVacancyCard(uint32_t slot, int segments,
   }
   bool dead = v.blacklisted || v.status != v1::VACANCY_STATUS_OPEN || v.remaining <= 0;
   card.flags = (v.certs.empty() ? 0 : kCardCert) | (dead ? kCardDead : 0);
+  card.cert_bits = RequiredCertBits(v);
   return card;
 }
 
@@ -715,6 +758,13 @@ void MatchIndex::IndexVacancy(uint32_t slot, bool add) {
   const VacancyCard card = MakeVacancyCard(slot, 4, 0);
   for (int level = 1; level <= v.location.level; ++level) {
     EditCard(&vacancy_by_region_, RegionKey(RegionPrefix(v.location, level)), card, add);
+  }
+  if (OccSegments(v.occupation) >= 2) {
+    const OccCode trade = OccPrefix(v.occupation, 2);
+    for (int level = 0; level <= v.location.level; ++level) {
+      EditCard(&vacancy_by_region_trade_,
+               std::make_pair(RegionKey(RegionPrefix(v.location, level)), trade), card, add);
+    }
   }
   for (const std::string& fair : v.fair_ids) Edit(&vacancy_by_fair_, fair, slot, add);
   CountRegion(&vacancy_regions_, v.location, add ? 1 : -1);
@@ -1232,6 +1282,7 @@ absl::StatusOr<QueryResult> MatchIndex::TopVacancies(absl::string_view worker_id
   for (const CertRec& c : w.certs) {
     if (c.ValidOn(ctx.today)) has_certs = true;
   }
+  const uint32_t held_cert_bits = HeldCertBits(w, ctx.today);
   bool returning = ReturningLocal(w) && scorer_->InReturnWindow(w.planned_return, ctx.today);
   bool bonus = Scorer::BrandBranch(w.brand) != 0 || returning;
   // Some vacancy may pay well above the floor and be posted today.
@@ -1250,7 +1301,7 @@ absl::StatusOr<QueryResult> MatchIndex::TopVacancies(absl::string_view worker_id
   auto card_bound = [&](const VacancyCard& c, int64_t skill_value) -> int64_t {
     if (c.flags & kCardDead) return -1;
     if (c.expires_at_s != 0 && c.expires_at_s <= ctx.now_s) return -1;
-    if ((c.flags & kCardCert) && !has_certs) return -1;
+    if ((c.flags & kCardCert) && (!has_certs || (c.cert_bits & ~held_cert_bits) != 0)) return -1;
     bool has_wage = c.top_fen != 0;
     if (w.min_wage_fen > 0 && has_wage && c.top_fen < w.min_wage_fen &&
         c.top_fen != std::numeric_limits<uint32_t>::max()) {
@@ -1389,62 +1440,61 @@ absl::StatusOr<QueryResult> MatchIndex::TopVacancies(absl::string_view worker_id
   bool cert_possible = has_certs && vacancies_with_certs_ > 0;
   if (!done && !scan.Done(OtherPartsBound(location_level, true, 1000, cert_possible, false))) {
     scan.Phase(5);
-    // The smallest list that holds every vacancy that can pass: a filter's,
-    // or the worker's accepted area (`area`); else all vacancies.
-    const std::vector<VacancyCard>* cards = nullptr;
-    const std::vector<uint32_t>* slots = nullptr;
+    // The area every vacancy that can pass lies in: the region filter's,
+    // within the worker's accepted area when that is one region (vacancies
+    // without a location pass any scope, so then it is not).
     Region area;
-    bool restricted = false;
-    auto size_of = [&] {
-      return cards != nullptr ? cards->size() : slots != nullptr ? slots->size() : 0;
-    };
-    auto narrow_cards = [&](Region region) {
-      const std::vector<VacancyCard>* list = FindCards(vacancy_by_region_, RegionKey(region));
-      if (!restricted || list == nullptr || (size_of() > 0 && list->size() < size_of())) {
-        cards = list;
-        slots = nullptr;
-        area = region;
-      }
-      restricted = true;
-    };
-    auto narrow_slots = [&](const std::vector<uint32_t>* list) {
-      if (!restricted || list == nullptr || (size_of() > 0 && list->size() < size_of())) {
-        slots = list;
-        cards = nullptr;
-      }
-      restricted = true;
-    };
-    if (filter.region.level != 0) narrow_cards(filter.region);
-    int scope_level = Scorer::ScopeLevel(w.scope);
+    bool empty = false;
+    if (filter.region.level != 0) area = filter.region;
+    const int scope_level = Scorer::ScopeLevel(w.scope);
     if (w.accepted_regions.empty() && w.scope != v1::LOCATION_SCOPE_LISTED_REGIONS &&
-        scope_level > 0 && w.hukou.level >= scope_level) {
-      // Vacancies without a location also pass the scope.
-      if (vacancies_without_location_ == 0) narrow_cards(RegionPrefix(w.hukou, scope_level));
-    }
-    // The occupation filter is decided on the cards, so a large occupation
-    // list is better left to the walk by location below (contiguous cards,
-    // nearest first) than visited slot by slot.
-    const std::vector<uint32_t>* occupation_slots = nullptr;
-    if (filter.occupation != 0) {
-      occupation_slots =
-          Find(vacancy_occ_.by_occ[OccSegments(filter.occupation)], filter.occupation);
-      const size_t area_size = cards != nullptr ? cards->size()
-                               : restricted     ? 0
-                                                : vacancies_.slots();
-      if (occupation_slots == nullptr || occupation_slots->size() * 8 <= area_size) {
-        narrow_slots(occupation_slots);
+        scope_level > 0 && w.hukou.level >= scope_level && vacancies_without_location_ == 0) {
+      const Region scope = RegionPrefix(w.hukou, scope_level);
+      if (RegionWithin(area, scope)) {
+        area = scope;
+      } else if (!RegionWithin(scope, area)) {
+        empty = true;  // the filter's region lies outside the accepted area
       }
     }
-    if (!filter.fair_id.empty()) narrow_slots(fair_slots);
+    // Cards by region, of the filter's 中类 when it names one (the filter
+    // is then decided on the cards of that trade only).
+    const OccCode trade =
+        OccSegments(filter.occupation) >= 2 ? OccPrefix(filter.occupation, 2) : OccCode{0};
+    auto region_cards = [&](Region region) -> const std::vector<VacancyCard>* {
+      if (trade != 0) {
+        return FindCards(vacancy_by_region_trade_, std::make_pair(RegionKey(region), trade));
+      }
+      return FindCards(vacancy_by_region_, RegionKey(region));
+    };
+    const bool everywhere = area.level == 0 && trade == 0;  // no list: every slot
+    const std::vector<VacancyCard>* cards = everywhere ? nullptr : region_cards(area);
+    if (!everywhere && cards == nullptr) empty = true;
+    const size_t area_size = everywhere ? vacancies_.slots() : cards != nullptr ? cards->size() : 0;
+    // A smaller slot list that holds everything that can pass: the fair's,
+    // or a coarse (大类) occupation filter's.
+    const std::vector<uint32_t>* slots = nullptr;
+    if (!filter.fair_id.empty()) {
+      slots = fair_slots;
+      if (slots == nullptr) empty = true;
+    }
+    if (filter.occupation != 0 && trade == 0) {
+      const auto* list =
+          Find(vacancy_occ_.by_occ[OccSegments(filter.occupation)], filter.occupation);
+      if (list == nullptr) empty = true;
+      if (list != nullptr && (slots == nullptr || list->size() < slots->size())) slots = list;
+    }
+    if (slots != nullptr && slots->size() >= area_size) slots = nullptr;  // the walk is cheaper
     auto walk = [&](const std::vector<VacancyCard>* list) {
       if (list == nullptr) return;
       for (const VacancyCard& c : *list) {
         if (scan.Visit(c.slot)) consider_card(c, 0);
       }
     };
-    if (slots != nullptr) {
+    if (empty) {
+      // nothing can pass
+    } else if (slots != nullptr) {
       consider(slots);
-    } else if (cards != nullptr || !restricted) {
+    } else {
       // Location is the largest part left: walk the area nearest the
       // worker's hukou and current place first (same township, county,
       // city, province), and stop once the k-th best beats what a vacancy
@@ -1466,7 +1516,7 @@ absl::StatusOr<QueryResult> MatchIndex::TopVacancies(absl::string_view worker_id
             continue;  // walked for the hukou
           }
           if (RegionWithin(area, tier)) {
-            walk(FindCards(vacancy_by_region_, RegionKey(tier)));
+            walk(region_cards(tier));
           } else if (RegionWithin(tier, area)) {
             walk(cards);  // everything left is in the area's list
             covered = true;
@@ -1476,10 +1526,7 @@ absl::StatusOr<QueryResult> MatchIndex::TopVacancies(absl::string_view worker_id
         scan.Drain(evaluate);
       }
       if (!covered && !done && !scan.Done(OtherPartsBound(0, true, 1000, cert_possible, false))) {
-        if (occupation_slots != nullptr &&
-            occupation_slots->size() < (cards != nullptr ? cards->size() : vacancies_.slots())) {
-          consider(occupation_slots);
-        } else if (cards != nullptr) {
+        if (!everywhere) {
           walk(cards);
         } else {
           for (uint32_t slot = 0; slot < vacancies_.slots(); ++slot) {

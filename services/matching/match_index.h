@@ -191,6 +191,9 @@ class MatchIndex {
     uint8_t level;  // the lowest level required under the list's key
     uint8_t requirements;
     uint8_t flags;
+    // CertBits of the required certificates: a worker whose certificates'
+    // bits miss one of these cannot hold them all (a veto on the card).
+    uint32_t cert_bits;
   };
   template <typename Card>
   using CardLists = absl::flat_hash_map<OccCode, std::vector<Card>>;
@@ -403,6 +406,11 @@ class MatchIndex {
   Lists vacancy_occ_ ABSL_GUARDED_BY(mu_);  // the vacancy's occupation
   // By RegionKey of each level of the location.
   absl::flat_hash_map<uint64_t, std::vector<VacancyCard>> vacancy_by_region_ ABSL_GUARDED_BY(mu_);
+  // By (RegionKey of each level of the location and of no region, the
+  // occupation's 中类): a query filtered to a 中类 or finer walks its own
+  // trade's cards near the worker instead of every trade's.
+  absl::flat_hash_map<std::pair<uint64_t, OccCode>, std::vector<VacancyCard>>
+      vacancy_by_region_trade_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, std::vector<uint32_t>> vacancy_by_fair_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<uint64_t, int32_t> vacancy_regions_ ABSL_GUARDED_BY(mu_);
   int64_t vacancies_with_certs_ ABSL_GUARDED_BY(mu_) = 0;
