@@ -7,6 +7,8 @@
 #   2b. 50,000 new items into that full store (the steady state);
 #   3. search latency over gRPC at that size, one call at a time, per filter kind.
 # Usage: bench/run_vacancy_bench.sh [items, default 200000]
+# CHUNK=N sends the imports through ImportVacancyChunks, N items per message
+# (default 0: ImportVacancies, one item per message).
 # Prints the summaries and one JSON line per phase into
 # $OUT (default bench/results/vacancy-<date>.jsonl).
 set -euo pipefail
@@ -44,6 +46,10 @@ SERVER_PID=$!
 for _ in $(seq 1 300); do [ -s "$WORK/vacancy.port" ] && break; sleep 0.1; done
 TARGET="127.0.0.1:$(cat "$WORK/vacancy.port")"
 
+CHUNK="${CHUNK:-0}"
+echo "import messages: $([ "$CHUNK" = 0 ] && echo 'ImportVacancies, one item each' ||
+  echo "ImportVacancyChunks, $CHUNK items each")" | tee -a "$OUT.txt"
+
 run() {  # label, vacancy_load args...
   local label="$1"; shift
   echo "== $label"
@@ -51,10 +57,10 @@ run() {  # label, vacancy_load args...
   grep '^{' "$WORK/out.txt" | sed "s/^{/{\"label\":\"$label\",/" >> "$OUT"
 }
 
-run import --mode=import --items="$ITEMS" --token_file="$WORK/dev/tokens/partner.token"
-run import.replay --mode=import --items="$ITEMS" --token_file="$WORK/dev/tokens/partner.token"
+run import --mode=import --chunk="$CHUNK" --items="$ITEMS" --token_file="$WORK/dev/tokens/partner.token"
+run import.replay --mode=import --chunk="$CHUNK" --items="$ITEMS" --token_file="$WORK/dev/tokens/partner.token"
 # Steady state: new items into a store that already holds the city's vacancies.
-run import.more --mode=import --items=50000 --first_item="$ITEMS" --seed=8 \
+run import.more --mode=import --chunk="$CHUNK" --items=50000 --first_item="$ITEMS" --seed=8 \
   --token_file="$WORK/dev/tokens/partner.token"
 run search --mode=search --queries=2000 --token_file="$WORK/dev/tokens/kiosk.token"
 echo "server RSS: $(ps -o rss= -p "$SERVER_PID" | awk '{printf "%.0f MiB", $1/1024}')" | tee -a "$OUT.txt"

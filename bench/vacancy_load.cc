@@ -35,6 +35,9 @@ ABSL_FLAG(std::string, target, "127.0.0.1:50052", "VacancyService address host:p
 ABSL_FLAG(std::string, mode, "import", "import | search");
 ABSL_FLAG(int, items, 200000, "import: items to stream");
 ABSL_FLAG(int, streams, 1, "import: concurrent partner streams (items are split among them)");
+ABSL_FLAG(int, chunk, 0,
+          "import: items per message through ImportVacancyChunks (0: one item per message "
+          "through ImportVacancies)");
 ABSL_FLAG(int, first_item, 0, "import: number of the first item (distinct runs, distinct ids)");
 ABSL_FLAG(int, employers, 40000,
           "import: employers the items come from (a partner feed repeats its employers)");
@@ -163,8 +166,44 @@ int RunImport(v1::VacancyService::Stub* stub, const std::string& token) {
   std::atomic<int64_t> outcomes[6] = {};
   std::atomic<int> failed_streams{0};
   const absl::Time start = absl::Now();
+  const int chunk = absl::GetFlag(FLAGS_chunk);
+  // One chunked stream: its items in messages of `chunk` items.
+  auto run_chunked = [&](int s) {
+    grpc::ClientContext ctx;
+    AddAuth(&ctx, token);
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::hours(1));
+    auto stream = stub->ImportVacancyChunks(&ctx);
+    std::thread writer([&] {
+      const auto& items = per_stream[static_cast<size_t>(s)];
+      for (size_t i = 0; i < items.size(); i += static_cast<size_t>(chunk)) {
+        v1::ImportChunk message;
+        for (size_t j = i; j < std::min(items.size(), i + static_cast<size_t>(chunk)); ++j) {
+          *message.add_items() = items[j];
+        }
+        if (!stream->Write(message)) break;
+      }
+      stream->WritesDone();
+    });
+    v1::ImportChunkResult results;
+    while (stream->Read(&results)) {
+      for (const auto& result : results.results()) {
+        int o = static_cast<int>(result.outcome());
+        if (o >= 0 && o < 6) outcomes[o].fetch_add(1);
+      }
+    }
+    grpc::Status status = stream->Finish();
+    writer.join();
+    if (!status.ok()) {
+      std::fprintf(stderr, "stream %d: %s\n", s, status.error_message().c_str());
+      failed_streams.fetch_add(1);
+    }
+  };
   std::vector<std::thread> threads;
   for (int s = 0; s < streams; ++s) {
+    if (chunk > 0) {
+      threads.emplace_back(run_chunked, s);
+      continue;
+    }
     threads.emplace_back([&, s] {
       grpc::ClientContext ctx;
       AddAuth(&ctx, token);
@@ -195,17 +234,19 @@ int RunImport(v1::VacancyService::Stub* stub, const std::string& token) {
   for (auto& o : outcomes) answered += o.load();
   const double rate = static_cast<double>(answered) / seconds;
   std::printf(
-      "import: %lld items answered in %.2f s over %d stream(s): %.0f items/s\n"
+      "import: %lld items answered in %.2f s over %d stream(s), %d item(s) per message: %.0f "
+      "items/s\n"
       "  created %lld, updated %lld, duplicate %lld, unchanged %lld, rejected %lld\n",
-      static_cast<long long>(answered), seconds, streams, rate,
+      static_cast<long long>(answered), seconds, streams, std::max(chunk, 1), rate,
       static_cast<long long>(outcomes[1].load()), static_cast<long long>(outcomes[2].load()),
       static_cast<long long>(outcomes[3].load()), static_cast<long long>(outcomes[5].load()),
       static_cast<long long>(outcomes[4].load()));
   if (absl::GetFlag(FLAGS_json)) {
     std::printf(
         "{\"phase\":\"import\",\"items\":%lld,\"seconds\":%.3f,\"streams\":%d,"
-        "\"items_per_s\":%.1f,\"created\":%lld,\"duplicate\":%lld,\"rejected\":%lld}\n",
-        static_cast<long long>(answered), seconds, streams, rate,
+        "\"items_per_message\":%d,\"items_per_s\":%.1f,\"created\":%lld,\"duplicate\":%lld,"
+        "\"rejected\":%lld}\n",
+        static_cast<long long>(answered), seconds, streams, std::max(chunk, 1), rate,
         static_cast<long long>(outcomes[1].load()), static_cast<long long>(outcomes[3].load()),
         static_cast<long long>(outcomes[4].load()));
   }

@@ -92,6 +92,8 @@ namespace {
 
 using labor::v1::BlacklistEntry;
 using labor::v1::Employer;
+using labor::v1::ImportChunk;
+using labor::v1::ImportChunkResult;
 using labor::v1::ImportItem;
 using labor::v1::ImportResult;
 using labor::v1::JobFair;
@@ -1020,31 +1022,39 @@ int Import(CtlContext& ctx) {
   options.deadline *= static_cast<int64_t>(std::max<size_t>(1, (items->size() + 999) / 1000));
   grpc::ClientContext call;
   PrepareClientContext(options, &call);
-  std::unique_ptr<grpc::ClientReaderWriter<ImportItem, ImportResult>> stream =
-      ctx.vacancy->ImportVacancies(&call);
-  // Write while reading: the service answers each item as it goes, so
-  // neither side waits for the other's buffers.
+  std::unique_ptr<grpc::ClientReaderWriter<ImportChunk, ImportChunkResult>> stream =
+      ctx.vacancy->ImportVacancyChunks(&call);
+  // Write while reading: the service answers each chunk as it goes, so
+  // neither side waits for the other's buffers. Chunks of a few hundred
+  // items cost far fewer messages than one item each.
+  constexpr size_t kChunkItems = 500;
   std::thread writer([&] {
-    for (const ImportItem& item : *items) {
-      if (!stream->Write(item)) break;  // the stream failed; Finish says why
+    for (size_t i = 0; i < items->size(); i += kChunkItems) {
+      ImportChunk chunk;
+      for (size_t j = i; j < std::min(items->size(), i + kChunkItems); ++j) {
+        *chunk.add_items() = (*items)[j];
+      }
+      if (!stream->Write(chunk)) break;  // the stream failed; Finish says why
     }
     stream->WritesDone();
   });
   std::map<ImportResult::Outcome, int> counts;
   int results = 0;
-  ImportResult result;
+  ImportChunkResult chunk_result;
   TextTable table({"序号", "外部编号", "结果", "岗位编号", "说明"});
-  while (stream->Read(&result)) {
-    ++results;
-    ++counts[result.outcome()];
-    if (ctx.json) {
-      PrintJson(result);
-      continue;
+  while (stream->Read(&chunk_result)) {
+    for (const ImportResult& result : chunk_result.results()) {
+      ++results;
+      ++counts[result.outcome()];
+      if (ctx.json) {
+        PrintJson(result);
+        continue;
+      }
+      std::string note = result.reason();
+      if (!result.duplicate_of().empty()) note = absl::StrCat("并入 ", result.duplicate_of());
+      table.AddRow({absl::StrCat(results), result.external_id(), OutcomeLabel(result.outcome()),
+                    result.vacancy_id(), note});
     }
-    std::string note = result.reason();
-    if (!result.duplicate_of().empty()) note = absl::StrCat("并入 ", result.duplicate_of());
-    table.AddRow({absl::StrCat(results), result.external_id(), OutcomeLabel(result.outcome()),
-                  result.vacancy_id(), note});
   }
   writer.join();
   grpc::Status status = stream->Finish();

@@ -14,6 +14,30 @@ namespace labor::vacancy {
 namespace {
 
 constexpr absl::string_view kService = "labor.v1.VacancyService";
+constexpr int kMaxChunkItems = 1000;
+
+// The two import streams differ only in how items arrive and results leave:
+// one per message, or a chunk per message.
+
+// Moves a message's items to `pending` and returns how many there were;
+// INVALID_ARGUMENT for an oversized chunk (nothing is taken).
+absl::StatusOr<size_t> Unpack(v1::ImportItem& in, std::deque<v1::ImportItem>* pending) {
+  pending->push_back(std::move(in));
+  return 1;
+}
+absl::StatusOr<size_t> Unpack(v1::ImportChunk& in, std::deque<v1::ImportItem>* pending) {
+  if (in.items_size() > kMaxChunkItems) {
+    return absl::InvalidArgumentError(absl::StrCat("items: a chunk holds at most ", kMaxChunkItems,
+                                                   " items, this one ", in.items_size()));
+  }
+  for (v1::ImportItem& item : *in.mutable_items()) pending->push_back(std::move(item));
+  return static_cast<size_t>(in.items_size());
+}
+
+void AddResult(v1::ImportResult result, v1::ImportResult* out) { *out = std::move(result); }
+void AddResult(v1::ImportResult result, v1::ImportChunkResult* out) {
+  *out->add_results() = std::move(result);
+}
 
 }  // namespace
 
@@ -40,7 +64,8 @@ MethodPolicy VacancyMethodPolicy() {
       .Allow(m("CheckIn"), {R::kAdmin, R::kKiosk})
       .Allow(m("GetFairStats"), {R::kAdmin, R::kKiosk})
       .Allow(m("ListFairs"), everyone)
-      .Allow(m("ImportVacancies"), {R::kPartner});
+      .Allow(m("ImportVacancies"), {R::kPartner})
+      .Allow(m("ImportVacancyChunks"), {R::kPartner});
   return policy;
 }
 
@@ -87,14 +112,15 @@ LABOR_VACANCY_UNARY(ListFairs, ListFairsRequest, ListFairsResponse, ListFairs)
 // One import stream, as a pipeline: reads run ahead (bounded); a batch is
 // prepared (validated, normalized, fingerprinted: no lock) on one pool
 // thread while the previous batch is applied and committed on another;
-// results go out one at a time in item order. Decisions are made under mu_;
-// gRPC operations start after it is released.
-class VacancyServiceImpl::ImportReactor
-    : public grpc::ServerBidiReactor<v1::ImportItem, v1::ImportResult> {
+// results go out in item order, one message per incoming message (`In` is
+// an ImportItem or an ImportChunk). Decisions are made under mu_; gRPC
+// operations start after it is released.
+template <typename In, typename Out>
+class VacancyServiceImpl::ImportReactor : public grpc::ServerBidiReactor<In, Out> {
  public:
-  ImportReactor(VacancyServiceImpl* service, grpc::CallbackServerContext* ctx)
-      : service_(service), start_(absl::Now()) {
-    absl::StatusOr<Caller> caller = service_->dispatch_.Authenticate(*ctx, "ImportVacancies");
+  ImportReactor(VacancyServiceImpl* service, grpc::CallbackServerContext* ctx, const char* method)
+      : service_(service), method_(method), start_(absl::Now()) {
+    absl::StatusOr<Caller> caller = service_->dispatch_.Authenticate(*ctx, method_);
     if (!caller.ok()) {
       {
         absl::MutexLock lock(&mu_);
@@ -108,7 +134,7 @@ class VacancyServiceImpl::ImportReactor
       absl::MutexLock lock(&mu_);
       reading_ = true;
     }
-    StartRead(&incoming_);
+    this->StartRead(&incoming_);
   }
 
   void OnReadDone(bool ok) override {
@@ -117,8 +143,15 @@ class VacancyServiceImpl::ImportReactor
       absl::MutexLock lock(&mu_);
       reading_ = false;
       if (ok) {
-        pending_.push_back(std::move(incoming_));
+        absl::StatusOr<size_t> n = Unpack(incoming_, &pending_);
         incoming_.Clear();
+        if (n.ok()) {
+          message_sizes_.push_back(*n);
+        } else {
+          // Answer everything before the bad message, then end the stream.
+          read_done_ = true;
+          final_status_ = n.status();
+        }
       } else {
         read_done_ = true;
       }
@@ -153,7 +186,7 @@ class VacancyServiceImpl::ImportReactor
  private:
   struct Actions {
     bool read = false;
-    const v1::ImportResult* write = nullptr;
+    const Out* write = nullptr;
     std::vector<v1::ImportItem> prepare;
     std::optional<VacancyManager::PreparedImport> apply;
     int64_t apply_ticket = 0;
@@ -170,8 +203,12 @@ class VacancyServiceImpl::ImportReactor
       reading_ = true;
       actions->read = true;
     }
+    // The results held back may not stop the oldest message from being
+    // answered (a chunk may be larger than the limit).
+    const size_t unwritten_limit = std::max(static_cast<size_t>(opts.max_unwritten_results),
+                                            message_sizes_.empty() ? 0 : message_sizes_.front());
     if (error_.ok() && !preparing_ && prepared_.empty() && !pending_.empty() &&
-        static_cast<int>(unwritten_.size()) < opts.max_unwritten_results) {
+        unwritten_.size() < unwritten_limit) {
       preparing_ = true;
       const size_t n = std::min<size_t>(pending_.size(), static_cast<size_t>(opts.max_batch_items));
       actions->prepare.assign(std::make_move_iterator(pending_.begin()),
@@ -184,27 +221,33 @@ class VacancyServiceImpl::ImportReactor
       actions->apply_ticket = next_ticket_++;
       prepared_.pop_front();
     }
-    if (!writing_ && !unwritten_.empty() && error_.ok()) {
+    // The next message's results, once all of them are there.
+    if (!writing_ && !message_sizes_.empty() && unwritten_.size() >= message_sizes_.front() &&
+        error_.ok()) {
       writing_ = true;
-      current_write_ = std::move(unwritten_.front());
-      unwritten_.pop_front();
+      current_write_.Clear();
+      for (size_t i = message_sizes_.front(); i > 0; --i) {
+        AddResult(std::move(unwritten_.front()), &current_write_);
+        unwritten_.pop_front();
+      }
+      message_sizes_.pop_front();
       actions->write = &current_write_;
     }
     // After an error, an outstanding read is cancelled by finishing.
-    const bool drained =
-        read_done_ && pending_.empty() && prepared_.empty() && done_.empty() && unwritten_.empty();
+    const bool drained = read_done_ && pending_.empty() && prepared_.empty() && done_.empty() &&
+                         message_sizes_.empty();
     if (!preparing_ && !applying_ && publishing_ == 0 && !writing_ && (drained || !error_.ok())) {
       finished_ = true;
       actions->finish = true;
-      actions->status = error_;
+      actions->status = error_.ok() ? final_status_ : error_;
     }
   }
 
   void Run(Actions& actions) {
-    if (actions.read) StartRead(&incoming_);
+    if (actions.read) this->StartRead(&incoming_);
     // No buffer hint on these writes: a hinted first message may be held
     // back without its write ever completing (a stalled stream was seen).
-    if (actions.write != nullptr) StartWrite(actions.write);
+    if (actions.write != nullptr) this->StartWrite(actions.write);
     if (!actions.prepare.empty()) Prepare(std::move(actions.prepare));
     if (actions.apply.has_value()) Apply(std::move(*actions.apply), actions.apply_ticket);
     if (actions.finish) FinishWith(actions.status);
@@ -273,7 +316,7 @@ class VacancyServiceImpl::ImportReactor
   // Runs `work` on the pool; a full pool ends the stream with
   // RESOURCE_EXHAUSTED (`work` is then dropped and the stage is idle).
   template <typename Work>
-  void Submit(Work work, bool VacancyServiceImpl::ImportReactor::*stage) {
+  void Submit(Work work, bool ImportReactor::*stage) {
     if (service_->dispatch_.pool()->Submit(std::move(work))) return;
     Actions actions;
     {
@@ -286,21 +329,25 @@ class VacancyServiceImpl::ImportReactor
   }
 
   void FinishWith(const absl::Status& status) {
-    LogRpcFailure("ImportVacancies", status);
+    LogRpcFailure(method_, status);
     if (Metrics* metrics = service_->dispatch_.metrics(); metrics != nullptr) {
-      metrics->ObserveRpc("ImportVacancies", static_cast<int>(status.code()), absl::Now() - start_);
+      metrics->ObserveRpc(method_, static_cast<int>(status.code()), absl::Now() - start_);
     }
-    Finish(ToGrpcStatus(status));
+    this->Finish(ToGrpcStatus(status));
   }
 
   VacancyServiceImpl* service_;
+  const char* const method_;
   const absl::Time start_;
   Caller caller_;
-  v1::ImportItem incoming_;         // owned by the outstanding read
-  v1::ImportResult current_write_;  // owned by the outstanding write
+  In incoming_;        // owned by the outstanding read
+  Out current_write_;  // owned by the outstanding write
   absl::Mutex mu_;
   std::deque<v1::ImportItem> pending_ ABSL_GUARDED_BY(mu_);
   std::deque<v1::ImportResult> unwritten_ ABSL_GUARDED_BY(mu_);
+  // Items in each message read and not yet answered, oldest first.
+  std::deque<size_t> message_sizes_ ABSL_GUARDED_BY(mu_);
+  absl::Status final_status_ ABSL_GUARDED_BY(mu_);  // after the last answer
   bool reading_ ABSL_GUARDED_BY(mu_) = false;
   bool read_done_ ABSL_GUARDED_BY(mu_) = false;
   std::deque<VacancyManager::PreparedImport> prepared_ ABSL_GUARDED_BY(mu_);
@@ -317,7 +364,13 @@ class VacancyServiceImpl::ImportReactor
 
 grpc::ServerBidiReactor<v1::ImportItem, v1::ImportResult>* VacancyServiceImpl::ImportVacancies(
     grpc::CallbackServerContext* ctx) {
-  return new ImportReactor(this, ctx);
+  return new ImportReactor<v1::ImportItem, v1::ImportResult>(this, ctx, "ImportVacancies");
+}
+
+grpc::ServerBidiReactor<v1::ImportChunk, v1::ImportChunkResult>*
+VacancyServiceImpl::ImportVacancyChunks(grpc::CallbackServerContext* ctx) {
+  return new ImportReactor<v1::ImportChunk, v1::ImportChunkResult>(this, ctx,
+                                                                   "ImportVacancyChunks");
 }
 
 }  // namespace labor::vacancy

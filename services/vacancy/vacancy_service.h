@@ -86,8 +86,11 @@ class VacancyServiceImpl final : public v1::VacancyService::CallbackService {
                                       v1::ListFairsResponse* response) override;
   grpc::ServerBidiReactor<v1::ImportItem, v1::ImportResult>* ImportVacancies(
       grpc::CallbackServerContext* ctx) override;
+  grpc::ServerBidiReactor<v1::ImportChunk, v1::ImportChunkResult>* ImportVacancyChunks(
+      grpc::CallbackServerContext* ctx) override;
 
  private:
+  template <typename In, typename Out>
   class ImportReactor;
 
   template <typename Request, typename Response, typename Method>

@@ -66,9 +66,7 @@ class VacancyServerTest : public ::testing::Test {
     redis_client_ = std::make_unique<RedisClient>(options);
   }
 
-  void StartServer() {
-    ASSERT_TRUE(harness_->Started({"--scheduler_interval=100ms"}));
-  }
+  void StartServer() { ASSERT_TRUE(harness_->Started({"--scheduler_interval=100ms"})); }
 
   v1::Employer MustUpsertEmployer(absl::string_view org9) {
     v1::UpsertEmployerRequest r;
@@ -137,6 +135,26 @@ class VacancyServerTest : public ::testing::Test {
       results->push_back(result);
       if (kill_after > 0 && static_cast<int>(results->size()) == kill_after) harness_->Kill();
     }
+    grpc::Status status = stream->Finish();
+    writer.join();
+    return status;
+  }
+
+  // Streams `chunks` through ImportVacancyChunks as partner `token`,
+  // collecting every chunk result.
+  grpc::Status ImportChunks(const std::string& token, const std::vector<v1::ImportChunk>& chunks,
+                            std::vector<v1::ImportChunkResult>* results) {
+    auto ctx = harness_->ContextWithToken(token);
+    ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+    auto stream = harness_->stub()->ImportVacancyChunks(ctx.get());
+    std::thread writer([&] {
+      for (const auto& chunk : chunks) {
+        if (!stream->Write(chunk)) break;
+      }
+      stream->WritesDone();
+    });
+    v1::ImportChunkResult result;
+    while (stream->Read(&result)) results->push_back(result);
     grpc::Status status = stream->Finish();
     writer.join();
     return status;
@@ -227,6 +245,13 @@ TEST_F(VacancyServerTest, EveryRoleOnEveryRpc) {
        {R::kPartner},
        [stub](grpc::ClientContext* ctx) {
          auto stream = stub->ImportVacancies(ctx);
+         stream->WritesDone();
+         return stream->Finish();
+       }},
+      {"ImportVacancyChunks",
+       {R::kPartner},
+       [stub](grpc::ClientContext* ctx) {
+         auto stream = stub->ImportVacancyChunks(ctx);
          stream->WritesDone();
          return stream->Finish();
        }},
@@ -387,6 +412,73 @@ TEST_F(VacancyServerTest, ImportMixedItemsAndReplayIdempotently) {
   // The partner reads the feed of what it may see (its own imports).
   EXPECT_EQ(static_cast<int>(ListAll(Role::kPartner).size()), created);
   EXPECT_TRUE(ListAll(Role::kKiosk).size() == static_cast<size_t>(created));
+}
+
+// The chunked stream answers each chunk with its items' results in order
+// (chunks of any size up to 1,000, empty ones too), agrees with the
+// per-item stream on a replay, and ends with INVALID_ARGUMENT at an
+// oversized chunk after answering every chunk before it.
+TEST_F(VacancyServerTest, ImportInChunksAnswersEachChunkInOrder) {
+  std::vector<v1::ImportItem> items;
+  for (int i = 0; i < 1300; ++i) {
+    v1::ImportItem item = NumberedItem(i);
+    if (i % 7 == 3) item.mutable_vacancy()->set_occupation_code("6-99-00-00");
+    items.push_back(std::move(item));
+  }
+  const std::vector<int> sizes = {1, 0, 299, 1000};  // 1,300 items
+  std::vector<v1::ImportChunk> chunks;
+  size_t next = 0;
+  for (int size : sizes) {
+    v1::ImportChunk& chunk = chunks.emplace_back();
+    for (int i = 0; i < size; ++i) *chunk.add_items() = items[next++];
+  }
+  std::vector<v1::ImportChunkResult> first;
+  grpc::Status s = ImportChunks(harness_->token(Role::kPartner), chunks, &first);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_EQ(first.size(), sizes.size());
+  next = 0;
+  int created = 0, rejected = 0;
+  for (size_t c = 0; c < sizes.size(); ++c) {
+    ASSERT_EQ(first[c].results_size(), sizes[c]) << "chunk " << c;
+    for (const v1::ImportResult& r : first[c].results()) {
+      const size_t i = next++;
+      EXPECT_EQ(r.external_id(), items[i].external_id());
+      if (i % 7 == 3) {
+        EXPECT_EQ(r.outcome(), v1::ImportResult::OUTCOME_REJECTED) << i;
+        EXPECT_THAT(r.reason(), ::testing::HasSubstr("occupation_code"));
+        ++rejected;
+      } else {
+        EXPECT_EQ(r.outcome(), v1::ImportResult::OUTCOME_CREATED) << i;
+        ++created;
+      }
+    }
+  }
+  EXPECT_EQ(created + rejected, 1300);
+  EXPECT_EQ(static_cast<int>(ListAll(Role::kAdmin).size()), created);
+
+  // The same items one by one: nothing new.
+  std::vector<v1::ImportResult> replay;
+  ASSERT_TRUE(Import(harness_->token(Role::kPartner), items, &replay).ok());
+  ASSERT_EQ(replay.size(), items.size());
+  for (size_t i = 0; i < replay.size(); ++i) {
+    EXPECT_EQ(replay[i].outcome(),
+              i % 7 == 3 ? v1::ImportResult::OUTCOME_REJECTED : v1::ImportResult::OUTCOME_UNCHANGED)
+        << i;
+  }
+
+  // An oversized chunk after a good one: the good one is answered, then the
+  // stream ends naming the limit; nothing of the oversized chunk is imported.
+  std::vector<v1::ImportChunk> bad(2);
+  *bad[0].add_items() = NumberedItem(5000);
+  for (int i = 0; i < 1001; ++i) *bad[1].add_items() = NumberedItem(6000 + i);
+  std::vector<v1::ImportChunkResult> answered;
+  s = ImportChunks(harness_->token(Role::kPartner), bad, &answered);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(s.error_message(), ::testing::HasSubstr("at most 1000"));
+  ASSERT_EQ(answered.size(), 1u);
+  ASSERT_EQ(answered[0].results_size(), 1);
+  EXPECT_EQ(answered[0].results(0).outcome(), v1::ImportResult::OUTCOME_CREATED);
+  EXPECT_EQ(static_cast<int>(ListAll(Role::kAdmin).size()), created + 1);
 }
 
 TEST_F(VacancyServerTest, KillDuringImportLosesNoAcknowledgedItem) {
