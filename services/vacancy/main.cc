@@ -31,7 +31,7 @@ ABSL_FLAG(int, max_queued_requests, 10000,
           "requests waiting for a worker thread before RESOURCE_EXHAUSTED");
 ABSL_FLAG(absl::Duration, scheduler_interval, absl::Seconds(5),
           "how often expired vacancies and ended blacklist listings are processed");
-ABSL_FLAG(int, import_batch_items, 512, "most import items committed in one synced write");
+ABSL_FLAG(int, import_batch_items, 1024, "most import items committed in one synced write");
 
 namespace labor::vacancy {
 namespace {
