@@ -151,6 +151,24 @@ void AddAuth(grpc::ClientContext* ctx, const std::string& token) {
   if (!token.empty()) ctx->AddMetadata("authorization", absl::StrCat("Bearer ", token));
 }
 
+// Writes `messages` on `stream` while reading its answers (`tally` sees
+// each); returns the stream's status.
+template <typename Request, typename Response, typename Tally>
+grpc::Status StreamAll(grpc::ClientReaderWriter<Request, Response>* stream,
+                       const std::vector<Request>& messages, const Tally& tally) {
+  std::thread writer([&] {
+    for (const Request& message : messages) {
+      if (!stream->Write(message)) break;
+    }
+    stream->WritesDone();
+  });
+  Response response;
+  while (stream->Read(&response)) tally(response);
+  grpc::Status status = stream->Finish();
+  writer.join();
+  return status;
+}
+
 int RunImport(v1::VacancyService::Stub* stub, const std::string& token) {
   const int items = absl::GetFlag(FLAGS_items);
   const int streams = std::max(1, absl::GetFlag(FLAGS_streams));
@@ -163,65 +181,36 @@ int RunImport(v1::VacancyService::Stub* stub, const std::string& token) {
   const absl::Time now = absl::FromUnixSeconds(absl::ToUnixSeconds(absl::Now()) / 86400 * 86400);
   for (int i = 0; i < items; ++i) per_stream[i % streams].push_back(MakeItem(first + i, rng, now));
 
+  // With --chunk, the same items in messages of `chunk` items, also built
+  // before the clock starts.
+  const int chunk = absl::GetFlag(FLAGS_chunk);
+  std::vector<std::vector<v1::ImportChunk>> chunks(static_cast<size_t>(streams));
+  for (size_t s = 0; chunk > 0 && s < per_stream.size(); ++s) {
+    for (size_t i = 0; i < per_stream[s].size(); ++i) {
+      if (i % static_cast<size_t>(chunk) == 0) chunks[s].emplace_back();
+      *chunks[s].back().add_items() = per_stream[s][i];
+    }
+  }
+
   std::atomic<int64_t> outcomes[6] = {};
+  auto tally = [&outcomes](const v1::ImportResult& result) {
+    int o = static_cast<int>(result.outcome());
+    if (o >= 0 && o < 6) outcomes[o].fetch_add(1);
+  };
   std::atomic<int> failed_streams{0};
   const absl::Time start = absl::Now();
-  const int chunk = absl::GetFlag(FLAGS_chunk);
-  // One chunked stream: its items in messages of `chunk` items.
-  auto run_chunked = [&](int s) {
-    grpc::ClientContext ctx;
-    AddAuth(&ctx, token);
-    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::hours(1));
-    auto stream = stub->ImportVacancyChunks(&ctx);
-    std::thread writer([&] {
-      const auto& items = per_stream[static_cast<size_t>(s)];
-      for (size_t i = 0; i < items.size(); i += static_cast<size_t>(chunk)) {
-        v1::ImportChunk message;
-        for (size_t j = i; j < std::min(items.size(), i + static_cast<size_t>(chunk)); ++j) {
-          *message.add_items() = items[j];
-        }
-        if (!stream->Write(message)) break;
-      }
-      stream->WritesDone();
-    });
-    v1::ImportChunkResult results;
-    while (stream->Read(&results)) {
-      for (const auto& result : results.results()) {
-        int o = static_cast<int>(result.outcome());
-        if (o >= 0 && o < 6) outcomes[o].fetch_add(1);
-      }
-    }
-    grpc::Status status = stream->Finish();
-    writer.join();
-    if (!status.ok()) {
-      std::fprintf(stderr, "stream %d: %s\n", s, status.error_message().c_str());
-      failed_streams.fetch_add(1);
-    }
-  };
   std::vector<std::thread> threads;
   for (int s = 0; s < streams; ++s) {
-    if (chunk > 0) {
-      threads.emplace_back(run_chunked, s);
-      continue;
-    }
     threads.emplace_back([&, s] {
       grpc::ClientContext ctx;
       AddAuth(&ctx, token);
       ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::hours(1));
-      auto stream = stub->ImportVacancies(&ctx);
-      std::thread writer([&] {
-        for (const auto& item : per_stream[s]) {
-          if (!stream->Write(item)) break;
-        }
-        stream->WritesDone();
-      });
-      v1::ImportResult result;
-      while (stream->Read(&result)) {
-        int o = static_cast<int>(result.outcome());
-        if (o >= 0 && o < 6) outcomes[o].fetch_add(1);
-      }
-      grpc::Status status = stream->Finish();
-      writer.join();
+      grpc::Status status =
+          chunk > 0 ? StreamAll(stub->ImportVacancyChunks(&ctx).get(), chunks[s],
+                                [&](const v1::ImportChunkResult& results) {
+                                  for (const auto& result : results.results()) tally(result);
+                                })
+                    : StreamAll(stub->ImportVacancies(&ctx).get(), per_stream[s], tally);
       if (!status.ok()) {
         std::fprintf(stderr, "stream %d: %s\n", s, status.error_message().c_str());
         failed_streams.fetch_add(1);
