@@ -121,40 +121,41 @@ class VacancyServerTest : public ::testing::Test {
   // server once that many results arrived.
   grpc::Status Import(const std::string& token, const std::vector<v1::ImportItem>& items,
                       std::vector<v1::ImportResult>* results, int kill_after = 0) {
-    auto ctx = harness_->ContextWithToken(token);
-    ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
-    auto stream = harness_->stub()->ImportVacancies(ctx.get());
-    std::thread writer([&] {
-      for (const auto& item : items) {
-        if (!stream->Write(item)) break;
-      }
-      stream->WritesDone();
-    });
-    v1::ImportResult result;
-    while (stream->Read(&result)) {
-      results->push_back(result);
-      if (kill_after > 0 && static_cast<int>(results->size()) == kill_after) harness_->Kill();
-    }
-    grpc::Status status = stream->Finish();
-    writer.join();
-    return status;
+    return Exchange(token, &v1::VacancyService::Stub::ImportVacancies, items,
+                    [&](const v1::ImportResult& result) {
+                      results->push_back(result);
+                      if (kill_after > 0 && static_cast<int>(results->size()) == kill_after) {
+                        harness_->Kill();
+                      }
+                    });
   }
 
   // Streams `chunks` through ImportVacancyChunks as partner `token`,
   // collecting every chunk result.
   grpc::Status ImportChunks(const std::string& token, const std::vector<v1::ImportChunk>& chunks,
                             std::vector<v1::ImportChunkResult>* results) {
+    return Exchange(token, &v1::VacancyService::Stub::ImportVacancyChunks, chunks,
+                    [&](const v1::ImportChunkResult& result) { results->push_back(result); });
+  }
+
+  // Writes `messages` on a new `open` stream as `token` while reading its
+  // answers into `on_answer`; returns the stream's status.
+  template <typename Request, typename Response, typename OnAnswer>
+  grpc::Status Exchange(const std::string& token,
+                        std::unique_ptr<grpc::ClientReaderWriter<Request, Response>> (
+                            v1::VacancyService::Stub::*open)(grpc::ClientContext*),
+                        const std::vector<Request>& messages, const OnAnswer& on_answer) {
     auto ctx = harness_->ContextWithToken(token);
     ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
-    auto stream = harness_->stub()->ImportVacancyChunks(ctx.get());
+    auto stream = (harness_->stub()->*open)(ctx.get());
     std::thread writer([&] {
-      for (const auto& chunk : chunks) {
-        if (!stream->Write(chunk)) break;
+      for (const Request& message : messages) {
+        if (!stream->Write(message)) break;
       }
       stream->WritesDone();
     });
-    v1::ImportChunkResult result;
-    while (stream->Read(&result)) results->push_back(result);
+    Response answer;
+    while (stream->Read(&answer)) on_answer(answer);
     grpc::Status status = stream->Finish();
     writer.join();
     return status;
