@@ -1373,6 +1373,14 @@ absl::StatusOr<QueryResult> MatchIndex::TopVacancies(absl::string_view worker_id
       if (scan.Visit(slot)) consider_card(vacancy_cards_[slot], 0);
     }
   };
+  // A card list, bounded without skill credit (phases 4 and 5 come after
+  // every skill list was walked).
+  auto walk = [&](const std::vector<VacancyCard>* list) {
+    if (list == nullptr) return;
+    for (const VacancyCard& c : *list) {
+      if (scan.Visit(c.slot)) consider_card(c, 0);
+    }
+  };
   // The worker's best level among skills sharing `key`'s first n segments.
   auto best_level = [&w](int n, OccCode key) {
     uint8_t best = 0;
@@ -1419,11 +1427,7 @@ absl::StatusOr<QueryResult> MatchIndex::TopVacancies(absl::string_view worker_id
     OccCode branch = Scorer::BrandBranch(w.brand);
     if (branch != 0) consider(Find(vacancy_occ_.by_occ[OccSegments(branch)], branch));
     if (returning && w.hukou.level >= 3) {
-      if (const auto* cards = FindCards(vacancy_by_region_, RegionKey(RegionPrefix(w.hukou, 3)))) {
-        for (const VacancyCard& c : *cards) {
-          if (scan.Visit(c.slot)) consider_card(c, 0);
-        }
-      }
+      walk(FindCards(vacancy_by_region_, RegionKey(RegionPrefix(w.hukou, 3))));
     }
     for (const CertRec& c : w.certs) {
       if (c.occupation == 0 || !c.ValidOn(ctx.today)) continue;
@@ -1484,12 +1488,6 @@ absl::StatusOr<QueryResult> MatchIndex::TopVacancies(absl::string_view worker_id
       if (list != nullptr && (slots == nullptr || list->size() < slots->size())) slots = list;
     }
     if (slots != nullptr && slots->size() >= area_size) slots = nullptr;  // the walk is cheaper
-    auto walk = [&](const std::vector<VacancyCard>* list) {
-      if (list == nullptr) return;
-      for (const VacancyCard& c : *list) {
-        if (scan.Visit(c.slot)) consider_card(c, 0);
-      }
-    };
     if (empty) {
       // nothing can pass
     } else if (slots != nullptr) {
