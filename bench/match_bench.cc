@@ -226,6 +226,15 @@ matching::WorkerFilter ToFilter(const v1::RecommendWorkersRequest& r) {
   return f;
 }
 
+// "<request> scored N considered N cards N phases N N N N N": where one
+// query's work went (counters of QueryResult).
+std::string Describe(const matching::QueryResult& result, absl::string_view request) {
+  std::string out = absl::StrCat(request, " scored ", result.evaluated, " considered ",
+                                 result.considered, " cards ", result.reached, " phases");
+  for (int p = 1; p < 6; ++p) absl::StrAppend(&out, " ", result.considered_by_phase[p]);
+  return out;
+}
+
 matching::VacancyFilter ToFilter(const v1::RecommendVacanciesRequest& r) {
   matching::VacancyFilter f;
   if (!r.region_prefix().empty()) f.region = matching::PackRegion(r.region_prefix());
@@ -330,13 +339,8 @@ int Run() {
       LABOR_CHECK(result.ok()) << result.status();
       last = *std::move(result);
     }
-    std::printf("%s: scored %lld considered %lld cards %lld phases",
-                vacancy.empty() ? worker.c_str() : vacancy.c_str(),
-                static_cast<long long>(last.evaluated), static_cast<long long>(last.considered),
-                static_cast<long long>(last.reached));
-    for (int p = 1; p < 6; ++p)
-      std::printf(" %lld", static_cast<long long>(last.considered_by_phase[p]));
-    std::printf("\n%s\n", lat.Row("only").c_str());
+    std::printf("%s\n%s\n", Describe(last, vacancy.empty() ? worker : vacancy).c_str(),
+                lat.Row("only").c_str());
     return 0;
   }
 
@@ -353,17 +357,11 @@ int Run() {
   std::array<int64_t, 6> reached_workers{}, reached_vacancies{};  // queries reaching each phase
   std::vector<Ranking> engine_workers, engine_vacancies;
   std::vector<std::pair<double, std::string>> slow_workers, slow_vacancies;
-  auto describe = [](const matching::QueryResult& result, const std::string& request) {
-    std::string out = absl::StrCat(request, " scored ", result.evaluated, " considered ",
-                                   result.considered, " cards ", result.reached, " phases");
-    for (int p = 1; p < 6; ++p) absl::StrAppend(&out, " ", result.considered_by_phase[p]);
-    return out;
-  };
   for (const auto& r : q.workers) {
     absl::Time s = absl::Now();
     auto result = index.TopWorkers(r.vacancy_id(), r.k(), ToFilter(r), ctx);
     top_workers.Add(absl::Now() - s);
-    slow_workers.emplace_back(top_workers.ms.back(), describe(*result, r.ShortDebugString()));
+    slow_workers.emplace_back(top_workers.ms.back(), Describe(*result, r.ShortDebugString()));
     LABOR_CHECK(result.ok()) << result.status();
     considered_workers += result->considered;
     evaluated_workers += result->evaluated;
@@ -377,7 +375,7 @@ int Run() {
     absl::Time s = absl::Now();
     auto result = index.TopVacancies(r.worker_id(), r.k(), ToFilter(r), ctx);
     top_vacancies.Add(absl::Now() - s);
-    slow_vacancies.emplace_back(top_vacancies.ms.back(), describe(*result, r.ShortDebugString()));
+    slow_vacancies.emplace_back(top_vacancies.ms.back(), Describe(*result, r.ShortDebugString()));
     LABOR_CHECK(result.ok()) << result.status();
     considered_vacancies += result->considered;
     evaluated_vacancies += result->evaluated;
