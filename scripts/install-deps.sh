@@ -8,7 +8,7 @@ PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   librocksdb-dev libhiredis-dev libabsl-dev libssl-dev prometheus-cpp-dev libjemalloc-dev
   libgtest-dev libgmock-dev libbenchmark-dev libpq-dev
-  libcurl4-openssl-dev libcivetweb-dev
+  libcurl4-openssl-dev libcivetweb-dev libnghttp2-dev
   redis-server tzdata
 )
 # bench/run_match_bench.sh also needs the PostgreSQL 15 server (postgresql-15);
