@@ -162,6 +162,22 @@ absl::Status Outbox::Commit(RocksStore* store, rocksdb::WriteBatch* batch,
   return status;
 }
 
+void Outbox::CommitAsync(GroupCommitter* committer, rocksdb::WriteBatch batch,
+                         const std::vector<v1::Event>& events,
+                         std::function<void(absl::Status)> done) {
+  LABOR_CHECK(committer != nullptr && done != nullptr);
+  auto reservations = std::make_shared<std::vector<Reservation>>();
+  reservations->reserve(events.size());
+  for (const auto& event : events) reservations->push_back(Add(&batch, event));
+  committer->Submit(std::move(batch), [this, reservations = std::move(reservations),
+                                       done = std::move(done)](absl::Status status) {
+    const bool any = !reservations->empty();
+    reservations->clear();  // the relay may now publish past these sequences
+    if (status.ok() && any) NotifyCommitted();
+    done(std::move(status));
+  });
+}
+
 void Outbox::NotifyCommitted() {
   absl::MutexLock lock(&mu_);
   committed_signal_ = true;

@@ -26,6 +26,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "common/clock.h"
+#include "common/group_commit.h"
 #include "common/redis.h"
 #include "common/rocks.h"
 #include "labor/v1/common.pb.h"
@@ -79,6 +80,12 @@ class Outbox {
   // record together with its events; returns the Write status.
   absl::Status Commit(RocksStore* store, rocksdb::WriteBatch* batch,
                       const std::vector<v1::Event>& events);
+  // Commit without waiting: adds `events` to `batch` and hands it to
+  // `committer`; `done` gets the write's status on the committer's thread,
+  // after the relay was woken (on success). The events' sequences stay
+  // reserved until then, so the relay never publishes past them.
+  void CommitAsync(GroupCommitter* committer, rocksdb::WriteBatch batch,
+                   const std::vector<v1::Event>& events, std::function<void(absl::Status)> done);
   // Wakes the relay (called by services after a commit).
   void NotifyCommitted();
   // Blocks until NotifyCommitted or `timeout`.

@@ -124,6 +124,12 @@ absl::Status RocksStore::Write(rocksdb::WriteBatch* batch) {
   return FromRocks(db_->Write(write_options_, batch));
 }
 
+absl::Status RocksStore::WriteGroup(absl::Span<rocksdb::WriteBatch* const> batches) {
+  if (batches.size() == 1) return Write(batches[0]);
+  ASSIGN_OR_RETURN(rocksdb::WriteBatch merged, MergeBatches(batches, handles_));
+  return FromRocks(db_->Write(write_options_, &merged));
+}
+
 absl::Status RocksStore::WriteUnsynced(rocksdb::WriteBatch* batch) {
   rocksdb::WriteOptions options = write_options_;
   options.sync = false;
@@ -200,13 +206,11 @@ class BatchCollector : public rocksdb::WriteBatch::Handler {
   // batch as it is: the base class answers those with an error.
 };
 
-}  // namespace
-
-absl::Status SortBatch(rocksdb::WriteBatch* batch,
-                       const std::vector<rocksdb::ColumnFamilyHandle*>& handles) {
-  BatchCollector collector;
-  collector.ops.reserve(batch->Count());
-  if (!batch->Iterate(&collector).ok()) return absl::OkStatus();
+// The operations of `collector` (in the order collected) as one batch in
+// (column family, key) order, keeping only the last operation on each key.
+absl::Status BuildSorted(BatchCollector& collector,
+                         const std::vector<rocksdb::ColumnFamilyHandle*>& handles,
+                         size_t reserved_bytes, rocksdb::WriteBatch* out) {
   auto& ops = collector.ops;
   // Stable, so the operations on one key keep their order; the last wins.
   std::stable_sort(ops.begin(), ops.end(), [](const auto& a, const auto& b) {
@@ -215,7 +219,7 @@ absl::Status SortBatch(rocksdb::WriteBatch* batch,
   });
   absl::flat_hash_map<uint32_t, rocksdb::ColumnFamilyHandle*> by_id;
   for (auto* handle : handles) by_id[handle->GetID()] = handle;
-  rocksdb::WriteBatch sorted(batch->GetDataSize());
+  rocksdb::WriteBatch sorted(reserved_bytes);
   for (size_t i = 0; i < ops.size(); ++i) {
     const auto& op = ops[i];
     if (i + 1 < ops.size() && ops[i + 1].cf == op.cf && ops[i + 1].key == op.key) continue;
@@ -227,8 +231,39 @@ absl::Status SortBatch(rocksdb::WriteBatch* batch,
         op.is_delete ? sorted.Delete(it->second, op.key) : sorted.Put(it->second, op.key, op.value);
     RETURN_IF_ERROR(FromRocks(s));
   }
-  *batch = std::move(sorted);
+  *out = std::move(sorted);
   return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status SortBatch(rocksdb::WriteBatch* batch,
+                       const std::vector<rocksdb::ColumnFamilyHandle*>& handles) {
+  BatchCollector collector;
+  collector.ops.reserve(batch->Count());
+  if (!batch->Iterate(&collector).ok()) return absl::OkStatus();
+  return BuildSorted(collector, handles, batch->GetDataSize(), batch);
+}
+
+absl::StatusOr<rocksdb::WriteBatch> MergeBatches(
+    absl::Span<rocksdb::WriteBatch* const> batches,
+    const std::vector<rocksdb::ColumnFamilyHandle*>& handles) {
+  BatchCollector collector;
+  size_t count = 0, bytes = 0;
+  for (const auto* batch : batches) {
+    count += batch->Count();
+    bytes += batch->GetDataSize();
+  }
+  collector.ops.reserve(count);
+  for (auto* batch : batches) {
+    if (!batch->Iterate(&collector).ok()) {
+      return absl::InvalidArgumentError(
+          "a batch holds operations other than puts and deletes; write it alone");
+    }
+  }
+  rocksdb::WriteBatch merged;
+  RETURN_IF_ERROR(BuildSorted(collector, handles, bytes, &merged));
+  return merged;
 }
 
 absl::Status PutIndexDiff(rocksdb::WriteBatch* batch, rocksdb::ColumnFamilyHandle* cf,

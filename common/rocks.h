@@ -10,6 +10,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "rocksdb/db.h"
 #include "rocksdb/write_batch.h"
 
@@ -50,6 +51,11 @@ class RocksStore {
   // first put in key order (see SortBatch), which is what the memtable
   // inserts cost least in; its effect is the same.
   absl::Status Write(rocksdb::WriteBatch* batch);
+  // Commits several batches as ONE atomic write (synced per Options), with
+  // the effect of writing them one after another in order (see
+  // MergeBatches). INVALID_ARGUMENT, writing nothing, when a batch holds
+  // anything but puts and deletes (write such a batch alone).
+  absl::Status WriteGroup(absl::Span<rocksdb::WriteBatch* const> batches);
   // Commits the batch atomically without waiting for the WAL to reach the
   // disk, for writes whose loss in a machine crash is harmless (the next
   // synced write makes it durable too: the WAL is sequential).
@@ -94,6 +100,15 @@ bool KeyHasPrefix(const rocksdb::Slice& key, absl::string_view prefix);
 // of every column family the batch writes to (INTERNAL otherwise).
 absl::Status SortBatch(rocksdb::WriteBatch* batch,
                        const std::vector<rocksdb::ColumnFamilyHandle*>& handles);
+
+// One batch holding the operations of `batches` in (column family, key)
+// order, keeping only the last operation on each key in batch order: writing
+// it has the same effect as writing the batches one after another.
+// INVALID_ARGUMENT when a batch holds anything but puts and deletes;
+// INTERNAL when one writes to a family missing from `handles`.
+absl::StatusOr<rocksdb::WriteBatch> MergeBatches(
+    absl::Span<rocksdb::WriteBatch* const> batches,
+    const std::vector<rocksdb::ColumnFamilyHandle*>& handles);
 
 // Secondary-index maintenance for one record: deletes the entries of
 // `before` that `after` does not have (same key and value) and puts those

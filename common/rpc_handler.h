@@ -5,10 +5,12 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <functional>
 #include <string>
 #include <utility>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
@@ -41,6 +43,21 @@ class UnaryDispatcher {
   template <typename Request, typename Response, typename Fn>
   grpc::ServerUnaryReactor* Handle(grpc::CallbackServerContext* ctx, const char* method,
                                    const Request* request, Response* response, Fn fn) const {
+    return HandleAsync(
+        ctx, method, request, response,
+        [fn = std::move(fn)](const Caller& caller, const Request& req,
+                             std::function<void(absl::StatusOr<Response>)> done) mutable {
+          done(fn(caller, req));
+        });
+  }
+
+  // As Handle, for a domain method that answers later: `fn(caller, *request,
+  // done)` starts on the pool and calls `done(absl::StatusOr<Response>)`
+  // exactly once, from any thread (e.g. after a group commit), so no pool
+  // thread waits for the disk.
+  template <typename Request, typename Response, typename Fn>
+  grpc::ServerUnaryReactor* HandleAsync(grpc::CallbackServerContext* ctx, const char* method,
+                                        const Request* request, Response* response, Fn fn) const {
     grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
     const absl::Time start = absl::Now();
     Metrics* metrics = metrics_;
@@ -58,9 +75,10 @@ class UnaryDispatcher {
     }
     bool queued = pool_->Submit(
         [fn = std::move(fn), request, response, finish, caller = *std::move(caller)]() mutable {
-          auto result = fn(caller, *request);
-          if (result.ok()) *response = *std::move(result);
-          finish(result.status());
+          fn(caller, *request, [response, finish](absl::StatusOr<Response> result) {
+            if (result.ok()) *response = *std::move(result);
+            finish(result.status());
+          });
         });
     if (!queued) finish(absl::ResourceExhaustedError("server is busy; retry with backoff"));
     return reactor;

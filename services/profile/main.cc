@@ -9,6 +9,7 @@
 #include "common/auth.h"
 #include "common/cache.h"
 #include "common/config.h"
+#include "common/group_commit.h"
 #include "common/log.h"
 #include "common/occupations.h"
 #include "common/outbox.h"
@@ -57,7 +58,10 @@ int Run() {
 
   VersionedLruCache<StoredWorker> local_cache(
       static_cast<size_t>(std::max(0, absl::GetFlag(FLAGS_local_cache_entries))));
-  RocksWorkerStore worker_store(store, outbox);
+  // Declared before the server, so it outlives it: registrations still being
+  // committed at shutdown are written and answered before the server is gone.
+  GroupCommitter committer(store);
+  RocksWorkerStore worker_store(store, outbox, &committer);
   ProfileDeps deps;
   deps.store = &worker_store;
   deps.cipher = cipher->get();

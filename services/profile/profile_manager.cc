@@ -4,12 +4,14 @@
 #include <map>
 #include <tuple>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/hash/hash.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/notification.h"
 #include "common/log.h"
 #include "common/proto_util.h"
 #include "common/status.h"
@@ -168,9 +170,9 @@ v1::AuditRecord ProfileManager::MakeAudit(const Caller& caller, absl::string_vie
   return r;
 }
 
-absl::Status ProfileManager::Commit(const Caller& caller, const StoredWorker* before,
-                                    const StoredWorker* after, absl::string_view event_type,
-                                    std::vector<v1::AuditRecord> audit) {
+Mutation ProfileManager::MakeMutation(const StoredWorker* before, const StoredWorker* after,
+                                      absl::string_view event_type,
+                                      std::vector<v1::AuditRecord> audit) const {
   Mutation m;
   m.before = before;
   m.after = after;
@@ -188,7 +190,10 @@ absl::Status ProfileManager::Commit(const Caller& caller, const StoredWorker* be
     event.set_entity_version(VersionedCache::kErasedVersion);
   }
   m.events.push_back(std::move(event));
-  RETURN_IF_ERROR(deps_.store->Apply(m));
+  return m;
+}
+
+void ProfileManager::AfterCommit(const StoredWorker* before, const StoredWorker* after) {
   if (deps_.local_cache != nullptr) {
     // Versions only move forward there, so a reader that loaded an older
     // version cannot put it back; an erasure outranks every version.
@@ -209,10 +214,70 @@ absl::Status ProfileManager::Commit(const Caller& caller, const StoredWorker* be
       deps_.cache->Erase(before->worker().worker_id());
     }
   }
+}
+
+absl::Status ProfileManager::Commit(const Caller& caller, const StoredWorker* before,
+                                    const StoredWorker* after, absl::string_view event_type,
+                                    std::vector<v1::AuditRecord> audit) {
+  RETURN_IF_ERROR(deps_.store->Apply(MakeMutation(before, after, event_type, std::move(audit))));
+  AfterCommit(before, after);
   return absl::OkStatus();
 }
 
+void ProfileManager::Claims::Acquire(const std::vector<std::string>& keys) {
+  absl::MutexLock lock(&mu_);
+  auto free = [this, &keys]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    for (const auto& key : keys) {
+      if (held_.contains(key)) return false;
+    }
+    return true;
+  };
+  mu_.Await(absl::Condition(&free));
+  for (const auto& key : keys) held_.insert(key);
+}
+
+void ProfileManager::Claims::Release(const std::vector<std::string>& keys) {
+  absl::MutexLock lock(&mu_);
+  for (const auto& key : keys) held_.erase(key);
+}
+
 absl::StatusOr<v1::RegisterWorkerResponse> ProfileManager::Register(
+    const Caller& caller, const v1::RegisterWorkerRequest& request) {
+  absl::Notification answered;
+  absl::StatusOr<v1::RegisterWorkerResponse> out;
+  RegisterAsync(caller, request, [&](absl::StatusOr<v1::RegisterWorkerResponse> result) {
+    out = std::move(result);
+    answered.Notify();
+  });
+  answered.WaitForNotification();
+  return out;
+}
+
+void ProfileManager::RegisterAsync(const Caller& caller, const v1::RegisterWorkerRequest& request,
+                                   RegisterDone done) {
+  absl::StatusOr<Decided> decided = DecideRegistration(caller, request);
+  if (!decided.ok()) {
+    done(decided.status());
+    return;
+  }
+  if (decided->answered.has_value()) {
+    done(*std::move(decided->answered));
+    return;
+  }
+  auto pending = std::make_shared<Decided>(*std::move(decided));
+  deps_.store->ApplyAsync(MakeMutation(nullptr, pending->created.get(), "worker.registered", {}),
+                          [this, pending, done = std::move(done)](absl::Status status) {
+                            claims_.Release(pending->claims);
+                            if (!status.ok()) {
+                              done(status);
+                              return;
+                            }
+                            AfterCommit(nullptr, pending->created.get());
+                            done(std::move(pending->response));
+                          });
+}
+
+absl::StatusOr<ProfileManager::Decided> ProfileManager::DecideRegistration(
     const Caller& caller, const v1::RegisterWorkerRequest& request) {
   v1::Worker input = request.worker();
   Normalize(&input);
@@ -247,6 +312,15 @@ absl::StatusOr<v1::RegisterWorkerResponse> ProfileManager::Register(
                    ParseResidentId(input.id_number(), refs.today, *deps_.regions));
   const std::string id_index = deps_.cipher->BlindIndex("id_number", input.id_number());
   absl::MutexLock id_lock(&StripeFor(id_index));
+  // Claimed before looking: an earlier registration of this person (or
+  // openid) still on its way to the disk is waited for, then seen.
+  std::vector<std::string> claims = {absl::StrCat("id:", id_index)};
+  if (!input.wechat_openid().empty()) claims.push_back(absl::StrCat("oid:", input.wechat_openid()));
+  claims_.Acquire(claims);
+  bool claims_handed_over = false;
+  auto release = absl::MakeCleanup([&] {
+    if (!claims_handed_over) claims_.Release(claims);
+  });
 
   ASSIGN_OR_RETURN(auto existing_id, deps_.store->FindByIdNumberIndex(id_index));
   if (!input.wechat_openid().empty()) {
@@ -294,13 +368,16 @@ absl::StatusOr<v1::RegisterWorkerResponse> ProfileManager::Register(
     w.set_version(w.version() + 1);
     *w.mutable_updated_at() = ToProto(now);
     RETURN_IF_ERROR(Commit(caller, &*before, &after, "worker.updated", {}));
-    v1::RegisterWorkerResponse response;
-    *response.mutable_worker() = Present(caller, after, pii, false);
-    response.set_created(false);
-    return response;
+    Decided decided;
+    decided.answered.emplace();
+    *decided.answered->mutable_worker() = Present(caller, after, pii, false);
+    decided.answered->set_created(false);
+    return decided;
   }
 
-  StoredWorker stored;
+  Decided decided;
+  decided.created = std::make_shared<StoredWorker>();
+  StoredWorker& stored = *decided.created;
   v1::Worker& w = *stored.mutable_worker();
   w = input;
   w.clear_name();
@@ -329,11 +406,11 @@ absl::StatusOr<v1::RegisterWorkerResponse> ProfileManager::Register(
   ASSIGN_OR_RETURN(*stored.mutable_sealed_pii(), SealPii(w.worker_id(), pii));
   stored.set_id_number_index(id_index);
   stored.set_phone_index(phone_index);
-  RETURN_IF_ERROR(Commit(caller, nullptr, &stored, "worker.registered", {}));
-  v1::RegisterWorkerResponse response;
-  *response.mutable_worker() = Present(caller, stored, pii, false);
-  response.set_created(true);
-  return response;
+  *decided.response.mutable_worker() = Present(caller, stored, pii, false);
+  decided.response.set_created(true);
+  decided.claims = std::move(claims);
+  claims_handed_over = true;
+  return decided;
 }
 
 absl::StatusOr<v1::Worker> ProfileManager::Get(const Caller& caller,

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
@@ -58,6 +59,12 @@ class ProfileManager {
   // openid.
   absl::StatusOr<v1::RegisterWorkerResponse> Register(const Caller& caller,
                                                       const v1::RegisterWorkerRequest& request);
+  // Register, answered through `done` (exactly once, possibly on the store's
+  // committer thread) once the new worker is durable, so the calling thread
+  // never waits for the disk. Same errors as Register.
+  using RegisterDone = std::function<void(absl::StatusOr<v1::RegisterWorkerResponse>)>;
+  void RegisterAsync(const Caller& caller, const v1::RegisterWorkerRequest& request,
+                     RegisterDone done);
 
   // NOT_FOUND when no worker matches; PERMISSION_DENIED for a wechat caller
   // asking for anyone but its own worker, or a non-admin asking to reveal the
@@ -95,6 +102,30 @@ class ProfileManager {
       const Caller& caller, const v1::ListAuditRecordsRequest& request);
 
  private:
+  // Keys (an ID number's blind index, an openid) of registrations decided
+  // but not yet committed: a second registration of the same person waits
+  // for the first to land instead of deciding on a store that lacks it.
+  class Claims {
+   public:
+    // Blocks until none of `keys` is claimed, then claims them all.
+    void Acquire(const std::vector<std::string>& keys);
+    void Release(const std::vector<std::string>& keys);
+
+   private:
+    absl::Mutex mu_;
+    absl::flat_hash_set<std::string> held_ ABSL_GUARDED_BY(mu_);
+  };
+  // What a registration decided: an answer already given (the upsert path
+  // commits synchronously), or a new worker still to commit.
+  struct Decided {
+    std::optional<v1::RegisterWorkerResponse> answered;
+    std::shared_ptr<StoredWorker> created;
+    v1::RegisterWorkerResponse response;  // for `created`
+    std::vector<std::string> claims;      // held until `created` commits
+  };
+  absl::StatusOr<Decided> DecideRegistration(const Caller& caller,
+                                             const v1::RegisterWorkerRequest& request);
+
   struct Loaded {
     StoredWorker stored;
     store::v1::WorkerPii pii;
@@ -114,6 +145,11 @@ class ProfileManager {
   // then moves both caches forward.
   absl::Status Commit(const Caller& caller, const StoredWorker* before, const StoredWorker* after,
                       absl::string_view event_type, std::vector<v1::AuditRecord> audit);
+  // The store mutation of such a commit (pointers into before/after).
+  Mutation MakeMutation(const StoredWorker* before, const StoredWorker* after,
+                        absl::string_view event_type, std::vector<v1::AuditRecord> audit) const;
+  // Moves both caches forward after a successful commit.
+  void AfterCommit(const StoredWorker* before, const StoredWorker* after);
   v1::AuditRecord MakeAudit(const Caller& caller, absl::string_view action,
                             absl::string_view worker_id, absl::string_view purpose,
                             absl::string_view detail) const;
@@ -128,6 +164,7 @@ class ProfileManager {
   ProfileManagerOptions options_;
   static constexpr int kStripes = 64;
   absl::Mutex stripes_[kStripes];
+  Claims claims_;
 };
 
 }  // namespace labor::profile

@@ -44,7 +44,12 @@ grpc::ServerUnaryReactor* ProfileServiceImpl::Handle(grpc::CallbackServerContext
 grpc::ServerUnaryReactor* ProfileServiceImpl::RegisterWorker(
     grpc::CallbackServerContext* ctx, const v1::RegisterWorkerRequest* request,
     v1::RegisterWorkerResponse* response) {
-  return Handle(ctx, "RegisterWorker", request, response, &ProfileManager::Register);
+  // Answered when the group commit lands: no pool thread waits for the WAL sync.
+  return dispatch_.HandleAsync(ctx, "RegisterWorker", request, response,
+                               [this](const Caller& caller, const v1::RegisterWorkerRequest& r,
+                                      ProfileManager::RegisterDone done) {
+                                 manager_->RegisterAsync(caller, r, std::move(done));
+                               });
 }
 
 grpc::ServerUnaryReactor* ProfileServiceImpl::GetWorker(grpc::CallbackServerContext* ctx,

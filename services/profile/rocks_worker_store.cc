@@ -39,8 +39,8 @@ std::vector<std::string> RocksWorkerStore::ColumnFamilies() {
           std::string(kOutboxCf), std::string(kMetaCf)};
 }
 
-RocksWorkerStore::RocksWorkerStore(RocksStore* store, Outbox* outbox)
-    : store_(store), outbox_(outbox) {
+RocksWorkerStore::RocksWorkerStore(RocksStore* store, Outbox* outbox, GroupCommitter* committer)
+    : store_(store), outbox_(outbox), committer_(committer) {
   // Audit keys are <micros><seq>; seq only separates records of the same
   // microsecond, so starting from the wall clock keeps it unique across restarts.
   audit_seq_ = static_cast<uint64_t>(absl::ToUnixNanos(absl::Now()));
@@ -80,6 +80,26 @@ absl::StatusOr<std::vector<std::string>> RocksWorkerStore::FindByPhoneIndex(
 
 absl::Status RocksWorkerStore::Apply(const Mutation& mutation) {
   rocksdb::WriteBatch batch;
+  RETURN_IF_ERROR(Prepare(mutation, &batch));
+  return outbox_->Commit(store_, &batch, mutation.events);
+}
+
+void RocksWorkerStore::ApplyAsync(const Mutation& mutation,
+                                  std::function<void(absl::Status)> done) {
+  if (committer_ == nullptr) {
+    done(Apply(mutation));
+    return;
+  }
+  rocksdb::WriteBatch batch;
+  if (absl::Status s = Prepare(mutation, &batch); !s.ok()) {
+    done(std::move(s));
+    return;
+  }
+  outbox_->CommitAsync(committer_, std::move(batch), mutation.events, std::move(done));
+}
+
+absl::Status RocksWorkerStore::Prepare(const Mutation& mutation, rocksdb::WriteBatch* out) {
+  rocksdb::WriteBatch& batch = *out;
   auto* workers = store_->cf(kWorkersCf);
   auto* index = store_->cf(kIndexCf);
   auto* audit = store_->cf(kAuditCf);
@@ -102,8 +122,7 @@ absl::Status RocksWorkerStore::Apply(const Mutation& mutation) {
                                    EncodeBigEndian64(audit_seq_.fetch_add(1)));
     RETURN_IF_ERROR(FromRocks(batch.Put(audit, key, record.SerializeAsString())));
   }
-
-  return outbox_->Commit(store_, &batch, mutation.events);
+  return absl::OkStatus();
 }
 
 absl::Status RocksWorkerStore::ScanIndexPrefix(

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "common/group_commit.h"
 #include "common/outbox.h"
 #include "common/rocks.h"
 #include "services/profile/worker_store.h"
@@ -24,14 +25,16 @@ class RocksWorkerStore : public WorkerStore {
   // The column families to open the RocksStore with.
   static std::vector<std::string> ColumnFamilies();
 
-  // `store` and `outbox` must outlive this object.
-  RocksWorkerStore(RocksStore* store, Outbox* outbox);
+  // `store`, `outbox` and `committer` must outlive this object. With a
+  // committer, ApplyAsync commits in its groups; without, synchronously.
+  RocksWorkerStore(RocksStore* store, Outbox* outbox, GroupCommitter* committer = nullptr);
 
   absl::StatusOr<std::optional<StoredWorker>> Get(absl::string_view worker_id) override;
   absl::StatusOr<std::optional<std::string>> FindByIdNumberIndex(absl::string_view index) override;
   absl::StatusOr<std::optional<std::string>> FindByOpenId(absl::string_view openid) override;
   absl::StatusOr<std::vector<std::string>> FindByPhoneIndex(absl::string_view index) override;
   absl::Status Apply(const Mutation& mutation) override;
+  void ApplyAsync(const Mutation& mutation, std::function<void(absl::Status)> done) override;
   absl::Status Scan(const ScanOptions& options,
                     const std::function<bool(const StoredWorker&)>& visit) override;
   absl::StatusOr<std::vector<v1::AuditRecord>> ListAudit(absl::string_view worker_id,
@@ -40,11 +43,14 @@ class RocksWorkerStore : public WorkerStore {
   absl::Status Health() override;
 
  private:
+  // The mutation's records, indexes and audit (not its events) as a batch.
+  absl::Status Prepare(const Mutation& mutation, rocksdb::WriteBatch* batch);
   absl::Status ScanIndexPrefix(const std::string& prefix, absl::string_view start_after,
                                const std::function<bool(const StoredWorker&)>& visit);
 
   RocksStore* store_;
   Outbox* outbox_;
+  GroupCommitter* committer_;
   std::atomic<uint64_t> audit_seq_{0};
 };
 

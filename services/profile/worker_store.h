@@ -53,6 +53,13 @@ class WorkerStore {
 
   // Commits the mutation atomically (durably when the store syncs writes).
   virtual absl::Status Apply(const Mutation& mutation) = 0;
+  // As Apply, answered later: `done` gets the commit's status exactly once,
+  // possibly on another thread. The mutation is read before ApplyAsync
+  // returns (its pointers need not outlive the call). The default commits
+  // synchronously and answers inline.
+  virtual void ApplyAsync(const Mutation& mutation, std::function<void(absl::Status)> done) {
+    done(Apply(mutation));
+  }
 
   // Visits workers in worker-id order (within the township/household when
   // given) until `visit` returns false.

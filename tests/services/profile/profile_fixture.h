@@ -9,6 +9,7 @@
 #include "absl/time/civil_time.h"
 #include "common/auth.h"
 #include "common/clock.h"
+#include "common/group_commit.h"
 #include "common/occupations.h"
 #include "common/outbox.h"
 #include "common/pii.h"
@@ -45,6 +46,7 @@ class ProfileFixture : public ::testing::Test {
   void OpenStore() {
     manager_.reset();
     worker_store_.reset();
+    committer_.reset();
     outbox_.reset();
     store_.reset();
     RocksStore::Options options;
@@ -57,7 +59,10 @@ class ProfileFixture : public ::testing::Test {
     auto outbox = Outbox::Open(store_.get(), "profile", &clock_);
     ASSERT_TRUE(outbox.ok()) << outbox.status();
     outbox_ = std::move(*outbox);
-    worker_store_ = std::make_unique<RocksWorkerStore>(store_.get(), outbox_.get());
+    // As in production: registrations commit through the group committer.
+    committer_ = std::make_unique<GroupCommitter>(store_.get());
+    worker_store_ =
+        std::make_unique<RocksWorkerStore>(store_.get(), outbox_.get(), committer_.get());
     ProfileDeps deps;
     deps.store = worker_store_.get();
     deps.cipher = cipher_.get();
@@ -102,6 +107,7 @@ class ProfileFixture : public ::testing::Test {
   std::unique_ptr<PiiCipher> cipher_;
   std::unique_ptr<RocksStore> store_;
   std::unique_ptr<Outbox> outbox_;
+  std::unique_ptr<GroupCommitter> committer_;
   std::unique_ptr<RocksWorkerStore> worker_store_;
   std::unique_ptr<ProfileManager> manager_;
   int next_id_ = 0;

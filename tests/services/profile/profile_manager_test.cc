@@ -1,6 +1,9 @@
 // Domain tests of ProfileManager against a real RocksDB, with a manual clock.
 #include "services/profile/profile_manager.h"
 
+#include <thread>
+#include <vector>
+
 #include "common/status.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/time_util.h"
@@ -87,7 +90,8 @@ TEST_F(ProfileManagerTest, ServicesMayOnlyWithdrawConsentAndReadAPhoneForAnSms) 
   v1::Consent grant = w.consent();
   grant.set_partner_sharing(true);
   EXPECT_EQ(update(grant).status().code(), absl::StatusCode::kPermissionDenied);
-  EXPECT_EQ(update(w.consent(), "labor_brand").status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(update(w.consent(), "labor_brand").status().code(),
+            absl::StatusCode::kPermissionDenied);
   v1::Consent withdraw = w.consent();
   withdraw.set_wechat(false);
   auto done = update(withdraw);
@@ -553,6 +557,98 @@ TEST_F(ProfileManagerTest, EventsCarryNoDirectIdentifiers) {
   EXPECT_TRUE(payload.id_number().empty());
   EXPECT_TRUE(payload.phone().empty());
   EXPECT_EQ(payload.hukou_township(), "511702102");
+}
+
+// Registrations commit through the group committer after the deciding thread
+// has moved on; these check uniqueness still holds when they race.
+namespace concurrent {
+
+std::vector<absl::StatusOr<v1::RegisterWorkerResponse>> RegisterAll(
+    ProfileManager& manager, const std::vector<v1::RegisterWorkerRequest>& requests) {
+  std::vector<absl::StatusOr<v1::RegisterWorkerResponse>> out(requests.size(),
+                                                              absl::UnknownError("not run"));
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < requests.size(); ++i) {
+    threads.emplace_back(
+        [&, i] { out[i] = manager.Register(MakeCaller(Role::kAdmin), requests[i]); });
+  }
+  for (auto& t : threads) t.join();
+  return out;
+}
+
+}  // namespace concurrent
+
+TEST_F(ProfileManagerTest, RacingRegistrationsOfOnePersonCreateOneWorker) {
+  for (int round = 0; round < 20; ++round) {
+    const std::string seq = absl::StrCat(100 + round);
+    std::vector<v1::RegisterWorkerRequest> requests(8, ValidRegistration("19900101", seq));
+    auto results = concurrent::RegisterAll(*manager_, requests);
+    std::string created_id;
+    int created = 0, refused = 0;
+    for (const auto& r : results) {
+      if (r.ok()) {
+        ++created;
+        EXPECT_TRUE(r->created());
+        created_id = r->worker().worker_id();
+      } else {
+        ++refused;
+        EXPECT_EQ(r.status().code(), absl::StatusCode::kAlreadyExists) << r.status();
+      }
+    }
+    ASSERT_EQ(created, 1) << "round " << round;
+    EXPECT_EQ(refused, 7);
+    for (const auto& r : results) {
+      if (!r.ok()) {
+        EXPECT_THAT(r.status().message(), HasSubstr(created_id));
+      }
+    }
+  }
+  EXPECT_EQ(WorkerCount(), 20);
+  EXPECT_EQ(OutboxCount(), 20);  // one event per worker created, none for refusals
+}
+
+TEST_F(ProfileManagerTest, RacingRegistrationsOfOneOpenIdBindItOnce) {
+  std::vector<v1::RegisterWorkerRequest> requests;
+  for (int i = 0; i < 6; ++i) {
+    auto r = ValidRegistration("19880808", absl::StrCat(200 + i), absl::StrCat("1390000000", i));
+    r.mutable_worker()->set_wechat_openid("oShared");
+    requests.push_back(r);
+  }
+  auto results = concurrent::RegisterAll(*manager_, requests);
+  int created = 0;
+  for (const auto& r : results) {
+    if (r.ok()) {
+      ++created;
+    } else {
+      EXPECT_EQ(r.status().code(), absl::StatusCode::kAlreadyExists) << r.status();
+      EXPECT_THAT(r.status().message(), HasSubstr("wechat_openid"));
+    }
+  }
+  EXPECT_EQ(created, 1);
+  EXPECT_EQ(WorkerCount(), 1);
+}
+
+TEST_F(ProfileManagerTest, ManyConcurrentRegistrationsAllLandAndShareWrites) {
+  std::vector<v1::RegisterWorkerRequest> requests;
+  for (int i = 0; i < 64; ++i) {
+    requests.push_back(
+        ValidRegistration(absl::StrCat("1975", i % 12 < 9 ? "0" : "", i % 12 + 1, "15"),
+                          absl::StrCat(300 + i), absl::StrCat("1370000", 1000 + i)));
+  }
+  auto results = concurrent::RegisterAll(*manager_, requests);
+  for (const auto& r : results) ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(WorkerCount(), 64);
+  EXPECT_EQ(OutboxCount(), 64);
+  for (size_t i = 0; i < requests.size(); ++i) {
+    v1::GetWorkerRequest get;
+    get.set_id_number(requests[i].worker().id_number());
+    auto w = manager_->Get(MakeCaller(Role::kAdmin), get);
+    ASSERT_TRUE(w.ok()) << w.status();
+    EXPECT_EQ(w->worker_id(), results[i]->worker().worker_id());
+  }
+  const auto stats = committer_->stats();
+  EXPECT_EQ(stats.batches, 64);
+  EXPECT_LE(stats.groups, stats.batches);
 }
 
 }  // namespace

@@ -1,0 +1,178 @@
+// GroupCommitter against a real RocksDB: every caller is answered, queued
+// batches land as one write with the effect of their queue order, and a batch
+// that cannot be merged is written alone without disturbing the others.
+#include "common/group_commit.h"
+
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/blocking_counter.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
+#include "gtest/gtest.h"
+#include "tests/testing/util.h"
+
+namespace labor {
+namespace {
+
+using ::labor::testing::TempDir;
+
+std::unique_ptr<RocksStore> OpenStore(const TempDir& dir) {
+  RocksStore::Options options;
+  options.path = dir.Sub("db");
+  options.column_families = {"a", "b"};
+  options.sync_writes = true;
+  auto store = RocksStore::Open(options);
+  EXPECT_TRUE(store.ok()) << store.status();
+  return store.ok() ? std::move(*store) : nullptr;
+}
+
+std::string ValueOf(RocksStore& store, absl::string_view cf, absl::string_view key) {
+  auto value = store.Get(cf, key);
+  EXPECT_TRUE(value.ok()) << value.status();
+  return value.ok() && value->has_value() ? **value : "<absent>";
+}
+
+// Holds the committer thread inside the first batch's callback, so that what
+// is submitted meanwhile queues up and is written as the next group.
+class Gate {
+ public:
+  GroupCommitter::Done Holder(absl::Status* seen) {
+    return [this, seen](absl::Status s) {
+      *seen = s;
+      entered_.Notify();
+      open_.WaitForNotification();
+    };
+  }
+  void WaitEntered() { entered_.WaitForNotification(); }
+  void Open() { open_.Notify(); }
+
+ private:
+  absl::Notification entered_, open_;
+};
+
+TEST(GroupCommitterTest, QueuedBatchesLandAsOneWriteInQueueOrder) {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  ASSERT_NE(store, nullptr);
+  GroupCommitter committer(store.get());
+  Gate gate;
+  absl::Status first;
+  rocksdb::WriteBatch hold;
+  hold.Put(store->cf("a"), "hold", "1");
+  committer.Submit(std::move(hold), gate.Holder(&first));
+  gate.WaitEntered();
+
+  absl::Mutex mu;
+  std::vector<int> answered;  // submission numbers, in answer order
+  std::vector<absl::Status> statuses(4);
+  absl::BlockingCounter all_answered(4);
+  auto submit = [&](int n, rocksdb::WriteBatch batch) {
+    committer.Submit(std::move(batch), [&, n](absl::Status s) {
+      {
+        absl::MutexLock lock(&mu);
+        statuses[n] = s;
+        answered.push_back(n);
+      }
+      all_answered.DecrementCount();
+    });
+  };
+  rocksdb::WriteBatch b0, b1, b2, b3;
+  b0.Put(store->cf("a"), "k", "first");
+  b0.Put(store->cf("b"), "gone", "x");
+  b1.Put(store->cf("a"), "k", "second");  // the later put on a key wins
+  b2.Delete(store->cf("b"), "gone");      // a later delete removes an earlier put
+  b3.Put(store->cf("b"), "other", "y");
+  submit(0, std::move(b0));
+  submit(1, std::move(b1));
+  submit(2, std::move(b2));
+  submit(3, std::move(b3));
+  gate.Open();
+
+  all_answered.Wait();
+  EXPECT_TRUE(first.ok()) << first;
+  {
+    absl::MutexLock lock(&mu);
+    EXPECT_EQ(answered, (std::vector<int>{0, 1, 2, 3}));
+    for (const auto& s : statuses) EXPECT_TRUE(s.ok()) << s;
+  }
+  EXPECT_EQ(committer.stats().groups, 2);  // the held batch, then the four together
+  EXPECT_EQ(ValueOf(*store, "a", "k"), "second");
+  EXPECT_EQ(ValueOf(*store, "b", "gone"), "<absent>");
+  EXPECT_EQ(ValueOf(*store, "b", "other"), "y");
+  EXPECT_EQ(ValueOf(*store, "a", "hold"), "1");
+}
+
+TEST(GroupCommitterTest, ABatchThatCannotBeMergedIsWrittenAloneInOrder) {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  ASSERT_NE(store, nullptr);
+  GroupCommitter committer(store.get());
+  Gate gate;
+  absl::Status first;
+  rocksdb::WriteBatch hold;
+  hold.Put(store->cf("a"), "hold", "1");
+  committer.Submit(std::move(hold), gate.Holder(&first));
+  gate.WaitEntered();
+
+  std::vector<absl::Status> statuses(3, absl::UnknownError("not answered"));
+  absl::BlockingCounter all_answered(3);
+  rocksdb::WriteBatch b0, b1, b2;
+  b0.Put(store->cf("a"), "k", "v0");
+  b1.SingleDelete(store->cf("a"), "k");  // not a put or delete: cannot be merged
+  b2.Put(store->cf("a"), "k2", "v2");
+  auto record = [&](int n) {
+    return [&, n](absl::Status s) {
+      statuses[n] = s;
+      all_answered.DecrementCount();
+    };
+  };
+  committer.Submit(std::move(b0), record(0));
+  committer.Submit(std::move(b1), record(1));
+  committer.Submit(std::move(b2), record(2));
+  gate.Open();
+  all_answered.Wait();
+  for (const auto& s : statuses) EXPECT_TRUE(s.ok()) << s;
+  EXPECT_EQ(committer.stats().groups, 4);            // the held one, then each of the three alone
+  EXPECT_EQ(ValueOf(*store, "a", "k"), "<absent>");  // the single delete came after the put
+  EXPECT_EQ(ValueOf(*store, "a", "k2"), "v2");
+}
+
+TEST(GroupCommitterTest, ManyWritersAreAllAnsweredAndDestructionDrainsTheQueue) {
+  TempDir dir;
+  auto store = OpenStore(dir);
+  ASSERT_NE(store, nullptr);
+  constexpr int kThreads = 8, kPerThread = 200;
+  absl::Mutex mu;
+  int ok = 0, failed = 0;
+  {
+    GroupCommitter committer(store.get());
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+      threads.emplace_back([&, t] {
+        for (int i = 0; i < kPerThread; ++i) {
+          rocksdb::WriteBatch batch;
+          batch.Put(store->cf(i % 2 == 0 ? "a" : "b"), absl::StrCat("t", t, "-", i), "v");
+          committer.Submit(std::move(batch), [&](absl::Status s) {
+            absl::MutexLock lock(&mu);
+            (s.ok() ? ok : failed)++;
+          });
+        }
+      });
+    }
+    for (auto& t : threads) t.join();
+  }  // destroyed with batches possibly still queued: each is written and answered
+  EXPECT_EQ(ok, kThreads * kPerThread);
+  EXPECT_EQ(failed, 0);
+  for (int t = 0; t < kThreads; ++t) {
+    for (int i = 0; i < kPerThread; i += 37) {
+      EXPECT_EQ(ValueOf(*store, i % 2 == 0 ? "a" : "b", absl::StrCat("t", t, "-", i)), "v");
+    }
+  }
+}
+
+}  // namespace
+}  // namespace labor
