@@ -10,8 +10,8 @@ namespace labor {
 GroupCommitter::GroupCommitter(RocksStore* store, Options options)
     : store_(store), options_(options) {
   LABOR_CHECK(store_ != nullptr);
-  LABOR_CHECK(options_.max_group_batches > 0);
-  thread_ = std::thread([this] { Run(); });
+  LABOR_CHECK(options_.max_group_batches > 0 && options_.threads > 0);
+  for (int i = 0; i < options_.threads; ++i) threads_.emplace_back([this] { Run(); });
 }
 
 GroupCommitter::~GroupCommitter() {
@@ -19,7 +19,7 @@ GroupCommitter::~GroupCommitter() {
     absl::MutexLock lock(&mu_);
     stopping_ = true;
   }
-  thread_.join();
+  for (auto& thread : threads_) thread.join();
 }
 
 void GroupCommitter::Submit(rocksdb::WriteBatch batch, Done done) {

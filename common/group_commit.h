@@ -5,7 +5,7 @@
 // waits for the sync before its own (~3.5 ms at p50 on the 2-core VM), so
 // 16 threads cap RegisterWorker near 4,000/s while a third of the CPU sits
 // idle; more threads only add context switches. Here callers hand a batch
-// over and return; one committer thread writes everything queued meanwhile as
+// over and return; a committer thread writes everything queued meanwhile as
 // one synced write and then tells each caller.
 #pragma once
 
@@ -29,6 +29,11 @@ class GroupCommitter {
     // Most batches written as one group (bounds one write's size and the
     // time the first caller of a group waits for the last).
     int max_group_batches = 512;
+    // Committer threads. With two, one group's WAL sync (the disk) overlaps
+    // the next group's memtable inserts (the CPU) inside RocksDB's
+    // pipelined write; groups taken by different threads may then land in
+    // either order (see Submit).
+    int threads = 2;
   };
 
   // Starts the committer thread. `store` must outlive the committer.
@@ -40,13 +45,16 @@ class GroupCommitter {
   GroupCommitter(const GroupCommitter&) = delete;
   GroupCommitter& operator=(const GroupCommitter&) = delete;
 
-  // Queues `batch` and returns at once. `done` runs exactly once, on the
-  // committer's thread (keep it short; it must not Submit and wait), after
+  // Queues `batch` and returns at once. `done` runs exactly once, on a
+  // committer thread (keep it short; it must not Submit and wait), after
   // the batch is durable and visible (OK), or with the store's error (then
-  // nothing of the batch was written). Batches queued together are written
+  // nothing of the batch was written). Batches taken together are written
   // as one atomic synced write whose effect equals writing them in queue
   // order; a batch that cannot be merged (anything but puts and deletes) is
-  // written alone. After destruction began, `done` gets UNAVAILABLE at once.
+  // written alone. Two groups may commit concurrently in either order: a
+  // caller whose batch must follow another's submits it after that one's
+  // `done` (as registrations do through their claims). After destruction
+  // began, `done` gets UNAVAILABLE at once.
   void Submit(rocksdb::WriteBatch batch, Done done);
 
   struct Stats {
@@ -70,7 +78,7 @@ class GroupCommitter {
   std::vector<Item> queue_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   Stats stats_ ABSL_GUARDED_BY(mu_);
-  std::thread thread_;
+  std::vector<std::thread> threads_;
 };
 
 }  // namespace labor
