@@ -116,16 +116,30 @@ v1::Employer PublicEmployer(const v1::Employer& e) {
 // changed, and commits everything in one VacancyMutation. Lookups by index
 // (source, duplicate key, credit code) see the unit's own changes, so a
 // batch of import items behaves exactly like the same items one by one.
+//
+// An import unit may decide while the previous import unit's write is in
+// flight: every read then consults that unit (the overlay) before the
+// store, so the result is as if its write had landed. The overlay is only
+// read; what this unit takes from it is copied.
 class VacancyManager::WorkUnit {
  public:
-  explicit WorkUnit(VacancyManager* manager) : m_(manager), store_(manager->deps_.store) {}
+  explicit WorkUnit(VacancyManager* manager, std::shared_ptr<const WorkUnit> overlay = nullptr)
+      : m_(manager), store_(manager->deps_.store), overlay_(std::move(overlay)) {}
+
+  // Once the overlay's write is settled the store has it.
+  void DropOverlay() { overlay_.reset(); }
 
   // The vacancy as of this unit (nullptr when absent). Call Touch() after
   // changing it.
   absl::StatusOr<StoredVacancy*> Vacancy(const std::string& id) {
     auto it = vacancies_.find(id);
     if (it == vacancies_.end()) {
-      ASSIGN_OR_RETURN(auto loaded, store_->GetVacancy(id));
+      std::optional<StoredVacancy> loaded;
+      if (const StoredVacancy* pending = Pending(&WorkUnit::vacancies_, id); pending != nullptr) {
+        loaded = *pending;
+      } else {
+        ASSIGN_OR_RETURN(loaded, store_->GetVacancy(id));
+      }
       if (!loaded.has_value()) return nullptr;
       Entry<StoredVacancy> entry;
       entry.before = *loaded;
@@ -161,7 +175,12 @@ class VacancyManager::WorkUnit {
   absl::StatusOr<StoredEmployer*> Employer(const std::string& id) {
     auto it = employers_.find(id);
     if (it == employers_.end()) {
-      ASSIGN_OR_RETURN(auto loaded, m_->LoadEmployer(id));
+      std::optional<StoredEmployer> loaded;
+      if (const StoredEmployer* pending = Pending(&WorkUnit::employers_, id); pending != nullptr) {
+        loaded = *pending;
+      } else {
+        ASSIGN_OR_RETURN(loaded, m_->LoadEmployer(id));
+      }
       if (!loaded.has_value()) return nullptr;
       Entry<StoredEmployer> entry;
       entry.before = *loaded;
@@ -190,7 +209,12 @@ class VacancyManager::WorkUnit {
   absl::StatusOr<StoredFair*> Fair(const std::string& id) {
     auto it = fairs_.find(id);
     if (it == fairs_.end()) {
-      ASSIGN_OR_RETURN(auto loaded, store_->GetFair(id));
+      std::optional<StoredFair> loaded;
+      if (const StoredFair* pending = Pending(&WorkUnit::fairs_, id); pending != nullptr) {
+        loaded = *pending;
+      } else {
+        ASSIGN_OR_RETURN(loaded, store_->GetFair(id));
+      }
       if (!loaded.has_value()) return nullptr;
       Entry<StoredFair> entry;
       entry.before = *loaded;
@@ -215,20 +239,28 @@ class VacancyManager::WorkUnit {
   }
   void AddCheckIn(VacancyMutation::CheckIn check_in) { check_ins_.push_back(std::move(check_in)); }
 
-  // Employer id by credit code, including employers this unit registered.
+  // Employer id by credit code, including employers this unit (or the
+  // overlay) registered. Imports only register employers; a code moved by
+  // UpsertEmployer never meets an overlay (it settles first).
   absl::StatusOr<std::optional<std::string>> EmployerByCreditCode(const std::string& code) {
-    if (auto it = new_credit_codes_.find(code); it != new_credit_codes_.end()) {
-      return std::optional<std::string>(it->second);
+    for (const WorkUnit* u : {static_cast<const WorkUnit*>(this), overlay_.get()}) {
+      if (u == nullptr) continue;
+      if (auto it = u->new_credit_codes_.find(code); it != u->new_credit_codes_.end()) {
+        return std::optional<std::string>(it->second);
+      }
     }
     return m_->FindEmployerIdByCode(code);
   }
 
   // Vacancy id by source key, as of this unit.
   absl::StatusOr<std::optional<std::string>> VacancyBySource(const std::string& key) {
-    if (auto it = by_source_.find(key); it != by_source_.end()) {
-      ASSIGN_OR_RETURN(StoredVacancy * v, Vacancy(it->second));
-      if (v != nullptr && HasSource(v->vacancy(), key))
-        return std::optional<std::string>(it->second);
+    for (const WorkUnit* u : {static_cast<const WorkUnit*>(this), overlay_.get()}) {
+      if (u == nullptr) continue;
+      if (auto it = u->by_source_.find(key); it != u->by_source_.end()) {
+        const std::string& id = it->second;
+        ASSIGN_OR_RETURN(StoredVacancy * v, Vacancy(id));
+        if (v != nullptr && HasSource(v->vacancy(), key)) return std::optional<std::string>(id);
+      }
     }
     ASSIGN_OR_RETURN(auto found, store_->FindVacancyBySource(key));
     if (!found.has_value()) return found;
@@ -244,8 +276,11 @@ class VacancyManager::WorkUnit {
     if (auto it = m_->open_by_dedup_key_.find(key); it != m_->open_by_dedup_key_.end()) {
       ids.insert(it->second.begin(), it->second.end());
     }
-    if (auto it = by_dedup_key_.find(key); it != by_dedup_key_.end()) {
-      ids.insert(it->second.begin(), it->second.end());
+    for (const WorkUnit* u : {static_cast<const WorkUnit*>(this), overlay_.get()}) {
+      if (u == nullptr) continue;
+      if (auto it = u->by_dedup_key_.find(key); it != u->by_dedup_key_.end()) {
+        ids.insert(it->second.begin(), it->second.end());
+      }
     }
     std::vector<std::pair<int64_t, std::string>> out;
     for (const auto& id : ids) {
@@ -267,6 +302,14 @@ class VacancyManager::WorkUnit {
   // restores) them at once.
   absl::Status FlagEmployerVacancies(const std::string& employer_id, bool listed) {
     ASSIGN_OR_RETURN(std::vector<std::string> ids, store_->FindOpenByEmployer(employer_id));
+    if (overlay_ != nullptr) {
+      for (const auto& id : overlay_->vacancy_order_) {
+        const v1::Vacancy& v = overlay_->vacancies_.at(id).after.vacancy();
+        if (v.employer_id() == employer_id && std::find(ids.begin(), ids.end(), id) == ids.end()) {
+          ids.push_back(id);
+        }
+      }
+    }
     for (const auto& id : ids) {
       ASSIGN_OR_RETURN(StoredVacancy * v, Vacancy(id));
       if (v == nullptr || v->vacancy().status() != v1::VACANCY_STATUS_OPEN) continue;
@@ -288,8 +331,19 @@ class VacancyManager::WorkUnit {
     return absl::OkStatus();
   }
 
-  // The first half of Commit: the store write and the duplicate map.
+  // The first half of Commit: the store write and the memory it moves.
   absl::Status CommitStore() ABSL_EXCLUSIVE_LOCKS_REQUIRED(m_->write_mu_) {
+    VacancyMutation mutation = TakeMutation();
+    if (IsEmpty(mutation)) return absl::OkStatus();
+    RETURN_IF_ERROR(store_->Apply(mutation));
+    RememberEmployers();
+    RememberOpenVacancies();
+    return absl::OkStatus();
+  }
+
+  // The unit's changes as one mutation (pointing into the unit). Moves the
+  // events and check-ins out: after this the unit is only read.
+  VacancyMutation TakeMutation() {
     VacancyMutation mutation;
     for (const auto& id : employer_order_) {
       auto& e = employers_.at(id);
@@ -307,23 +361,30 @@ class VacancyManager::WorkUnit {
     }
     mutation.check_ins = std::move(check_ins_);
     mutation.events = std::move(events_);
-    if (mutation.employers.empty() && mutation.vacancies.empty() && mutation.fairs.empty() &&
-        mutation.check_ins.empty() && mutation.events.empty()) {
-      return absl::OkStatus();
-    }
-    RETURN_IF_ERROR(store_->Apply(mutation));
+    return mutation;
+  }
+  static bool IsEmpty(const VacancyMutation& m) {
+    return m.employers.empty() && m.vacancies.empty() && m.fairs.empty() && m.check_ins.empty() &&
+           m.events.empty();
+  }
+
+  // After the write: the employers' committed versions into memory (a
+  // thread-safe cache that readers fill from the store anyway).
+  void RememberEmployers() const {
     for (const auto& id : employer_order_) m_->RememberEmployer(employers_.at(id).after);
+  }
+  // After the write: the duplicate map, which only writers read.
+  void RememberOpenVacancies() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(m_->write_mu_) {
     for (const auto& id : vacancy_order_) {
       const Entry<StoredVacancy>& e = vacancies_.at(id);
       m_->ForgetOpen(e.before ? &e.before->vacancy() : nullptr);
       m_->RememberOpen(e.after.vacancy());
     }
-    return absl::OkStatus();
   }
 
   // The second half: search index and cache. Callers hold publish_mu_, so
   // publications happen in commit order even after the writer lock is gone.
-  void Publish() ABSL_EXCLUSIVE_LOCKS_REQUIRED(m_->publish_mu_) {
+  void Publish() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(m_->publish_mu_) {
     std::vector<VersionedCache::Entry> cached;
     for (const auto& id : vacancy_order_) {
       const Entry<StoredVacancy>& e = vacancies_.at(id);
@@ -350,6 +411,18 @@ class VacancyManager::WorkUnit {
     bool dirty = false;
   };
 
+  // The overlay's changed record `id` (nullptr when it did not change it):
+  // what the store holds once the overlay's write lands. Records it only
+  // read are read from the store (unchanged since).
+  template <typename T>
+  const T* Pending(absl::flat_hash_map<std::string, Entry<T>> WorkUnit::*records,
+                   const std::string& id) const {
+    if (overlay_ == nullptr) return nullptr;
+    const auto& map = (*overlay_).*records;
+    auto it = map.find(id);
+    return it != map.end() && it->second.dirty ? &it->second.after : nullptr;
+  }
+
   // Indexes the unit's own changes (entries may go stale; lookups verify).
   void Remember(const v1::Vacancy& v) {
     for (const auto& s : v.sources()) by_source_[SourceKey(s)] = v.vacancy_id();
@@ -363,6 +436,7 @@ class VacancyManager::WorkUnit {
 
   VacancyManager* m_;
   VacancyStore* store_;
+  std::shared_ptr<const WorkUnit> overlay_;  // the previous import unit, write in flight
   absl::Time now_;
   absl::flat_hash_map<std::string, Entry<StoredVacancy>> vacancies_;
   absl::flat_hash_map<std::string, Entry<StoredEmployer>> employers_;
@@ -375,6 +449,38 @@ class VacancyManager::WorkUnit {
   std::vector<VacancyMutation::CheckIn> check_ins_;
   std::vector<v1::Event> events_;
 };
+
+// The writer lock for every write but an import batch: settles an import
+// write in flight first, so the write sees the store as the imports left it
+// and runs exactly as without the pipeline.
+class ABSL_SCOPED_LOCKABLE VacancyManager::WriterLock {
+ public:
+  explicit WriterLock(VacancyManager* m) ABSL_EXCLUSIVE_LOCK_FUNCTION(m->write_mu_) : m_(m) {
+    m_->write_mu_.Lock();
+    if (m_->committing_ == nullptr) return;
+    absl::MutexLock commit(&m_->commit_mu_);
+    // A failed import write failed its own batch and the one built on it;
+    // this write does not depend on it.
+    if (absl::Status s = m_->SettleCommitting(); !s.ok()) {
+      LABOR_LOG(WARNING) << "an import batch's write failed before this write: " << s;
+    }
+  }
+  ~WriterLock() ABSL_UNLOCK_FUNCTION() { m_->write_mu_.Unlock(); }
+  WriterLock(const WriterLock&) = delete;
+  WriterLock& operator=(const WriterLock&) = delete;
+
+ private:
+  VacancyManager* const m_;
+};
+
+absl::Status VacancyManager::SettleCommitting() {
+  if (committing_ == nullptr) return absl::OkStatus();
+  std::shared_ptr<const WorkUnit> unit = std::move(committing_);
+  committing_ = nullptr;
+  if (!committing_status_.ok()) return committing_status_;
+  unit->RememberOpenVacancies();
+  return absl::OkStatus();
+}
 
 VacancyManager::VacancyManager(VacancyDeps deps, VacancyManagerOptions options)
     : deps_(std::move(deps)),
@@ -435,7 +541,7 @@ absl::CivilDay VacancyManager::Today() const {
 }
 
 absl::Status VacancyManager::LoadIndex() {
-  absl::MutexLock lock(&write_mu_);
+  WriterLock lock(this);
   return deps_.store->ScanVacancies([this](const StoredVacancy& v) {
     deps_.index->Upsert(Summarize(v.vacancy()));
     RememberOpen(v.vacancy());
@@ -474,7 +580,7 @@ absl::StatusOr<v1::Employer> VacancyManager::UpsertEmployer(
     const Caller& caller, const v1::UpsertEmployerRequest& request) {
   v1::Employer input = request.employer();
   RETURN_IF_ERROR(NormalizeEmployer(*deps_.regions, &input, "employer"));
-  absl::MutexLock lock(&write_mu_);
+  WriterLock lock(this);
   WorkUnit unit(this);
   unit.set_now(deps_.clock->Now());
   ASSIGN_OR_RETURN(auto by_code, unit.EmployerByCreditCode(input.credit_code()));
@@ -580,7 +686,7 @@ absl::StatusOr<v1::BlacklistEntry> VacancyManager::BlacklistEmployer(
   RETURN_IF_ERROR(NormalizeBlacklistEntry(today, &entry, "entry"));
   entry.clear_lifted_on();
   entry.clear_lift_reason();
-  absl::MutexLock lock(&write_mu_);
+  WriterLock lock(this);
   WorkUnit unit(this);
   unit.set_now(deps_.clock->Now());
   ASSIGN_OR_RETURN(StoredEmployer * stored, unit.Employer(entry.employer_id()));
@@ -627,7 +733,7 @@ absl::StatusOr<v1::BlacklistEntry> VacancyManager::LiftBlacklist(
   absl::CivilDay lifted = HasDate(request.lifted_on()) ? ToCivil(request.lifted_on()) : today;
   if (lifted > today) return InvalidField("lifted_on", "is in the future");
 
-  absl::MutexLock lock(&write_mu_);
+  WriterLock lock(this);
   WorkUnit unit(this);
   unit.set_now(deps_.clock->Now());
   ASSIGN_OR_RETURN(StoredEmployer * stored, unit.Employer(request.employer_id()));
@@ -935,7 +1041,7 @@ absl::StatusOr<v1::PostVacancyResponse> VacancyManager::PostVacancy(
   VacancyRuleContext ctx{deps_.regions, deps_.occupations, deps_.policy, deps_.clock->Now()};
   RETURN_IF_ERROR(NormalizeVacancy(ctx, &vacancy, "vacancy"));
 
-  absl::MutexLock lock(&write_mu_);
+  WriterLock lock(this);
   v1::PostVacancyResponse response;
   if (!request.request_id().empty()) {
     ASSIGN_OR_RETURN(auto earlier, deps_.store->FindVacancyByRequestId(request.request_id()));
@@ -985,7 +1091,7 @@ absl::StatusOr<v1::Vacancy> VacancyManager::UpdateVacancy(const Caller& caller,
     return InvalidField("update_mask", "names no field to update");
   }
 
-  absl::MutexLock lock(&write_mu_);
+  WriterLock lock(this);
   WorkUnit unit(this);
   unit.set_now(deps_.clock->Now());
   ASSIGN_OR_RETURN(StoredVacancy * stored, unit.Vacancy(id));
@@ -1045,7 +1151,7 @@ absl::StatusOr<v1::Vacancy> VacancyManager::ChangeVacancyStatus(
   violations.Merge(ValidateText(request.reason(), 200, /*required=*/false), "reason");
   RETURN_IF_ERROR(violations.ToStatus());
 
-  absl::MutexLock lock(&write_mu_);
+  WriterLock lock(this);
   WorkUnit unit(this);
   unit.set_now(deps_.clock->Now());
   ASSIGN_OR_RETURN(StoredVacancy * stored, unit.Vacancy(request.vacancy_id()));
@@ -1156,7 +1262,7 @@ absl::StatusOr<v1::JobFair> VacancyManager::CreateFair(const Caller& caller,
                                                        const v1::CreateFairRequest& request) {
   v1::JobFair fair = request.fair();
   RETURN_IF_ERROR(NormalizeFair(*deps_.regions, &fair, "fair"));
-  absl::MutexLock lock(&write_mu_);
+  WriterLock lock(this);
   WorkUnit unit(this);
   unit.set_now(deps_.clock->Now());
   fair.set_fair_id(NewId("f"));
@@ -1193,7 +1299,7 @@ absl::StatusOr<v1::JobFair> VacancyManager::AttachToFair(const Caller& caller,
   }
   RETURN_IF_ERROR(violations.ToStatus());
 
-  absl::MutexLock lock(&write_mu_);
+  WriterLock lock(this);
   WorkUnit unit(this);
   unit.set_now(deps_.clock->Now());
   ASSIGN_OR_RETURN(StoredFair * fair, unit.Fair(request.fair_id()));
@@ -1238,7 +1344,7 @@ absl::StatusOr<v1::CheckInResponse> VacancyManager::CheckIn(const Caller& caller
   const absl::Time at = HasTimestamp(request.at()) ? FromProto(request.at()) : now;
   if (at > now + absl::Minutes(5)) return InvalidField("at", "is in the future");
 
-  absl::MutexLock lock(&write_mu_);
+  WriterLock lock(this);
   WorkUnit unit(this);
   unit.set_now(now);
   ASSIGN_OR_RETURN(StoredFair * fair, unit.Fair(request.fair_id()));
@@ -1516,31 +1622,54 @@ absl::StatusOr<std::vector<v1::ImportResult>> VacancyManager::ApplyImport(
   }
   std::vector<v1::ImportResult> results;
   results.reserve(prepared.items.size());
-  auto unit = std::make_unique<WorkUnit>(this);
   write_mu_.Lock();
+  // A previous write that has ended is settled now: no overlay needed, and
+  // if it failed this batch does not depend on it.
+  if (committing_ != nullptr && commit_mu_.TryLock()) {
+    if (absl::Status s = SettleCommitting(); !s.ok()) {
+      LABOR_LOG(WARNING) << "an import batch's write failed before this batch: " << s;
+    }
+    commit_mu_.Unlock();
+  }
+  // Decides on top of the previous batch, whose write may be in flight.
+  auto unit = std::make_shared<WorkUnit>(this, committing_);
   unit->set_now(deps_.clock->Now());
-  absl::Status status;
   for (auto& item : prepared.items) {
     absl::StatusOr<v1::ImportResult> result = ImportOne(*unit, caller, item);
     if (!result.ok()) {
-      status = result.status();
-      break;
+      write_mu_.Unlock();
+      return result.status();
     }
     results.push_back(*std::move(result));
   }
-  if (status.ok()) status = unit->CommitStore();
-  if (!status.ok()) {
+  const VacancyMutation mutation = unit->TakeMutation();
+  commit_mu_.Lock();  // the previous batch's write is done
+  if (absl::Status previous = SettleCommitting(); !previous.ok()) {
+    commit_mu_.Unlock();
     write_mu_.Unlock();
+    return absl::UnavailableError(
+        absl::StrCat("import batch not applied: it built on the previous batch, whose write "
+                     "failed (",
+                     previous.message(), "); nothing of it was written, retry it"));
+  }
+  unit->DropOverlay();
+  committing_ = unit;
+  write_mu_.Unlock();
+  // The next batch may decide now; this one is answered after its write.
+  if (on_committed) on_committed();
+  absl::Status status =
+      WorkUnit::IsEmpty(mutation) ? absl::OkStatus() : deps_.store->Apply(mutation);
+  if (status.ok()) unit->RememberEmployers();
+  committing_status_ = status;
+  if (!status.ok()) {
+    commit_mu_.Unlock();
     return status;
   }
-  // Committed: the next batch may start deciding while this one is
-  // published (publications stay in commit order under publish_mu_).
+  // Publications stay in commit order: publish_mu_ before commit_mu_ goes.
   publish_mu_.Lock();
-  write_mu_.Unlock();
-  if (on_committed) on_committed();
+  commit_mu_.Unlock();
   unit->Publish();
   publish_mu_.Unlock();
-  unit.reset();
   return results;
 }
 
@@ -1553,7 +1682,7 @@ absl::StatusOr<std::vector<v1::ImportResult>> VacancyManager::ImportBatch(
 
 absl::StatusOr<ScheduledWork> VacancyManager::RunScheduledOnce() {
   ScheduledWork work;
-  absl::MutexLock lock(&write_mu_);
+  WriterLock lock(this);
   WorkUnit unit(this);
   const absl::Time now = deps_.clock->Now();
   unit.set_now(now);

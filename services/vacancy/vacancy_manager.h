@@ -7,7 +7,11 @@
 // Writes are serialized by one writer lock: a write reads, checks
 // (uniqueness, duplicates, versions, the blacklist) and commits as one step,
 // so those checks are exact. Partner imports amortize the synced commit by
-// committing a whole batch of items in one WriteBatch. Reads take no lock.
+// committing a whole batch of items in one WriteBatch, and pipeline it: a
+// batch decides (under the writer lock) while the previous batch's write is
+// still in flight, seeing that batch's decisions through an overlay, and
+// is answered only once the previous write and its own have succeeded.
+// Reads take no lock.
 #pragma once
 
 #include <atomic>
@@ -152,9 +156,13 @@ class VacancyManager {
     std::vector<PreparedItem> items;
   };
   PreparedImport PrepareImport(std::vector<v1::ImportItem> items) const;
-  // `on_committed` (optional) runs once the batch is durable and the writer
-  // lock is released, before the search index and cache are updated: a
-  // pipeline may start the next batch then. The results return after both.
+  // `on_committed` (optional) runs once the batch is decided and the writer
+  // lock released, while its write may still be in flight: a stream may
+  // start the next batch then (it decides on top of this one). Nothing of
+  // the batch may be acknowledged from it: the results return only after
+  // the batch is durable and the search index and cache are updated.
+  // UNAVAILABLE when the previous batch's write, which this batch's
+  // decisions built on, failed (nothing of this batch is written).
   absl::StatusOr<std::vector<v1::ImportResult>> ApplyImport(
       const Caller& caller, PreparedImport prepared,
       const std::function<void()>& on_committed = nullptr);
@@ -167,6 +175,8 @@ class VacancyManager {
  private:
   class WorkUnit;
   friend class WorkUnit;
+  class WriterLock;
+  friend class WriterLock;
 
   struct PostOutcome {
     std::string vacancy_id;
@@ -207,11 +217,27 @@ class VacancyManager {
   void RememberOpen(const v1::Vacancy& v) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   void ForgetOpen(const v1::Vacancy* v) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
 
+  // Waits for the import write in flight (committing_), if any, and
+  // applies its effects on memory when it succeeded; returns its error
+  // otherwise. Either way nothing is in flight afterwards.
+  absl::Status SettleCommitting() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_, commit_mu_);
+
   VacancyDeps deps_;
   VacancyManagerOptions options_;
-  // Lock order: write_mu_, then publish_mu_.
+  // Lock order: write_mu_, commit_mu_, publish_mu_. write_mu_ serializes
+  // decisions; commit_mu_ is held across an import batch's store write, so
+  // the next batch may decide meanwhile; publish_mu_ keeps index and cache
+  // updates in commit order.
   absl::Mutex write_mu_;
-  absl::Mutex publish_mu_ ABSL_ACQUIRED_AFTER(write_mu_);
+  absl::Mutex commit_mu_ ABSL_ACQUIRED_AFTER(write_mu_);
+  absl::Mutex publish_mu_ ABSL_ACQUIRED_AFTER(commit_mu_);
+  // The last import batch whose write may be in flight and whose effects
+  // on memory (open_by_dedup_key_) are not applied yet; the next writer
+  // settles it. Only read once set: its write and the next batch's
+  // overlay read it concurrently.
+  std::shared_ptr<const WorkUnit> committing_ ABSL_GUARDED_BY(write_mu_);
+  // How committing_'s write ended (set before commit_mu_ is released).
+  absl::Status committing_status_ ABSL_GUARDED_BY(commit_mu_);
   absl::flat_hash_map<std::string, std::vector<std::string>> open_by_dedup_key_
       ABSL_GUARDED_BY(write_mu_);
   // Committed employers by id: versions only move forward, so a reader

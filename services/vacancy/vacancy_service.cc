@@ -270,8 +270,9 @@ class VacancyServiceImpl::ImportReactor : public grpc::ServerBidiReactor<In, Out
         &ImportReactor::preparing_);
   }
 
-  // Applies a prepared batch. As soon as it is committed the next batch may
-  // be applied; results still leave in batch order (tickets).
+  // Applies a prepared batch. As soon as it is decided (its write may still
+  // be in flight) the next batch may be applied; results still leave in
+  // batch order (tickets), each once its own batch is durable.
   void Apply(VacancyManager::PreparedImport prepared, int64_t ticket) {
     Submit(
         [this, prepared = std::move(prepared), ticket]() mutable {

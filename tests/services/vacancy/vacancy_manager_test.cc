@@ -4,8 +4,12 @@
 #include "services/vacancy/vacancy_manager.h"
 
 #include <algorithm>
+#include <functional>
+#include <thread>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_format.h"
+#include "absl/synchronization/mutex.h"
 #include "common/status.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -19,8 +23,207 @@ using ::testing::HasSubstr;
 using testing::MakeCaller;
 using testing::MakeCreditCode;
 
+// The real store with hooks, so a test can hold an import batch's write in
+// flight (or fail it) and see which reads happen meanwhile.
+class HookedStore : public VacancyStore {
+ public:
+  explicit HookedStore(VacancyStore* inner) : inner_(inner) {}
+  std::function<absl::Status()> before_apply;  // not OK: Apply fails, writes nothing
+  std::function<void()> on_read;
+
+  absl::StatusOr<std::optional<StoredEmployer>> GetEmployer(absl::string_view id) override {
+    Read();
+    return inner_->GetEmployer(id);
+  }
+  absl::StatusOr<std::optional<StoredVacancy>> GetVacancy(absl::string_view id) override {
+    Read();
+    return inner_->GetVacancy(id);
+  }
+  absl::StatusOr<std::optional<StoredFair>> GetFair(absl::string_view id) override {
+    Read();
+    return inner_->GetFair(id);
+  }
+  absl::StatusOr<std::optional<std::string>> FindEmployerByCreditCode(
+      absl::string_view credit_code) override {
+    Read();
+    return inner_->FindEmployerByCreditCode(credit_code);
+  }
+  absl::StatusOr<std::optional<std::string>> FindVacancyBySource(
+      absl::string_view source_key) override {
+    Read();
+    return inner_->FindVacancyBySource(source_key);
+  }
+  absl::StatusOr<std::optional<std::string>> FindVacancyByRequestId(
+      absl::string_view request_id) override {
+    Read();
+    return inner_->FindVacancyByRequestId(request_id);
+  }
+  absl::StatusOr<std::vector<std::string>> FindOpenByEmployer(
+      absl::string_view employer_id) override {
+    Read();
+    return inner_->FindOpenByEmployer(employer_id);
+  }
+  absl::StatusOr<std::optional<absl::Time>> FindCheckIn(absl::string_view fair_id,
+                                                        absl::string_view worker_id) override {
+    Read();
+    return inner_->FindCheckIn(fair_id, worker_id);
+  }
+  absl::StatusOr<std::vector<std::string>> DueToExpire(absl::Time now, int limit) override {
+    Read();
+    return inner_->DueToExpire(now, limit);
+  }
+  absl::StatusOr<std::vector<std::string>> ListingsDueToEnd(absl::CivilDay today,
+                                                            int limit) override {
+    Read();
+    return inner_->ListingsDueToEnd(today, limit);
+  }
+  absl::StatusOr<std::vector<std::string>> ListBlacklisted(bool history,
+                                                           absl::string_view start_after,
+                                                           int limit) override {
+    Read();
+    return inner_->ListBlacklisted(history, start_after, limit);
+  }
+  absl::StatusOr<std::vector<StoredFair>> ListFairs(int year, absl::string_view start_after,
+                                                    int limit, std::string* next) override {
+    Read();
+    return inner_->ListFairs(year, start_after, limit, next);
+  }
+  absl::Status ScanVacancies(const std::function<bool(const StoredVacancy&)>& visit) override {
+    Read();
+    return inner_->ScanVacancies(visit);
+  }
+  absl::Status Apply(const VacancyMutation& mutation) override {
+    if (before_apply) RETURN_IF_ERROR(before_apply());
+    return inner_->Apply(mutation);
+  }
+  absl::Status Health() override { return inner_->Health(); }
+
+ private:
+  void Read() {
+    if (on_read) on_read();
+  }
+  VacancyStore* inner_;
+};
+
+// Holds the first store write after Arm() (the holder's) until Release()
+// or, with `release_on_read`, until another thread reads the store, and
+// then lets it end with `outcome`. Writers decide one at a time and write
+// in the order they decided, so another thread's read since Arm() is a
+// writer deciding after the held one, while its write is in flight.
+class ApplyGate {
+ public:
+  void Attach(HookedStore* store) {
+    store->before_apply = [this] { return BeforeApply(); };
+    store->on_read = [this] { OnRead(); };
+  }
+  void Arm(absl::Status outcome = absl::OkStatus(), bool release_on_read = false) {
+    absl::MutexLock lock(&mu_);
+    armed_ = true;
+    holder_.reset();
+    holding_ = false;
+    released_ = false;
+    readers_.clear();
+    outcome_ = std::move(outcome);
+    release_on_read_ = release_on_read;
+  }
+  void WaitHolding() {
+    absl::MutexLock lock(&mu_);
+    mu_.Await(absl::Condition(&holding_));
+  }
+  // Whether another thread read the store since Arm(), waiting up to `wait`.
+  bool OtherThreadRead(absl::Duration wait) {
+    absl::MutexLock lock(&mu_);
+    return mu_.AwaitWithTimeout(absl::Condition(this, &ApplyGate::OtherRead), wait);
+  }
+  void Release() {
+    absl::MutexLock lock(&mu_);
+    released_ = true;
+  }
+  bool held() {
+    absl::MutexLock lock(&mu_);
+    return holder_.has_value();
+  }
+
+ private:
+  absl::Status BeforeApply() {
+    absl::MutexLock lock(&mu_);
+    if (!armed_) return absl::OkStatus();
+    armed_ = false;
+    holder_ = std::this_thread::get_id();
+    holding_ = true;
+    mu_.Await(absl::Condition(this, &ApplyGate::MayGo));
+    return outcome_;
+  }
+  void OnRead() {
+    absl::MutexLock lock(&mu_);
+    readers_.push_back(std::this_thread::get_id());
+  }
+  bool OtherRead() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return holder_.has_value() &&
+           std::any_of(readers_.begin(), readers_.end(),
+                       [this](std::thread::id id) { return id != *holder_; });
+  }
+  bool MayGo() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return released_ || (release_on_read_ && OtherRead());
+  }
+
+  absl::Mutex mu_;
+  bool armed_ ABSL_GUARDED_BY(mu_) = false;
+  std::optional<std::thread::id> holder_ ABSL_GUARDED_BY(mu_);
+  bool holding_ ABSL_GUARDED_BY(mu_) = false;
+  bool released_ ABSL_GUARDED_BY(mu_) = false;
+  bool release_on_read_ ABSL_GUARDED_BY(mu_) = false;
+  std::vector<std::thread::id> readers_ ABSL_GUARDED_BY(mu_);  // since Arm()
+  absl::Status outcome_ ABSL_GUARDED_BY(mu_);
+};
+
 class VacancyManagerTest : public testing::VacancyFixture {
  protected:
+  // Restarts the manager over the store wrapped in hooks (gate_ attached).
+  void UseHookedStore() {
+    hooked_ = std::make_unique<HookedStore>(vacancy_store_.get());
+    gate_.Attach(hooked_.get());
+    manager_.reset();
+    index_ = std::make_unique<VacancyIndex>();
+    VacancyDeps deps;
+    deps.store = hooked_.get();
+    deps.index = index_.get();
+    deps.regions = regions_.get();
+    deps.occupations = occupations_.get();
+    deps.policy = policy_.get();
+    deps.clock = &clock_;
+    // Ids are drawn under the writer lock only.
+    deps.new_id = [this](absl::string_view prefix) {
+      return absl::StrCat(prefix, "_test_", absl::Dec(++next_id_, absl::kZeroPad4));
+    };
+    manager_ = std::make_unique<VacancyManager>(deps);
+    ASSERT_TRUE(manager_->LoadIndex().ok());
+  }
+
+  void TearDown() override {
+    manager_.reset();  // before the hooked store it reads
+  }
+
+  std::optional<std::string> VacancyOfSource(const std::string& partner,
+                                             const std::string& external_id) {
+    v1::VacancySource source;
+    source.set_kind(v1::SOURCE_KIND_PARTNER);
+    source.set_partner(partner);
+    source.set_external_id(external_id);
+    auto found = vacancy_store_->FindVacancyBySource(SourceKey(source));
+    EXPECT_TRUE(found.ok()) << found.status();
+    return found.ok() ? *found : std::nullopt;
+  }
+
+  int CountEvents(absl::string_view type) {
+    int n = 0;
+    for (const auto& e : Events()) n += e.type() == type;
+    return n;
+  }
+
+  std::unique_ptr<HookedStore> hooked_;
+  ApplyGate gate_;
+
   // The single field violation of an INVALID_ARGUMENT status.
   static std::string ViolatedField(const absl::Status& status) {
     auto violations = GetFieldViolations(status);
@@ -735,6 +938,203 @@ TEST_F(VacancyManagerTest, ImportFollowsAnEmployersCorrectedCreditCode) {
   EXPECT_EQ(manager_->GetEmployer(admin, get)->employer_id(), newcomer);
   get.set_credit_code(new_code);
   EXPECT_EQ(manager_->GetEmployer(admin, get)->employer_id(), e.employer_id());
+}
+
+// Two streams' batches: the second decides while the first one's write is
+// held in flight (the gate lets it go only once the second reads the
+// store), so every round takes the overlay path. Whichever goes first, a
+// re-sent external id is the same vacancy, a duplicate collapses into the
+// other batch's vacancy, and the new employer is registered once.
+TEST_F(VacancyManagerTest, ConcurrentImportBatchesDecideOnTopOfEachOther) {
+  UseHookedStore();
+  const std::string tenant = "dongguan-hrss";
+  const Caller partner = MakeCaller(Role::kPartner, tenant);
+  constexpr int kRounds = 200;
+  for (int round = 0; round < kRounds; ++round) {
+    const std::string org9 = absl::StrFormat("MA4UX%04d", round);
+    auto job = [&](int64_t min_yuan, int64_t max_yuan) {
+      return PartnerJob(org9, "电子装配工", "6-25-04-07", "441900", min_yuan, max_yuan);
+    };
+    auto id = [&](int n) { return absl::StrCat("R", round, "-", n); };
+    // Same employer, occupation and county: wages alone tell jobs apart.
+    const std::vector<v1::ImportItem> first = {
+        Item(id(1), job(4000, 4500)), Item(id(2), job(5000, 5500)), Item(id(3), job(6000, 6500))};
+    const std::vector<v1::ImportItem> second = {
+        Item(id(1), job(4000, 4500)), Item(id(4), job(5200, 5800)), Item(id(5), job(7000, 7500))};
+    gate_.Arm(absl::OkStatus(), /*release_on_read=*/true);
+    absl::StatusOr<std::vector<v1::ImportResult>> a, b;
+    std::thread ta([&] { a = manager_->ImportBatch(partner, first); });
+    std::thread tb([&] { b = manager_->ImportBatch(partner, second); });
+    ta.join();
+    tb.join();
+    ASSERT_TRUE(a.ok()) << a.status();
+    ASSERT_TRUE(b.ok()) << b.status();
+    ASSERT_TRUE(gate_.held()) << round;
+    ASSERT_EQ(a->size(), 3u);
+    ASSERT_EQ(b->size(), 3u);
+    using R = v1::ImportResult;
+    // The re-sent item: one creates, the other finds it unchanged.
+    const R& a1 = (*a)[0];
+    const R& b1 = (*b)[0];
+    EXPECT_EQ(a1.vacancy_id(), b1.vacancy_id()) << round;
+    EXPECT_EQ((a1.outcome() == R::OUTCOME_CREATED) + (b1.outcome() == R::OUTCOME_CREATED), 1);
+    EXPECT_EQ((a1.outcome() == R::OUTCOME_UNCHANGED) + (b1.outcome() == R::OUTCOME_UNCHANGED), 1);
+    // The duplicate pair: one creates, the other collapses into it.
+    const R& a2 = (*a)[1];
+    const R& b4 = (*b)[1];
+    const R& created = a2.outcome() == R::OUTCOME_CREATED ? a2 : b4;
+    const R& duplicate = a2.outcome() == R::OUTCOME_CREATED ? b4 : a2;
+    EXPECT_EQ(created.outcome(), R::OUTCOME_CREATED) << round;
+    EXPECT_EQ(duplicate.outcome(), R::OUTCOME_DUPLICATE) << round;
+    EXPECT_EQ(duplicate.duplicate_of(), created.vacancy_id()) << round;
+    EXPECT_EQ((*a)[2].outcome(), R::OUTCOME_CREATED);
+    EXPECT_EQ((*b)[2].outcome(), R::OUTCOME_CREATED);
+
+    // The store: every external id names its vacancy, which carries it.
+    const std::vector<std::pair<int, std::string>> expected = {{1, a1.vacancy_id()},
+                                                               {2, created.vacancy_id()},
+                                                               {3, (*a)[2].vacancy_id()},
+                                                               {4, created.vacancy_id()},
+                                                               {5, (*b)[2].vacancy_id()}};
+    v1::GetEmployerRequest by_code;
+    by_code.set_credit_code(MakeCreditCode("441900", org9));
+    auto employer = manager_->GetEmployer(MakeCaller(Role::kAdmin), by_code);
+    ASSERT_TRUE(employer.ok()) << employer.status();
+    for (const auto& [n, vacancy_id] : expected) {
+      auto found = VacancyOfSource(tenant, id(n));
+      ASSERT_TRUE(found.has_value()) << id(n);
+      EXPECT_EQ(*found, vacancy_id) << id(n);
+      auto stored = vacancy_store_->GetVacancy(vacancy_id);
+      ASSERT_TRUE(stored.ok() && stored->has_value()) << vacancy_id;
+      const v1::Vacancy& v = (*stored)->vacancy();
+      EXPECT_EQ(v.employer_id(), employer->employer_id()) << id(n);
+      bool has_source = false;
+      for (const auto& s : v.sources()) has_source |= s.external_id() == id(n);
+      EXPECT_TRUE(has_source) << id(n);
+      EXPECT_EQ(v.sources_size(), n == 2 || n == 4 ? 2 : 1) << id(n);
+    }
+  }
+  EXPECT_EQ(index_->size(), static_cast<size_t>(4 * kRounds));
+  EXPECT_EQ(CountEvents("employer.registered"), kRounds);
+  EXPECT_EQ(CountEvents("vacancy.created"), 4 * kRounds);
+}
+
+// Writes other than imports wait for an import write in flight and see its
+// vacancies and employers: listing the employer flags the imported
+// vacancy, and upserting by the new employer's credit code updates the
+// employer the import registered instead of registering a second one.
+TEST_F(VacancyManagerTest, OtherWritesSeeAnImportWhoseWriteIsInFlight) {
+  UseHookedStore();
+  v1::Employer listed = MustUpsertEmployer("达州市宏发建筑劳务有限公司", "511702", "MA62Q5678");
+  const Caller partner = MakeCaller(Role::kPartner, "dongguan-hrss");
+  const Caller admin = MakeCaller(Role::kAdmin);
+  const std::vector<v1::ImportItem> items = {
+      Item("N-1", PartnerJob("MA62Q5678", "叉车司机", "6-30-05-01", "511702102", 6000, 8000)),
+      Item("N-2", PartnerJob("MA4UXB001", "电子装配工", "6-25-04-07", "441900", 4800, 6500))};
+  const std::string new_code = MakeCreditCode("441900", "MA4UXB001");
+
+  gate_.Arm();
+  absl::StatusOr<std::vector<v1::ImportResult>> imported;
+  std::thread importer([&] { imported = manager_->ImportBatch(partner, items); });
+  gate_.WaitHolding();
+  absl::StatusOr<v1::BlacklistEntry> entry;
+  std::thread lister([&] {
+    v1::BlacklistEmployerRequest list;
+    list.mutable_entry()->set_employer_id(listed.employer_id());
+    list.mutable_entry()->set_reason("拖欠农民工工资");
+    list.mutable_entry()->set_source("达市人社发〔2026〕88号");
+    entry = manager_->BlacklistEmployer(admin, list);
+  });
+  absl::StatusOr<v1::Employer> upserted;
+  std::thread upserter([&] {
+    v1::UpsertEmployerRequest r;
+    r.mutable_employer()->set_credit_code(new_code);
+    r.mutable_employer()->set_name("东莞MA4UXB001电子股份有限公司");
+    r.mutable_employer()->set_region("441900");
+    upserted = manager_->UpsertEmployer(admin, r);
+  });
+  // Neither writer may read the store before the import's write is done.
+  EXPECT_FALSE(gate_.OtherThreadRead(absl::Milliseconds(200)));
+  gate_.Release();
+  importer.join();
+  lister.join();
+  upserter.join();
+  ASSERT_TRUE(imported.ok()) << imported.status();
+  ASSERT_TRUE(entry.ok()) << entry.status();
+  ASSERT_TRUE(upserted.ok()) << upserted.status();
+  ASSERT_EQ((*imported)[0].outcome(), v1::ImportResult::OUTCOME_CREATED) << (*imported)[0].reason();
+  ASSERT_EQ((*imported)[1].outcome(), v1::ImportResult::OUTCOME_CREATED) << (*imported)[1].reason();
+
+  v1::GetVacancyRequest get;
+  get.set_vacancy_id((*imported)[0].vacancy_id());
+  auto flagged = manager_->GetVacancy(admin, get);
+  ASSERT_TRUE(flagged.ok()) << flagged.status();
+  EXPECT_TRUE(flagged->employer_blacklisted());
+  EXPECT_EQ(flagged->version(), 2);
+
+  get.set_vacancy_id((*imported)[1].vacancy_id());
+  auto other = manager_->GetVacancy(admin, get);
+  ASSERT_TRUE(other.ok()) << other.status();
+  EXPECT_EQ(upserted->employer_id(), other->employer_id());
+  EXPECT_EQ(upserted->version(), 2);
+  v1::GetEmployerRequest by_code;
+  by_code.set_credit_code(new_code);
+  auto employer = manager_->GetEmployer(admin, by_code);
+  ASSERT_TRUE(employer.ok()) << employer.status();
+  EXPECT_EQ(employer->name(), "东莞MA4UXB001电子股份有限公司");
+  EXPECT_EQ(CountEvents("employer.registered"), 2);  // the listed one and the import's
+}
+
+// When a batch's write fails, the batch decided on top of it fails too
+// (UNAVAILABLE) and writes nothing; memory keeps nothing of either, so the
+// same items imported again behave as on an empty store.
+TEST_F(VacancyManagerTest, BatchBuiltOnAFailedWriteFailsAndWritesNothing) {
+  UseHookedStore();
+  const std::string tenant = "dongguan-hrss";
+  const Caller partner = MakeCaller(Role::kPartner, tenant);
+  auto job = [&](int64_t min_yuan, int64_t max_yuan) {
+    return PartnerJob("MA4UXC001", "电子装配工", "6-25-04-07", "441900", min_yuan, max_yuan);
+  };
+  const std::vector<v1::ImportItem> first = {Item("F-1", job(4000, 4500)),
+                                             Item("F-2", job(5000, 5500))};
+  const std::vector<v1::ImportItem> second = {
+      Item("F-3", job(7000, 7500)), Item("F-1", job(4000, 4500)), Item("F-4", job(5200, 5800))};
+  gate_.Arm(absl::InternalError("injected write failure"), /*release_on_read=*/true);
+  absl::StatusOr<std::vector<v1::ImportResult>> a, b;
+  std::thread ta([&] { a = manager_->ImportBatch(partner, first); });
+  gate_.WaitHolding();
+  std::thread tb([&] { b = manager_->ImportBatch(partner, second); });
+  ta.join();
+  tb.join();
+  EXPECT_EQ(a.status().code(), absl::StatusCode::kInternal);
+  EXPECT_EQ(b.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(b.status().message(), HasSubstr("injected write failure"));
+  EXPECT_EQ(index_->size(), 0u);
+  EXPECT_TRUE(Events().empty());
+  for (const char* external_id : {"F-1", "F-2", "F-3", "F-4"}) {
+    EXPECT_FALSE(VacancyOfSource(tenant, external_id).has_value()) << external_id;
+  }
+
+  auto again = manager_->ImportBatch(partner, second);
+  ASSERT_TRUE(again.ok()) << again.status();
+  for (const auto& r : *again) EXPECT_EQ(r.outcome(), v1::ImportResult::OUTCOME_CREATED);
+  auto then = manager_->ImportBatch(partner, first);
+  ASSERT_TRUE(then.ok()) << then.status();
+  EXPECT_EQ((*then)[0].outcome(), v1::ImportResult::OUTCOME_UNCHANGED);
+  EXPECT_EQ((*then)[1].outcome(), v1::ImportResult::OUTCOME_DUPLICATE);
+  EXPECT_EQ((*then)[1].duplicate_of(), (*again)[2].vacancy_id());
+  EXPECT_EQ(CountEvents("employer.registered"), 1);
+  EXPECT_EQ(index_->size(), 3u);
+
+  // A failed write alone fails only its own batch: the next one, decided
+  // after it ended, goes ahead.
+  const std::vector<v1::ImportItem> third = {Item("F-5", job(8000, 8500))};
+  gate_.Arm(absl::InternalError("injected write failure"));
+  gate_.Release();
+  EXPECT_EQ(manager_->ImportBatch(partner, third).status().code(), absl::StatusCode::kInternal);
+  auto retried = manager_->ImportBatch(partner, third);
+  ASSERT_TRUE(retried.ok()) << retried.status();
+  EXPECT_EQ((*retried)[0].outcome(), v1::ImportResult::OUTCOME_CREATED);
 }
 
 TEST_F(VacancyManagerTest, ImportForABlacklistedEmployerIsRejected) {
