@@ -40,18 +40,24 @@ std::string ValueOf(RocksStore& store, absl::string_view cf, absl::string_view k
 // is submitted meanwhile queues up and is written as the next group.
 class Gate {
  public:
-  GroupCommitter::Done Holder(absl::Status* seen) {
-    return [this, seen](absl::Status s) {
-      *seen = s;
+  // Submits a batch whose callback holds the committer thread until Open();
+  // returns once the committer is inside it.
+  void Hold(GroupCommitter& committer, RocksStore& store) {
+    rocksdb::WriteBatch hold;
+    hold.Put(store.cf("a"), "hold", "1");
+    committer.Submit(std::move(hold), [this](absl::Status s) {
+      held_status_ = s;
       entered_.Notify();
       open_.WaitForNotification();
-    };
+    });
+    entered_.WaitForNotification();
   }
-  void WaitEntered() { entered_.WaitForNotification(); }
   void Open() { open_.Notify(); }
+  const absl::Status& held_status() const { return held_status_; }
 
  private:
   absl::Notification entered_, open_;
+  absl::Status held_status_;
 };
 
 TEST(GroupCommitterTest, QueuedBatchesLandAsOneWriteInQueueOrder) {
@@ -60,11 +66,7 @@ TEST(GroupCommitterTest, QueuedBatchesLandAsOneWriteInQueueOrder) {
   ASSERT_NE(store, nullptr);
   GroupCommitter committer(store.get());
   Gate gate;
-  absl::Status first;
-  rocksdb::WriteBatch hold;
-  hold.Put(store->cf("a"), "hold", "1");
-  committer.Submit(std::move(hold), gate.Holder(&first));
-  gate.WaitEntered();
+  gate.Hold(committer, *store);
 
   absl::Mutex mu;
   std::vector<int> answered;  // submission numbers, in answer order
@@ -93,7 +95,7 @@ TEST(GroupCommitterTest, QueuedBatchesLandAsOneWriteInQueueOrder) {
   gate.Open();
 
   all_answered.Wait();
-  EXPECT_TRUE(first.ok()) << first;
+  EXPECT_TRUE(gate.held_status().ok()) << gate.held_status();
   {
     absl::MutexLock lock(&mu);
     EXPECT_EQ(answered, (std::vector<int>{0, 1, 2, 3}));
@@ -112,11 +114,7 @@ TEST(GroupCommitterTest, ABatchThatCannotBeMergedIsWrittenAloneInOrder) {
   ASSERT_NE(store, nullptr);
   GroupCommitter committer(store.get());
   Gate gate;
-  absl::Status first;
-  rocksdb::WriteBatch hold;
-  hold.Put(store->cf("a"), "hold", "1");
-  committer.Submit(std::move(hold), gate.Holder(&first));
-  gate.WaitEntered();
+  gate.Hold(committer, *store);
 
   std::vector<absl::Status> statuses(3, absl::UnknownError("not answered"));
   absl::BlockingCounter all_answered(3);

@@ -71,9 +71,15 @@ class VacancyFixture : public ::testing::Test {
     ASSERT_TRUE(outbox.ok()) << outbox.status();
     outbox_ = std::move(*outbox);
     vacancy_store_ = std::make_unique<RocksVacancyStore>(store_.get(), outbox_.get());
+    StartManager(vacancy_store_.get());
+  }
+
+  // A new manager (and search index) over `store`, its index loaded.
+  void StartManager(VacancyStore* store) {
+    manager_.reset();
     index_ = std::make_unique<VacancyIndex>();
     VacancyDeps deps;
-    deps.store = vacancy_store_.get();
+    deps.store = store;
     deps.index = index_.get();
     deps.regions = regions_.get();
     deps.occupations = occupations_.get();

@@ -183,21 +183,7 @@ class VacancyManagerTest : public testing::VacancyFixture {
   void UseHookedStore() {
     hooked_ = std::make_unique<HookedStore>(vacancy_store_.get());
     gate_.Attach(hooked_.get());
-    manager_.reset();
-    index_ = std::make_unique<VacancyIndex>();
-    VacancyDeps deps;
-    deps.store = hooked_.get();
-    deps.index = index_.get();
-    deps.regions = regions_.get();
-    deps.occupations = occupations_.get();
-    deps.policy = policy_.get();
-    deps.clock = &clock_;
-    // Ids are drawn under the writer lock only.
-    deps.new_id = [this](absl::string_view prefix) {
-      return absl::StrCat(prefix, "_test_", absl::Dec(++next_id_, absl::kZeroPad4));
-    };
-    manager_ = std::make_unique<VacancyManager>(deps);
-    ASSERT_TRUE(manager_->LoadIndex().ok());
+    StartManager(hooked_.get());
   }
 
   void TearDown() override {
