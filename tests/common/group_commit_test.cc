@@ -40,6 +40,10 @@ std::string ValueOf(RocksStore& store, absl::string_view cf, absl::string_view k
 // is submitted meanwhile queues up and is written as the next group.
 class Gate {
  public:
+  // Holding the only committer thread is what makes the next group
+  // deterministic; with a second thread, it would take batches one by one.
+  static constexpr GroupCommitter::Options kOneThread{.max_group_batches = 512, .threads = 1};
+
   // Submits a batch whose callback holds the committer thread until Open();
   // returns once the committer is inside it.
   void Hold(GroupCommitter& committer, RocksStore& store) {
@@ -64,7 +68,7 @@ TEST(GroupCommitterTest, QueuedBatchesLandAsOneWriteInQueueOrder) {
   TempDir dir;
   auto store = OpenStore(dir);
   ASSERT_NE(store, nullptr);
-  GroupCommitter committer(store.get());
+  GroupCommitter committer(store.get(), Gate::kOneThread);
   Gate gate;
   gate.Hold(committer, *store);
 
@@ -112,7 +116,7 @@ TEST(GroupCommitterTest, ABatchThatCannotBeMergedIsWrittenAloneInOrder) {
   TempDir dir;
   auto store = OpenStore(dir);
   ASSERT_NE(store, nullptr);
-  GroupCommitter committer(store.get());
+  GroupCommitter committer(store.get(), Gate::kOneThread);
   Gate gate;
   gate.Hold(committer, *store);
 
