@@ -36,7 +36,7 @@ class GroupCommitter {
     int threads = 2;
   };
 
-  // Starts the committer thread. `store` must outlive the committer.
+  // Starts the committer threads. `store` must outlive the committer.
   explicit GroupCommitter(RocksStore* store) : GroupCommitter(store, Options{}) {}
   GroupCommitter(RocksStore* store, Options options);
   // Writes everything already queued (each caller is told), then stops.

@@ -260,8 +260,8 @@ void ProfileManager::RegisterAsync(const Caller& caller, const v1::RegisterWorke
     done(decided.status());
     return;
   }
-  if (decided->answered.has_value()) {
-    done(*std::move(decided->answered));
+  if (decided->created == nullptr) {
+    done(std::move(decided->response));
     return;
   }
   auto pending = std::make_shared<Decided>(*std::move(decided));
@@ -369,9 +369,8 @@ absl::StatusOr<ProfileManager::Decided> ProfileManager::DecideRegistration(
     *w.mutable_updated_at() = ToProto(now);
     RETURN_IF_ERROR(Commit(caller, &*before, &after, "worker.updated", {}));
     Decided decided;
-    decided.answered.emplace();
-    *decided.answered->mutable_worker() = Present(caller, after, pii, false);
-    decided.answered->set_created(false);
+    *decided.response.mutable_worker() = Present(caller, after, pii, false);
+    decided.response.set_created(false);
     return decided;
   }
 

@@ -115,13 +115,12 @@ class ProfileManager {
     absl::Mutex mu_;
     absl::flat_hash_set<std::string> held_ ABSL_GUARDED_BY(mu_);
   };
-  // What a registration decided: an answer already given (the upsert path
-  // commits synchronously), or a new worker still to commit.
+  // What a registration decided: the answer, and the new worker still to
+  // commit (null when the upsert path already committed synchronously).
   struct Decided {
-    std::optional<v1::RegisterWorkerResponse> answered;
+    v1::RegisterWorkerResponse response;
     std::shared_ptr<StoredWorker> created;
-    v1::RegisterWorkerResponse response;  // for `created`
-    std::vector<std::string> claims;      // held until `created` commits
+    std::vector<std::string> claims;  // held until `created` commits
   };
   absl::StatusOr<Decided> DecideRegistration(const Caller& caller,
                                              const v1::RegisterWorkerRequest& request);

@@ -459,11 +459,7 @@ class ABSL_SCOPED_LOCKABLE VacancyManager::WriterLock {
     m_->write_mu_.Lock();
     if (m_->committing_ == nullptr) return;
     absl::MutexLock commit(&m_->commit_mu_);
-    // A failed import write failed its own batch and the one built on it;
-    // this write does not depend on it.
-    if (absl::Status s = m_->SettleCommitting(); !s.ok()) {
-      LABOR_LOG(WARNING) << "an import batch's write failed before this write: " << s;
-    }
+    m_->SettleIndependent();
   }
   ~WriterLock() ABSL_UNLOCK_FUNCTION() { m_->write_mu_.Unlock(); }
   WriterLock(const WriterLock&) = delete;
@@ -480,6 +476,14 @@ absl::Status VacancyManager::SettleCommitting() {
   if (!committing_status_.ok()) return committing_status_;
   unit->RememberOpenVacancies();
   return absl::OkStatus();
+}
+
+void VacancyManager::SettleIndependent() {
+  // A failed import write failed its own batch and the one built on it; a
+  // write that did not build on it goes ahead.
+  if (absl::Status s = SettleCommitting(); !s.ok()) {
+    LABOR_LOG(WARNING) << "an earlier import batch's write failed: " << s;
+  }
 }
 
 VacancyManager::VacancyManager(VacancyDeps deps, VacancyManagerOptions options)
@@ -1626,9 +1630,7 @@ absl::StatusOr<std::vector<v1::ImportResult>> VacancyManager::ApplyImport(
   // A previous write that has ended is settled now: no overlay needed, and
   // if it failed this batch does not depend on it.
   if (committing_ != nullptr && commit_mu_.TryLock()) {
-    if (absl::Status s = SettleCommitting(); !s.ok()) {
-      LABOR_LOG(WARNING) << "an import batch's write failed before this batch: " << s;
-    }
+    SettleIndependent();
     commit_mu_.Unlock();
   }
   // Decides on top of the previous batch, whose write may be in flight.

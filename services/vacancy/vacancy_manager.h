@@ -221,6 +221,9 @@ class VacancyManager {
   // applies its effects on memory when it succeeded; returns its error
   // otherwise. Either way nothing is in flight afterwards.
   absl::Status SettleCommitting() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_, commit_mu_);
+  // SettleCommitting for a write that did not decide on top of the import
+  // in flight: its failure is only logged.
+  void SettleIndependent() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_, commit_mu_);
 
   VacancyDeps deps_;
   VacancyManagerOptions options_;
