@@ -116,13 +116,17 @@ void VersionedCache::Put(absl::string_view id, int64_t version, absl::string_vie
     ++errors_;
     return;
   }
-  Run({"EVAL", std::string(kPutScript), "1", Key(id), PaddedVersion(version), std::string(value),
-       absl::StrCat(absl::ToInt64Milliseconds(ttl_))});
+  if (Run({"EVAL", std::string(kPutScript), "1", Key(id), PaddedVersion(version),
+           std::string(value), absl::StrCat(absl::ToInt64Milliseconds(ttl_))})) {
+    Confirm(id, version);
+  }
 }
 
 void VersionedCache::PutMany(const std::vector<Entry>& entries) {
   std::vector<std::vector<std::string>> commands;
+  std::vector<const Entry*> sent;
   commands.reserve(entries.size());
+  sent.reserve(entries.size());
   for (const auto& e : entries) {
     if (!ValidVersion(e.version)) {
       ++errors_;
@@ -130,6 +134,7 @@ void VersionedCache::PutMany(const std::vector<Entry>& entries) {
     }
     commands.push_back({"EVAL", std::string(kPutScript), "1", Key(e.id), PaddedVersion(e.version),
                         e.value, absl::StrCat(absl::ToInt64Milliseconds(ttl_))});
+    sent.push_back(&e);
   }
   if (commands.empty()) return;
   absl::StatusOr<std::vector<RedisReply>> replies = redis_->Pipeline(commands);
@@ -137,9 +142,32 @@ void VersionedCache::PutMany(const std::vector<Entry>& entries) {
     errors_ += static_cast<int64_t>(commands.size());
     return;
   }
-  for (const auto& reply : *replies) {
-    if (reply.is_error()) ++errors_;
+  for (size_t i = 0; i < replies->size(); ++i) {
+    if ((*replies)[i].is_error()) {
+      ++errors_;
+    } else {
+      Confirm(sent[i]->id, sent[i]->version);
+    }
   }
+}
+
+void VersionedCache::Confirm(absl::string_view id, int64_t version) {
+  absl::MutexLock lock(&confirmed_mu_);
+  if (confirmed_.size() >= kMaxConfirmed) confirmed_.clear();
+  int64_t& known = confirmed_[id];
+  known = std::max(known, version);
+}
+
+bool VersionedCache::AppendInvalidation(absl::string_view id, int64_t version,
+                                        std::vector<std::vector<std::string>>* commands) {
+  {
+    absl::MutexLock lock(&confirmed_mu_);
+    if (auto it = confirmed_.find(id); it != confirmed_.end() && it->second >= version) {
+      return false;
+    }
+  }
+  commands->push_back(InvalidateCommand(id, version));
+  return true;
 }
 
 void VersionedCache::Invalidate(absl::string_view id, int64_t version) {

@@ -32,7 +32,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/redis.h"
 
@@ -65,6 +67,13 @@ class VersionedCache {
   // The command Invalidate would send (one EVAL), for pipelining by the
   // outbox relay. Its reply is an integer (1 = tombstone set, 0 = kept).
   std::vector<std::string> InvalidateCommand(absl::string_view id, int64_t version) const;
+  // For the outbox relay: appends InvalidateCommand(id, version) to
+  // `commands` unless a Put (or PutMany) of this object already got Redis's
+  // answer that the entry is at `version` or later. Such an entry can only
+  // move forward, so the command would change nothing and only cost Redis a
+  // script run. Returns true when it appended.
+  bool AppendInvalidation(absl::string_view id, int64_t version,
+                          std::vector<std::vector<std::string>>* commands);
 
   int64_t hits() const { return hits_.load(); }
   int64_t misses() const { return misses_.load(); }
@@ -76,10 +85,17 @@ class VersionedCache {
   std::string Key(absl::string_view id) const;
   // Runs a script command, counting any failure; true when it ran.
   bool Run(const std::vector<std::string>& command);
+  // Remembers that Redis holds `id` at `version` or later.
+  void Confirm(absl::string_view id, int64_t version);
   RedisClient* redis_;
   std::string prefix_;
   absl::Duration ttl_;
   std::atomic<int64_t> hits_{0}, misses_{0}, errors_{0};
+  // Versions Redis confirmed after a Put, for AppendInvalidation. Bounded:
+  // when full it starts over, which only costs some needless invalidations.
+  static constexpr size_t kMaxConfirmed = 1 << 16;
+  absl::Mutex confirmed_mu_;
+  absl::flat_hash_map<std::string, int64_t> confirmed_ ABSL_GUARDED_BY(confirmed_mu_);
 };
 
 }  // namespace labor

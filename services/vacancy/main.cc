@@ -75,11 +75,12 @@ int Run() {
 
   // The relay also moves the cache forward: if the writer's own cache update
   // failed (Redis down), the relayed event invalidates the stale entry later.
+  // (Entries the writer's update reached need nothing more.)
   OutboxRelay relay(
       store, outbox, &redis, OutboxRelay::Options{},
       [&cache](const v1::Event& event, std::vector<std::vector<std::string>>* cmds) {
         if (absl::StartsWith(event.type(), "vacancy.") && event.entity_version() > 1) {
-          cmds->push_back(cache.InvalidateCommand(event.entity_id(), event.entity_version()));
+          cache.AppendInvalidation(event.entity_id(), event.entity_version(), cmds);
         }
       });
 

@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "gtest/gtest.h"
 #include "tests/testing/redis_server.h"
@@ -209,6 +210,34 @@ TEST_F(VersionedCacheTest, InvalidateCommandWorksInAPipeline) {
   EXPECT_EQ((*replies)[1].integer, 0);  // newer entry kept
   EXPECT_EQ(Show("w1"), "<miss>");
   EXPECT_EQ(Show("w2"), "v5");
+}
+
+TEST_F(VersionedCacheTest, AppendInvalidationSkipsWhatAPutAlreadyReached) {
+  std::vector<std::vector<std::string>> commands;
+  // Nothing known about w1: the relay must invalidate.
+  EXPECT_TRUE(cache_->AppendInvalidation("w1", 2, &commands));
+  cache_->PutMany({{"w1", 3, "v3"}, {"w2", 1, "v1"}});
+  cache_->Put("w3", 4, "v4");
+  // Redis confirmed w1 at 3 and w3 at 4: older or equal events need nothing.
+  EXPECT_FALSE(cache_->AppendInvalidation("w1", 2, &commands));
+  EXPECT_FALSE(cache_->AppendInvalidation("w1", 3, &commands));
+  EXPECT_FALSE(cache_->AppendInvalidation("w3", 4, &commands));
+  // A newer event than the confirmed put, an unknown id, an erasure: sent.
+  EXPECT_TRUE(cache_->AppendInvalidation("w2", 2, &commands));
+  EXPECT_TRUE(cache_->AppendInvalidation("w9", 1, &commands));
+  EXPECT_TRUE(cache_->AppendInvalidation("w1", kMax, &commands));
+  ASSERT_EQ(commands.size(), 4u);
+  EXPECT_EQ(commands[1], cache_->InvalidateCommand("w2", 2));
+  auto replies = client_->Pipeline(commands);
+  ASSERT_TRUE(replies.ok()) << replies.status();
+  EXPECT_EQ(Show("w2"), "<miss>");  // v1 is stale now
+  EXPECT_EQ(Show("w3"), "v4");
+
+  // A put Redis did not answer confirms nothing.
+  server_.Kill();
+  cache_->Put("w5", 7, "v7");
+  commands.clear();
+  EXPECT_TRUE(cache_->AppendInvalidation("w5", 7, &commands));
 }
 
 TEST_F(VersionedCacheTest, RedisDownIsAMissNeverAFailure) {

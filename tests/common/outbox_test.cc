@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/cache.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/redis_server.h"
 #include "tests/testing/util.h"
@@ -400,6 +401,27 @@ TEST_F(OutboxTest, RefusedXaddKeepsEventsAndReportsIt) {
   ASSERT_TRUE(published.ok()) << published.status();
   EXPECT_EQ(*published, 1);
   EXPECT_EQ(StreamIds(), (std::vector<std::string>{Id(1)}));
+}
+
+TEST_F(OutboxTest, FullRedisRefusesTheWholeRoundThenDeliversInOrder) {
+  for (int i = 1; i <= 5; ++i) Commit(absl::StrCat("w", i), 1);
+  // Out of memory with noeviction: Redis refuses the round's transaction as
+  // a whole, so no event of it lands ahead of another.
+  ASSERT_TRUE(server_.Command({"CONFIG", "SET", "maxmemory-policy", "noeviction"}).ok());
+  ASSERT_TRUE(server_.Command({"CONFIG", "SET", "maxmemory", "1"}).ok());
+  OutboxRelay relay = MakeRelay();
+  auto published = relay.PublishOnce();
+  ASSERT_FALSE(published.ok());
+  EXPECT_EQ(published.status().code(), absl::StatusCode::kInternal) << published.status();
+  EXPECT_THAT(std::string(published.status().message()), ::testing::HasSubstr("OOM"));
+  EXPECT_EQ(Pending(relay), 5);
+  EXPECT_EQ(StreamLength(), 0);
+  ASSERT_TRUE(server_.Command({"CONFIG", "SET", "maxmemory", "0"}).ok());
+  published = relay.PublishOnce();
+  ASSERT_TRUE(published.ok()) << published.status();
+  EXPECT_EQ(*published, 5);
+  EXPECT_EQ(StreamIds(), (std::vector<std::string>{Id(1), Id(2), Id(3), Id(4), Id(5)}));
+  EXPECT_EQ(Pending(relay), 0);
 }
 
 TEST_F(OutboxTest, TrimsTheStreamApproximately) {
