@@ -2,11 +2,15 @@
 
 #include <memory>
 #include <utility>
+#include <vector>
 
+#include "absl/base/const_init.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/hash/hash.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
 #include "common/validation.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/io/coded_stream.h"
@@ -14,8 +18,61 @@
 #include "google/protobuf/util/time_util.h"
 
 namespace labor {
+namespace {
 
+using google::protobuf::Descriptor;
+using google::protobuf::FieldDescriptor;
 using google::protobuf::util::TimeUtil;
+
+// The fields of a message type that hold messages.
+struct MessageFields {
+  bool has_map = false;
+  std::vector<const FieldDescriptor*> fields;
+};
+
+const MessageFields& MessageFieldsOf(const Descriptor* type) {
+  static absl::Mutex mu(absl::kConstInit);
+  // Descriptors live as long as the process; so does this.
+  static auto* known = new absl::flat_hash_map<const Descriptor*, std::unique_ptr<MessageFields>>();
+  {
+    absl::ReaderMutexLock lock(&mu);
+    if (auto it = known->find(type); it != known->end()) return *it->second;
+  }
+  auto fields = std::make_unique<MessageFields>();
+  for (int i = 0; i < type->field_count(); ++i) {
+    const FieldDescriptor* field = type->field(i);
+    if (field->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) continue;
+    fields->has_map |= field->is_map();
+    fields->fields.push_back(field);
+  }
+  absl::MutexLock lock(&mu);
+  return *known->try_emplace(type, std::move(fields)).first->second;
+}
+
+}  // namespace
+
+void DiscardUnknownFieldsDeep(google::protobuf::Message* message) {
+  const MessageFields& fields = MessageFieldsOf(message->GetDescriptor());
+  if (fields.has_map) {
+    message->DiscardUnknownFields();
+    return;
+  }
+  const google::protobuf::Reflection* reflection = message->GetReflection();
+  // Only when there are some: MutableUnknownFields allocates a set.
+  if (!reflection->GetUnknownFields(*message).empty()) {
+    reflection->MutableUnknownFields(message)->Clear();
+  }
+  for (const FieldDescriptor* field : fields.fields) {
+    if (field->is_repeated()) {
+      const int size = reflection->FieldSize(*message, field);
+      for (int i = 0; i < size; ++i) {
+        DiscardUnknownFieldsDeep(reflection->MutableRepeatedMessage(message, field, i));
+      }
+    } else if (reflection->HasField(*message, field)) {
+      DiscardUnknownFieldsDeep(reflection->MutableMessage(message, field));
+    }
+  }
+}
 
 google::protobuf::Timestamp ToProto(absl::Time t) {
   return TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(t));

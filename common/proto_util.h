@@ -29,6 +29,13 @@ bool HasDate(const v1::Date& date);
 // Adds a violation at `field` when a set date is not a real calendar date.
 void CheckDate(const v1::Date& date, absl::string_view field, ViolationCollector* out);
 
+// Drops the unknown fields of `message` and of every message inside it, as
+// Message::DiscardUnknownFields does, but visits only the fields that can
+// hold a message (listed once per type) instead of every set field through
+// reflection: a fraction of the cost on wide messages such as a vacancy.
+// A message type with a map field takes the library's walk.
+void DiscardUnknownFieldsDeep(google::protobuf::Message* message);
+
 // "prefix.field", or "field" when the prefix is empty.
 std::string FieldPath(absl::string_view prefix, absl::string_view field);
 

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <functional>
 #include <map>
+#include <tuple>
 #include <utility>
 
 #include "absl/container/btree_map.h"
@@ -142,7 +143,7 @@ class VacancyManager::WorkUnit {
       }
       if (!loaded.has_value()) return nullptr;
       Entry<StoredVacancy> entry;
-      entry.before = *loaded;
+      entry.before = std::make_shared<const StoredVacancy>(*loaded);
       entry.after = *std::move(loaded);
       it = vacancies_.emplace(id, std::move(entry)).first;
     }
@@ -175,28 +176,28 @@ class VacancyManager::WorkUnit {
   absl::StatusOr<StoredEmployer*> Employer(const std::string& id) {
     auto it = employers_.find(id);
     if (it == employers_.end()) {
-      std::optional<StoredEmployer> loaded;
+      std::shared_ptr<const StoredEmployer> loaded;
       if (const StoredEmployer* pending = Pending(&WorkUnit::employers_, id); pending != nullptr) {
-        loaded = *pending;
+        loaded = std::make_shared<const StoredEmployer>(*pending);
       } else {
-        ASSIGN_OR_RETURN(loaded, m_->LoadEmployer(id));
+        ASSIGN_OR_RETURN(loaded, m_->LoadSharedEmployer(id));
       }
-      if (!loaded.has_value()) return nullptr;
+      if (loaded == nullptr) return nullptr;
       Entry<StoredEmployer> entry;
-      entry.before = *loaded;
-      entry.after = *std::move(loaded);
+      entry.after = *loaded;
+      entry.before = std::move(loaded);
       it = employers_.emplace(id, std::move(entry)).first;
     }
     return &it->second.after;
   }
-  void AddEmployer(StoredEmployer e) {
+  StoredEmployer* AddEmployer(StoredEmployer e) {
     std::string id = e.employer().employer_id();
     new_credit_codes_[e.employer().credit_code()] = id;
     Entry<StoredEmployer> entry;
     entry.after = std::move(e);
     entry.dirty = true;
     employer_order_.push_back(id);
-    employers_.emplace(std::move(id), std::move(entry));
+    return &employers_.emplace(std::move(id), std::move(entry)).first->second.after;
   }
   void TouchEmployer(StoredEmployer* e) {
     e->mutable_employer()->set_version(e->employer().version() + 1);
@@ -217,7 +218,7 @@ class VacancyManager::WorkUnit {
       }
       if (!loaded.has_value()) return nullptr;
       Entry<StoredFair> entry;
-      entry.before = *loaded;
+      entry.before = std::make_shared<const StoredFair>(*loaded);
       entry.after = *std::move(loaded);
       it = fairs_.emplace(id, std::move(entry)).first;
     }
@@ -270,29 +271,41 @@ class VacancyManager::WorkUnit {
   }
 
   // Open vacancies with this duplicate key as of this unit, oldest posting
-  // first (then by id), so the earliest posting absorbs later ones.
-  absl::StatusOr<std::vector<std::string>> OpenByDedupKey(const std::string& key) {
-    absl::flat_hash_set<std::string> ids;
-    if (auto it = m_->open_by_dedup_key_.find(key); it != m_->open_by_dedup_key_.end()) {
-      ids.insert(it->second.begin(), it->second.end());
-    }
+  // first (then by id), so the earliest posting absorbs later ones. Reads
+  // no record: what this unit or the overlay changed comes from them, the
+  // rest from the manager's map of committed open vacancies.
+  std::vector<OpenVacancy> OpenByDedupKey(const std::string& key) const {
+    absl::flat_hash_set<std::string> seen;
+    std::vector<OpenVacancy> out;
+    // The unit's view of a vacancy it or the overlay holds; nullptr if neither.
+    auto held = [this](const std::string& id) -> const v1::Vacancy* {
+      if (auto it = vacancies_.find(id); it != vacancies_.end()) return &it->second.after.vacancy();
+      const StoredVacancy* pending = Pending(&WorkUnit::vacancies_, id);
+      return pending != nullptr ? &pending->vacancy() : nullptr;
+    };
+    auto consider = [&](const std::string& id, const OpenVacancy* committed) {
+      if (!seen.insert(id).second) return;
+      if (const v1::Vacancy* v = held(id); v != nullptr) {
+        if (v->status() == v1::VACANCY_STATUS_OPEN && DedupKey(*v) == key) {
+          out.push_back(OpenVacancyOf(*v));
+        }
+      } else if (committed != nullptr) {
+        out.push_back(*committed);
+      }
+    };
     for (const WorkUnit* u : {static_cast<const WorkUnit*>(this), overlay_.get()}) {
       if (u == nullptr) continue;
       if (auto it = u->by_dedup_key_.find(key); it != u->by_dedup_key_.end()) {
-        ids.insert(it->second.begin(), it->second.end());
+        for (const auto& id : it->second) consider(id, nullptr);
       }
     }
-    std::vector<std::pair<int64_t, std::string>> out;
-    for (const auto& id : ids) {
-      ASSIGN_OR_RETURN(StoredVacancy * v, Vacancy(id));
-      if (v == nullptr || v->vacancy().status() != v1::VACANCY_STATUS_OPEN) continue;
-      if (DedupKey(v->vacancy()) != key) continue;
-      out.emplace_back(absl::ToUnixMicros(FromProto(v->vacancy().posted_at())), id);
+    if (auto it = m_->open_by_dedup_key_.find(key); it != m_->open_by_dedup_key_.end()) {
+      for (const OpenVacancy& o : it->second) consider(o.id, &o);
     }
-    std::sort(out.begin(), out.end());
-    std::vector<std::string> result;
-    for (auto& [t, id] : out) result.push_back(std::move(id));
-    return result;
+    std::sort(out.begin(), out.end(), [](const OpenVacancy& a, const OpenVacancy& b) {
+      return std::tie(a.posted_micros, a.id) < std::tie(b.posted_micros, b.id);
+    });
+    return out;
   }
 
   void Emit(v1::Event event) { events_.push_back(std::move(event)); }
@@ -347,17 +360,17 @@ class VacancyManager::WorkUnit {
     VacancyMutation mutation;
     for (const auto& id : employer_order_) {
       auto& e = employers_.at(id);
-      mutation.employers.push_back({e.before ? &*e.before : nullptr, &e.after});
+      mutation.employers.push_back({e.before.get(), &e.after});
     }
     for (const auto& id : vacancy_order_) {
       auto& e = vacancies_.at(id);
       auto rid = request_ids_.find(id);
-      mutation.vacancies.push_back({e.before ? &*e.before : nullptr, &e.after,
+      mutation.vacancies.push_back({e.before.get(), &e.after,
                                     rid == request_ids_.end() ? "" : rid->second});
     }
     for (const auto& id : fair_order_) {
       auto& e = fairs_.at(id);
-      mutation.fairs.push_back({e.before ? &*e.before : nullptr, &e.after});
+      mutation.fairs.push_back({e.before.get(), &e.after});
     }
     mutation.check_ins = std::move(check_ins_);
     mutation.events = std::move(events_);
@@ -385,18 +398,22 @@ class VacancyManager::WorkUnit {
   // The second half: search index and cache. Callers hold publish_mu_, so
   // publications happen in commit order even after the writer lock is gone.
   void Publish() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(m_->publish_mu_) {
-    std::vector<VersionedCache::Entry> cached;
-    for (const auto& id : vacancy_order_) {
-      const Entry<StoredVacancy>& e = vacancies_.at(id);
-      m_->deps_.index->Upsert(Summarize(e.after.vacancy()));
-      // An older version may be cached: move the cache to this one. A new
-      // vacancy has nothing cached; reads fill it.
-      if (e.before.has_value()) {
-        cached.push_back({id, e.after.vacancy().version(), e.after.SerializeAsString()});
+    // The cache first: the outbox relay, woken by the commit, skips the
+    // invalidations of versions this update already reached.
+    if (m_->deps_.vacancy_cache != nullptr) {
+      std::vector<VersionedCache::Entry> cached;
+      for (const auto& id : vacancy_order_) {
+        const Entry<StoredVacancy>& e = vacancies_.at(id);
+        // An older version may be cached: move the cache to this one. A new
+        // vacancy has nothing cached; reads fill it.
+        if (e.before != nullptr) {
+          cached.push_back({id, e.after.vacancy().version(), e.after.SerializeAsString()});
+        }
       }
+      if (!cached.empty()) m_->deps_.vacancy_cache->PutMany(cached);
     }
-    if (m_->deps_.vacancy_cache != nullptr && !cached.empty()) {
-      m_->deps_.vacancy_cache->PutMany(cached);
+    for (const auto& id : vacancy_order_) {
+      m_->deps_.index->Upsert(Summarize(vacancies_.at(id).after.vacancy()));
     }
   }
 
@@ -406,7 +423,7 @@ class VacancyManager::WorkUnit {
  private:
   template <typename T>
   struct Entry {
-    std::optional<T> before;
+    std::shared_ptr<const T> before;  // shared with the employer cache when from there
     T after;
     bool dirty = false;
   };
@@ -495,15 +512,20 @@ VacancyManager::VacancyManager(VacancyDeps deps, VacancyManagerOptions options)
               deps_.clock);
 }
 
-absl::StatusOr<std::optional<StoredEmployer>> VacancyManager::LoadEmployer(const std::string& id) {
-  if (auto cached = employers_.Get(id); cached != nullptr) {
-    return std::optional<StoredEmployer>(*cached);
-  }
+absl::StatusOr<std::shared_ptr<const StoredEmployer>> VacancyManager::LoadSharedEmployer(
+    const std::string& id) {
+  if (auto cached = employers_.Get(id); cached != nullptr) return cached;
   ASSIGN_OR_RETURN(auto loaded, deps_.store->GetEmployer(id));
-  if (loaded.has_value()) {
-    employers_.Put(id, loaded->employer().version(), std::make_shared<StoredEmployer>(*loaded));
-  }
-  return loaded;
+  if (!loaded.has_value()) return nullptr;
+  auto shared = std::make_shared<const StoredEmployer>(*std::move(loaded));
+  employers_.Put(id, shared->employer().version(), shared);
+  return shared;
+}
+
+absl::StatusOr<std::optional<StoredEmployer>> VacancyManager::LoadEmployer(const std::string& id) {
+  ASSIGN_OR_RETURN(std::shared_ptr<const StoredEmployer> shared, LoadSharedEmployer(id));
+  if (shared == nullptr) return std::optional<StoredEmployer>();
+  return std::optional<StoredEmployer>(*shared);
 }
 
 absl::StatusOr<std::optional<std::string>> VacancyManager::FindEmployerIdByCode(
@@ -553,19 +575,31 @@ absl::Status VacancyManager::LoadIndex() {
   });
 }
 
+VacancyManager::OpenVacancy VacancyManager::OpenVacancyOf(const v1::Vacancy& v) {
+  return {v.vacancy_id(), absl::ToUnixMicros(FromProto(v.posted_at())), RangeOf(v.wage())};
+}
+
 void VacancyManager::RememberOpen(const v1::Vacancy& v) {
   if (v.status() != v1::VACANCY_STATUS_OPEN) return;
-  auto& ids = open_by_dedup_key_[DedupKey(v)];
-  if (std::find(ids.begin(), ids.end(), v.vacancy_id()) == ids.end()) ids.push_back(v.vacancy_id());
+  auto& open = open_by_dedup_key_[DedupKey(v)];
+  auto it = std::find_if(open.begin(), open.end(),
+                         [&v](const OpenVacancy& o) { return o.id == v.vacancy_id(); });
+  if (it == open.end()) {
+    open.push_back(OpenVacancyOf(v));
+  } else {
+    *it = OpenVacancyOf(v);  // an update may change the wage
+  }
 }
 
 void VacancyManager::ForgetOpen(const v1::Vacancy* v) {
   if (v == nullptr || v->status() != v1::VACANCY_STATUS_OPEN) return;
   auto it = open_by_dedup_key_.find(DedupKey(*v));
   if (it == open_by_dedup_key_.end()) return;
-  auto& ids = it->second;
-  ids.erase(std::remove(ids.begin(), ids.end(), v->vacancy_id()), ids.end());
-  if (ids.empty()) open_by_dedup_key_.erase(it);
+  auto& open = it->second;
+  open.erase(std::remove_if(open.begin(), open.end(),
+                            [v](const OpenVacancy& o) { return o.id == v->vacancy_id(); }),
+             open.end());
+  if (open.empty()) open_by_dedup_key_.erase(it);
 }
 
 // ---------------------------------------------------------------- employers
@@ -839,8 +873,8 @@ absl::Status VacancyManager::CheckNotBlacklisted(const StoredEmployer& stored) c
                    last.reason(), "; it may not post vacancies while listed"));
 }
 
-absl::StatusOr<StoredEmployer> VacancyManager::ResolveEmployer(WorkUnit& unit,
-                                                               const v1::Vacancy& vacancy) {
+absl::StatusOr<const StoredEmployer*> VacancyManager::ResolveEmployer(
+    WorkUnit& unit, const v1::Vacancy& vacancy, StoredEmployer* fresh) {
   if (!vacancy.employer_id().empty()) {
     ASSIGN_OR_RETURN(StoredEmployer * e, unit.Employer(vacancy.employer_id()));
     if (e == nullptr) {
@@ -851,7 +885,7 @@ absl::StatusOr<StoredEmployer> VacancyManager::ResolveEmployer(WorkUnit& unit,
       return InvalidField("vacancy.employer_credit_code",
                           "does not match the employer named by employer_id");
     }
-    return *e;
+    return e;
   }
   if (vacancy.employer_credit_code().empty()) {
     return InvalidField("vacancy.employer_id", "required (or employer_credit_code and name)");
@@ -860,18 +894,18 @@ absl::StatusOr<StoredEmployer> VacancyManager::ResolveEmployer(WorkUnit& unit,
   if (id.has_value()) {
     ASSIGN_OR_RETURN(StoredEmployer * e, unit.Employer(*id));
     LABOR_CHECK(e != nullptr) << "credit code index names a missing employer " << *id;
-    return *e;
+    return e;
   }
   if (vacancy.employer_name().empty()) {
     return InvalidField("vacancy.employer_name",
                         "required to register an employer not yet known by its credit code");
   }
-  StoredEmployer stored;
-  v1::Employer* e = stored.mutable_employer();
+  fresh->Clear();
+  v1::Employer* e = fresh->mutable_employer();
   e->set_credit_code(vacancy.employer_credit_code());
   e->set_name(vacancy.employer_name());
   e->set_region(vacancy.location());
-  return stored;  // registered by PostInUnit when the posting goes ahead
+  return fresh;
 }
 
 // ---------------------------------------------------------------- vacancies
@@ -879,8 +913,9 @@ absl::StatusOr<StoredEmployer> VacancyManager::ResolveEmployer(WorkUnit& unit,
 absl::StatusOr<VacancyManager::PostOutcome> VacancyManager::PostInUnit(
     WorkUnit& unit, v1::Vacancy vacancy, const v1::VacancySource& source,
     const std::string& fingerprint, const std::string& request_id) {
-  ASSIGN_OR_RETURN(StoredEmployer employer, ResolveEmployer(unit, vacancy));
-  RETURN_IF_ERROR(CheckNotBlacklisted(employer));
+  StoredEmployer fresh;
+  ASSIGN_OR_RETURN(const StoredEmployer* employer, ResolveEmployer(unit, vacancy, &fresh));
+  RETURN_IF_ERROR(CheckNotBlacklisted(*employer));
   StoredFair* fair = nullptr;
   if (source.kind() == v1::SOURCE_KIND_FAIR) {
     ASSIGN_OR_RETURN(fair, unit.Fair(source.fair_id()));
@@ -888,30 +923,34 @@ absl::StatusOr<VacancyManager::PostOutcome> VacancyManager::PostInUnit(
       return absl::NotFoundError(absl::StrCat("fair ", source.fair_id(), " not found"));
     }
   }
-  if (employer.employer().employer_id().empty()) {
-    v1::Employer* e = employer.mutable_employer();
+  if (employer == &fresh) {
+    v1::Employer* e = fresh.mutable_employer();
     e->set_employer_id(NewId("e"));
     e->set_version(1);
     *e->mutable_created_at() = ToProto(unit.now());
     *e->mutable_updated_at() = ToProto(unit.now());
     unit.Emit(MakeEvent("employer.registered", e->employer_id(), 1, PublicEmployer(*e)));
-    unit.AddEmployer(employer);
+    employer = unit.AddEmployer(std::move(fresh));
   }
-  const v1::Employer& e = employer.employer();
+  const v1::Employer& e = employer->employer();
   vacancy.set_employer_id(e.employer_id());
   vacancy.set_employer_credit_code(e.credit_code());
   vacancy.set_employer_name(e.name());
   const std::string key = SourceKey(source);
 
   PostOutcome outcome;
-  ASSIGN_OR_RETURN(std::vector<std::string> candidates, unit.OpenByDedupKey(DedupKey(vacancy)));
+  const std::string dedup_key = DedupKey(vacancy);
+  const WageRange wage = RangeOf(vacancy.wage());
   StoredVacancy* target = nullptr;
-  for (const auto& id : candidates) {
-    ASSIGN_OR_RETURN(StoredVacancy * c, unit.Vacancy(id));
-    if (c != nullptr && WagesOverlap(c->vacancy().wage(), vacancy.wage())) {
-      target = c;
-      break;
-    }
+  for (const OpenVacancy& c : unit.OpenByDedupKey(dedup_key)) {
+    if (!WagesOverlap(c.wage, wage)) continue;
+    ASSIGN_OR_RETURN(StoredVacancy * v, unit.Vacancy(c.id));
+    // The map and the record are kept together under the writer lock.
+    LABOR_CHECK(v != nullptr && v->vacancy().status() == v1::VACANCY_STATUS_OPEN &&
+                DedupKey(v->vacancy()) == dedup_key)
+        << "open vacancy map disagrees with vacancy " << c.id;
+    target = v;
+    break;
   }
   if (target != nullptr) {
     v1::Vacancy* t = target->mutable_vacancy();
@@ -1475,7 +1514,7 @@ VacancyManager::PreparedImport VacancyManager::PrepareImport(
     v.clear_status_reason();
     v.clear_employer_blacklisted();
     v.clear_fair_ids();
-    v.DiscardUnknownFields();
+    DiscardUnknownFieldsDeep(&v);
     if (absl::Status s = NormalizeVacancy(ctx, &v, "vacancy"); !s.ok()) {
       p.rejection = s;
       continue;
@@ -1566,12 +1605,10 @@ absl::StatusOr<v1::ImportResult> VacancyManager::ImportOne(WorkUnit& unit, const
       result.set_duplicate_of(v->vacancy_id());
       return result;
     }
-    StoredEmployer employer;
-    {
-      auto resolved = ResolveEmployer(unit, vacancy);
-      if (!resolved.ok()) return reject(resolved.status());
-      employer = *std::move(resolved);
-    }
+    StoredEmployer fresh;
+    auto resolved = ResolveEmployer(unit, vacancy, &fresh);
+    if (!resolved.ok()) return reject(resolved.status());
+    const StoredEmployer& employer = **resolved;
     if (employer.employer().employer_id() != v->employer_id()) {
       return reject(InvalidField("vacancy.employer_credit_code",
                                  "differs from the employer this external_id was imported with"));

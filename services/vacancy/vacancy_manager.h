@@ -192,8 +192,12 @@ class VacancyManager {
                                          const std::string& request_id);
   absl::StatusOr<v1::ImportResult> ImportOne(WorkUnit& unit, const Caller& caller,
                                              PreparedItem& item);
-  // The employer a vacancy names (id, or credit code + name registering it).
-  absl::StatusOr<StoredEmployer> ResolveEmployer(WorkUnit& unit, const v1::Vacancy& vacancy);
+  // The employer a vacancy names: the unit's record when known (by id or
+  // credit code), else a new employer from credit code + name, built in
+  // `fresh` (without an id) and registered by the caller if the posting
+  // goes ahead. NOT_FOUND for an unknown id; INVALID_ARGUMENT otherwise.
+  absl::StatusOr<const StoredEmployer*> ResolveEmployer(WorkUnit& unit, const v1::Vacancy& vacancy,
+                                                        StoredEmployer* fresh);
   absl::Status CheckNotBlacklisted(const StoredEmployer& employer) const;
 
   // The vacancy as `caller` may see it.
@@ -204,6 +208,8 @@ class VacancyManager {
   absl::StatusOr<StoredEmployer> LoadEmployerByKey(const v1::GetEmployerRequest& request);
   // The committed employer (nullopt when absent), from memory when there.
   absl::StatusOr<std::optional<StoredEmployer>> LoadEmployer(const std::string& id);
+  // The same without a copy: the cached record itself (null when absent).
+  absl::StatusOr<std::shared_ptr<const StoredEmployer>> LoadSharedEmployer(const std::string& id);
   // The committed employer id holding `credit_code`, from memory when there.
   absl::StatusOr<std::optional<std::string>> FindEmployerIdByCode(const std::string& credit_code);
   // After a commit: the employers' new versions replace what memory holds.
@@ -212,6 +218,14 @@ class VacancyManager {
   std::string NewId(absl::string_view prefix) const;
   absl::CivilDay Today() const;
 
+  // An open vacancy as the duplicate rule sees it: which is oldest, and
+  // whether wages overlap, without loading the record.
+  struct OpenVacancy {
+    std::string id;
+    int64_t posted_micros = 0;
+    WageRange wage;
+  };
+  static OpenVacancy OpenVacancyOf(const v1::Vacancy& v);
   // The open vacancies by duplicate key (vacancy_rules.h DedupKey), for the
   // duplicate rule; kept with the store under write_mu_.
   void RememberOpen(const v1::Vacancy& v) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
@@ -241,7 +255,7 @@ class VacancyManager {
   std::shared_ptr<const WorkUnit> committing_ ABSL_GUARDED_BY(write_mu_);
   // How committing_'s write ended (set before commit_mu_ is released).
   absl::Status committing_status_ ABSL_GUARDED_BY(commit_mu_);
-  absl::flat_hash_map<std::string, std::vector<std::string>> open_by_dedup_key_
+  absl::flat_hash_map<std::string, std::vector<OpenVacancy>> open_by_dedup_key_
       ABSL_GUARDED_BY(write_mu_);
   // Committed employers by id: versions only move forward, so a reader
   // that loaded an older version cannot put it back over a commit.

@@ -700,10 +700,17 @@ std::string DedupKey(const v1::Vacancy& vacancy) {
   return absl::StrCat(vacancy.employer_id(), "|", vacancy.occupation_code(), "|", county);
 }
 
+WageRange RangeOf(const v1::Wage& wage) {
+  return {HasStatedWage(wage), wage.monthly_min().fen(), wage.monthly_max().fen()};
+}
+
+bool WagesOverlap(const WageRange& a, const WageRange& b) {
+  if (!a.stated || !b.stated) return true;
+  return a.monthly_min_fen <= b.monthly_max_fen && b.monthly_min_fen <= a.monthly_max_fen;
+}
+
 bool WagesOverlap(const v1::Wage& a, const v1::Wage& b) {
-  if (!HasStatedWage(a) || !HasStatedWage(b)) return true;
-  return a.monthly_min().fen() <= b.monthly_max().fen() &&
-         b.monthly_min().fen() <= a.monthly_max().fen();
+  return WagesOverlap(RangeOf(a), RangeOf(b));
 }
 
 std::string Fingerprint(const v1::Vacancy& vacancy) {
@@ -720,7 +727,7 @@ std::string Fingerprint(const v1::Vacancy& vacancy) {
   content.clear_employer_blacklisted();
   content.clear_fair_ids();
   for (auto& skill : *content.mutable_required_skills()) skill.clear_occupation_name();
-  content.DiscardUnknownFields();
+  DiscardUnknownFieldsDeep(&content);
   return FingerprintAsIs(content);
 }
 

@@ -9,6 +9,7 @@
 // "vacancy.wage.max: below wage.min".
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -152,6 +153,15 @@ absl::Status NormalizeFair(const RegionRegistry& regions, v1::JobFair* fair,
 // first three; WagesOverlap decides the last.
 std::string DedupKey(const v1::Vacancy& vacancy);
 bool WagesOverlap(const v1::Wage& a, const v1::Wage& b);
+// What WagesOverlap reads of a normalized wage, small enough to keep for
+// every open vacancy in memory.
+struct WageRange {
+  bool stated = false;
+  int64_t monthly_min_fen = 0;
+  int64_t monthly_max_fen = 0;
+};
+WageRange RangeOf(const v1::Wage& wage);
+bool WagesOverlap(const WageRange& a, const WageRange& b);
 
 // A stable fingerprint (hex) of the poster-supplied content of a vacancy
 // (what NormalizeVacancy looks at, after normalization), so a replayed
