@@ -324,8 +324,12 @@ absl::StatusOr<int> OutboxRelay::PublishOnce() {
 
   if (done > 0) {
     rocksdb::WriteBatch batch;
-    for (size_t i = 0; i < done; ++i) batch.Delete(store_->cf(kOutboxCf), entries[i].key);
     const uint64_t last = entries[done - 1].seq;
+    // One range tombstone instead of one per event: every sequence in the
+    // range is below the in-flight bound, so nothing is written into it
+    // later (a gap is an abandoned reservation, never written).
+    RETURN_IF_ERROR(FromRocks(batch.DeleteRange(store_->cf(kOutboxCf), entries[0].key,
+                                                EncodeBigEndian64(last + 1))));
     // Remembered so sequences continue after it even once the outbox is empty.
     batch.Put(store_->cf(kMetaCf), LastDeletedKey(outbox_->service()), absl::StrCat(last));
     // Unsynced: losing this batch in a machine crash only means the events

@@ -112,11 +112,10 @@ bool Negated(absl::string_view text, size_t pos) {
   return absl::EndsWith(before, "不") || absl::EndsWith(before, "无");
 }
 
-struct Match {
-  size_t pos;
-  size_t len;
-  size_t term;
-};
+uint16_t HeadOf(absl::string_view text, size_t pos) {
+  return static_cast<uint16_t>(static_cast<uint8_t>(text[pos]) << 8 |
+                               static_cast<uint8_t>(text[pos + 1]));
+}
 
 }  // namespace
 
@@ -190,7 +189,39 @@ std::unique_ptr<DiscriminationPolicy> DiscriminationPolicy::FromLists(
       terms.end());
   policy->terms_ = std::move(terms);
   policy->exemptions_ = std::move(exemptions);
+  for (size_t i = 0; i < policy->terms_.size(); ++i) {
+    const std::string& text = policy->terms_[i].text;
+    if (text.size() == 1) {
+      policy->one_byte_terms_.push_back(i);
+    } else {
+      policy->terms_by_head_[HeadOf(text, 0)].push_back(i);
+    }
+  }
   return policy;
+}
+
+std::vector<DiscriminationPolicy::Match> DiscriminationPolicy::FindTerms(absl::string_view text,
+                                                                         bool skip_gender) const {
+  std::vector<Match> matches;
+  auto consider = [&](size_t i, size_t pos) {
+    const Term& term = terms_[i];
+    if (skip_gender && term.ground == Ground::kGender) return;
+    if (text.substr(pos, term.text.size()) == term.text && !Negated(text, pos)) {
+      matches.push_back({pos, term.text.size(), i});
+    }
+  };
+  for (size_t pos = 0; pos + 1 < text.size(); ++pos) {
+    if (auto it = terms_by_head_.find(HeadOf(text, pos)); it != terms_by_head_.end()) {
+      for (size_t i : it->second) consider(i, pos);
+    }
+  }
+  for (size_t i : one_byte_terms_) {
+    for (size_t pos = text.find(terms_[i].text); pos != absl::string_view::npos;
+         pos = text.find(terms_[i].text, pos + 1)) {
+      consider(i, pos);
+    }
+  }
+  return matches;
 }
 
 absl::Status DiscriminationPolicy::Check(const v1::Vacancy& vacancy,
@@ -231,14 +262,7 @@ absl::Status DiscriminationPolicy::Check(const v1::Vacancy& vacancy,
   for (const auto& [name, raw] : texts) {
     if (raw->empty()) continue;
     const std::string text = RemoveSpaces(*raw);
-    std::vector<Match> matches;
-    for (size_t i = 0; i < terms_.size(); ++i) {
-      const std::string& term = terms_[i].text;
-      if (terms_[i].ground == Ground::kGender && exempt != nullptr) continue;
-      for (size_t pos = text.find(term); pos != std::string::npos; pos = text.find(term, pos + 1)) {
-        if (!Negated(text, pos)) matches.push_back({pos, term.size(), i});
-      }
-    }
+    std::vector<Match> matches = FindTerms(text, /*skip_gender=*/exempt != nullptr);
     if (matches.empty()) continue;
     // Leftmost-longest, without overlaps: "仅限男性" is one phrase, not also 限男性.
     std::sort(matches.begin(), matches.end(), [](const Match& a, const Match& b) {

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -74,8 +75,20 @@ class DiscriminationPolicy {
 
  private:
   DiscriminationPolicy() = default;
+  // Every occurrence of a term in `text` (spaces removed) not negated.
+  struct Match {
+    size_t pos;
+    size_t len;
+    size_t term;
+  };
+  std::vector<Match> FindTerms(absl::string_view text, bool skip_gender) const;
+
   std::vector<Term> terms_;
   std::vector<Exemption> exemptions_;
+  // Terms by their first two bytes, so a scan tries only the terms that can
+  // start at a position; one-byte terms are searched for separately.
+  absl::flat_hash_map<uint16_t, std::vector<size_t>> terms_by_head_;
+  std::vector<size_t> one_byte_terms_;
 };
 
 // Fills wage->monthly_min/monthly_max from min/max and unit (README "Wages"):

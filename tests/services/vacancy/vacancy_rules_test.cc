@@ -268,6 +268,34 @@ TEST_F(VacancyRulesTest, GenderPhrasesRejectedUnlessExempt) {
   EXPECT_TRUE(policy_->Check(Job(kUndergroundCode, "井下作业，限男性，男性优先"), "vacancy").ok());
 }
 
+TEST(DiscriminationPolicyTest, FindsTermsOfAnyLengthAtAnyPosition) {
+  using Ground = DiscriminationPolicy::Ground;
+  auto policy = DiscriminationPolicy::FromLists(
+      {{"X", Ground::kEthnicity}, {"限男", Ground::kGender}, {"限男性", Ground::kGender},
+       {"农村户口", Ground::kHukou}},
+      {});
+  auto check = [&policy](const std::string& description) {
+    v1::Vacancy v;
+    v.set_occupation_code("4-03-02-01");
+    v.set_description(description);
+    return policy->Check(v, "v");
+  };
+  EXPECT_TRUE(check("").ok());
+  EXPECT_TRUE(check("男性女性均可").ok());
+  // A one-byte term, alone and twice.
+  EXPECT_THAT(OnlyViolation(check("X")).description, HasSubstr("(\"X\")"));
+  EXPECT_THAT(OnlyViolation(check("aXbX")).description, HasSubstr("(\"X\")"));
+  // At the very end, at the start, and the longest where two start together.
+  EXPECT_THAT(OnlyViolation(check("招工限男")).description, HasSubstr("(\"限男\")"));
+  EXPECT_THAT(OnlyViolation(check("限男性优先")).description, HasSubstr("(\"限男性\")"));
+  EXPECT_TRUE(check("不限男性").ok()) << "negated";
+  // Different grounds in one text: one violation per ground.
+  std::vector<FieldViolation> both = GetFieldViolations(check("限男；限农村户口"));
+  ASSERT_EQ(both.size(), 2u);
+  EXPECT_THAT(both[0].description, HasSubstr("gender (\"限男\")"));
+  EXPECT_THAT(both[1].description, HasSubstr("hukou (\"农村户口\")"));
+}
+
 TEST_F(VacancyRulesTest, EthnicityAndHukouPhrasesRejectedEvenWhenExempt) {
   v1::Vacancy v = Job(kUndergroundCode, "限男性，不招农村户口");
   v.set_title("井下采矿工 限汉族");
