@@ -122,20 +122,22 @@ void VersionedCache::Put(absl::string_view id, int64_t version, absl::string_vie
   }
 }
 
-void VersionedCache::PutMany(const std::vector<Entry>& entries) {
+void VersionedCache::InvalidateMany(const std::vector<std::pair<std::string, int64_t>>& versions) {
   std::vector<std::vector<std::string>> commands;
-  std::vector<const Entry*> sent;
-  commands.reserve(entries.size());
-  sent.reserve(entries.size());
-  for (const auto& e : entries) {
-    if (!ValidVersion(e.version)) {
+  std::vector<std::pair<absl::string_view, int64_t>> sent;
+  for (const auto& [id, version] : versions) {
+    if (!ValidVersion(version) && version != kErasedVersion) {
       ++errors_;
       continue;
     }
-    commands.push_back({"EVAL", std::string(kPutScript), "1", Key(e.id), PaddedVersion(e.version),
-                        e.value, absl::StrCat(absl::ToInt64Milliseconds(ttl_))});
-    sent.push_back(&e);
+    commands.push_back(InvalidateCommand(id, version));
+    sent.emplace_back(id, version);
   }
+  RunMany(commands, sent);
+}
+
+void VersionedCache::RunMany(const std::vector<std::vector<std::string>>& commands,
+                             const std::vector<std::pair<absl::string_view, int64_t>>& sent) {
   if (commands.empty()) return;
   absl::StatusOr<std::vector<RedisReply>> replies = redis_->Pipeline(commands);
   if (!replies.ok()) {
@@ -146,7 +148,7 @@ void VersionedCache::PutMany(const std::vector<Entry>& entries) {
     if ((*replies)[i].is_error()) {
       ++errors_;
     } else {
-      Confirm(sent[i]->id, sent[i]->version);
+      Confirm(sent[i].first, sent[i].second);
     }
   }
 }
@@ -175,7 +177,7 @@ void VersionedCache::Invalidate(absl::string_view id, int64_t version) {
     ++errors_;
     return;
   }
-  Run(InvalidateCommand(id, version));
+  if (Run(InvalidateCommand(id, version))) Confirm(id, version);
 }
 
 void VersionedCache::Erase(absl::string_view id) {

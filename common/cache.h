@@ -30,6 +30,7 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -51,16 +52,11 @@ class VersionedCache {
   std::optional<std::string> Get(absl::string_view id);
   // Stores `value` at `version` per the transitions above.
   void Put(absl::string_view id, int64_t version, absl::string_view value);
-  // Put for several entries in one Redis round trip (a writer committing a
-  // batch). Same transitions as Put, per entry.
-  struct Entry {
-    std::string id;
-    int64_t version;
-    std::string value;
-  };
-  void PutMany(const std::vector<Entry>& entries);
   // Marks every version below `version` stale (entries at or above stay).
   void Invalidate(absl::string_view id, int64_t version);
+  // Invalidate for several (id, version) pairs in one Redis round trip (a
+  // writer committing a batch that readers will fill on demand).
+  void InvalidateMany(const std::vector<std::pair<std::string, int64_t>>& versions);
   // Forgets the entity for good (erasure): a tombstone no version passes
   // (until the TTL expires it).
   void Erase(absl::string_view id);
@@ -68,10 +64,10 @@ class VersionedCache {
   // outbox relay. Its reply is an integer (1 = tombstone set, 0 = kept).
   std::vector<std::string> InvalidateCommand(absl::string_view id, int64_t version) const;
   // For the outbox relay: appends InvalidateCommand(id, version) to
-  // `commands` unless a Put (or PutMany) of this object already got Redis's
-  // answer that the entry is at `version` or later. Such an entry can only
-  // move forward, so the command would change nothing and only cost Redis a
-  // script run. Returns true when it appended.
+  // `commands` unless a Put, Invalidate or InvalidateMany of this object
+  // already got Redis's answer that the entry is at `version` or later.
+  // Such an entry can only move forward, so the command would change
+  // nothing and only cost Redis a script run. Returns true when it appended.
   bool AppendInvalidation(absl::string_view id, int64_t version,
                           std::vector<std::vector<std::string>>* commands);
 
@@ -85,6 +81,10 @@ class VersionedCache {
   std::string Key(absl::string_view id) const;
   // Runs a script command, counting any failure; true when it ran.
   bool Run(const std::vector<std::string>& command);
+  // Sends `commands` (Invalidate scripts) in one pipeline, counting
+  // failures; each answered one confirms its `sent` (id, version).
+  void RunMany(const std::vector<std::vector<std::string>>& commands,
+               const std::vector<std::pair<absl::string_view, int64_t>>& sent);
   // Remembers that Redis holds `id` at `version` or later.
   void Confirm(absl::string_view id, int64_t version);
   RedisClient* redis_;

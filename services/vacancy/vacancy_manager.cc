@@ -399,18 +399,18 @@ class VacancyManager::WorkUnit {
   // publications happen in commit order even after the writer lock is gone.
   void Publish() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(m_->publish_mu_) {
     // The cache first: the outbox relay, woken by the commit, skips the
-    // invalidations of versions this update already reached.
+    // invalidations of versions this one already reached.
     if (m_->deps_.vacancy_cache != nullptr) {
-      std::vector<VersionedCache::Entry> cached;
+      // An older version may be cached: mark it stale, and the next read
+      // fills the cache (read-through: changed records that nobody reads,
+      // like most of a partner's import, take no room in Redis). A new
+      // vacancy has nothing cached.
+      std::vector<std::pair<std::string, int64_t>> stale;
       for (const auto& id : vacancy_order_) {
         const Entry<StoredVacancy>& e = vacancies_.at(id);
-        // An older version may be cached: move the cache to this one. A new
-        // vacancy has nothing cached; reads fill it.
-        if (e.before != nullptr) {
-          cached.push_back({id, e.after.vacancy().version(), e.after.SerializeAsString()});
-        }
+        if (e.before != nullptr) stale.emplace_back(id, e.after.vacancy().version());
       }
-      if (!cached.empty()) m_->deps_.vacancy_cache->PutMany(cached);
+      if (!stale.empty()) m_->deps_.vacancy_cache->InvalidateMany(stale);
     }
     for (const auto& id : vacancy_order_) {
       m_->deps_.index->Upsert(Summarize(vacancies_.at(id).after.vacancy()));

@@ -216,12 +216,15 @@ TEST_F(VersionedCacheTest, AppendInvalidationSkipsWhatAPutAlreadyReached) {
   std::vector<std::vector<std::string>> commands;
   // Nothing known about w1: the relay must invalidate.
   EXPECT_TRUE(cache_->AppendInvalidation("w1", 2, &commands));
-  cache_->PutMany({{"w1", 3, "v3"}, {"w2", 1, "v1"}});
+  cache_->Put("w2", 1, "v1");
   cache_->Put("w3", 4, "v4");
-  // Redis confirmed w1 at 3 and w3 at 4: older or equal events need nothing.
+  cache_->InvalidateMany({{"w1", 3}, {"w4", 2}});
+  // Redis confirmed w1 at 3, w3 at 4, w4 at 2: older or equal events need
+  // nothing.
   EXPECT_FALSE(cache_->AppendInvalidation("w1", 2, &commands));
   EXPECT_FALSE(cache_->AppendInvalidation("w1", 3, &commands));
   EXPECT_FALSE(cache_->AppendInvalidation("w3", 4, &commands));
+  EXPECT_FALSE(cache_->AppendInvalidation("w4", 2, &commands));
   // A newer event than the confirmed put, an unknown id, an erasure: sent.
   EXPECT_TRUE(cache_->AppendInvalidation("w2", 2, &commands));
   EXPECT_TRUE(cache_->AppendInvalidation("w9", 1, &commands));
@@ -232,6 +235,12 @@ TEST_F(VersionedCacheTest, AppendInvalidationSkipsWhatAPutAlreadyReached) {
   ASSERT_TRUE(replies.ok()) << replies.status();
   EXPECT_EQ(Show("w2"), "<miss>");  // v1 is stale now
   EXPECT_EQ(Show("w3"), "v4");
+  // InvalidateMany left tombstones: a reader's older version cannot land,
+  // the version it invalidated for can.
+  cache_->Put("w4", 1, "v1");
+  EXPECT_EQ(Show("w4"), "<miss>");
+  cache_->Put("w4", 2, "v2");
+  EXPECT_EQ(Show("w4"), "v2");
 
   // A put Redis did not answer confirms nothing.
   server_.Kill();
