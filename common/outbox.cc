@@ -325,11 +325,18 @@ absl::StatusOr<int> OutboxRelay::PublishOnce() {
   if (done > 0) {
     rocksdb::WriteBatch batch;
     const uint64_t last = entries[done - 1].seq;
-    // One range tombstone instead of one per event: every sequence in the
-    // range is below the in-flight bound, so nothing is written into it
-    // later (a gap is an abandoned reservation, never written).
-    RETURN_IF_ERROR(FromRocks(batch.DeleteRange(store_->cf(kOutboxCf), entries[0].key,
-                                                EncodeBigEndian64(last + 1))));
+    // A large round goes as one range tombstone instead of one per event:
+    // every sequence in the range is below the in-flight bound, so nothing
+    // is written into it later (a gap is an abandoned reservation, never
+    // written). Small rounds keep point tombstones: RocksDB re-fragments a
+    // memtable's range tombstones after each new one, so they must stay few.
+    constexpr size_t kRangeDeleteFrom = 64;
+    if (done >= kRangeDeleteFrom) {
+      RETURN_IF_ERROR(FromRocks(batch.DeleteRange(store_->cf(kOutboxCf), entries[0].key,
+                                                  EncodeBigEndian64(last + 1))));
+    } else {
+      for (size_t i = 0; i < done; ++i) batch.Delete(store_->cf(kOutboxCf), entries[i].key);
+    }
     // Remembered so sequences continue after it even once the outbox is empty.
     batch.Put(store_->cf(kMetaCf), LastDeletedKey(outbox_->service()), absl::StrCat(last));
     // Unsynced: losing this batch in a machine crash only means the events

@@ -295,6 +295,43 @@ TEST_F(OutboxTest, AbandonedReservationLeavesAGap) {
   EXPECT_EQ(StreamIds(), (std::vector<std::string>{Id(2)}));
 }
 
+TEST_F(OutboxTest, LargeRoundsAreDeletedAsARangeAndLaterEventsStay) {
+  // 100 events with an abandoned reservation among them: one round, deleted
+  // as a range (the relay uses a range tombstone from 64 events on).
+  for (int i = 1; i <= 100; ++i) {
+    if (i == 50) {
+      rocksdb::WriteBatch failed;
+      Outbox::Reservation abandoned = outbox_->Add(&failed, MakeEvent("gap", 1));
+      continue;
+    }
+    Commit(absl::StrCat("w", i), 1);
+  }
+  {
+    OutboxRelay relay = MakeRelay();
+    auto published = relay.PublishOnce();
+    ASSERT_TRUE(published.ok()) << published.status();
+    EXPECT_EQ(*published, 99);
+    EXPECT_EQ(Pending(relay), 0);
+  }
+  // Events committed after the range, and after a crash, are all still there
+  // and go out once, in order.
+  EXPECT_EQ(Commit("late1", 1), 101u);
+  ReopenAll();
+  EXPECT_EQ(Commit("late2", 1), 102u);
+  OutboxRelay relay = MakeRelay();
+  EXPECT_EQ(Pending(relay), 2);
+  auto published = relay.PublishOnce();
+  ASSERT_TRUE(published.ok()) << published.status();
+  EXPECT_EQ(*published, 2);
+  EXPECT_EQ(StreamLength(), 101);
+  std::vector<std::string> ids = StreamIds();
+  ASSERT_EQ(ids.size(), 101u);
+  EXPECT_EQ(ids[48], Id(49));
+  EXPECT_EQ(ids[49], Id(51));
+  EXPECT_EQ(ids[99], Id(101));
+  EXPECT_EQ(ids[100], Id(102));
+}
+
 TEST_F(OutboxTest, RedisDownKeepsEventsThenDeliversExactlyOnce) {
   for (int i = 1; i <= 3; ++i) Commit(absl::StrCat("w", i), 1);
   OutboxRelay relay = MakeRelay();
