@@ -65,6 +65,10 @@ absl::CivilDay ProfileManager::Today() const {
   return absl::ToCivilDay(deps_.clock->Now(), ShanghaiTime());
 }
 
+absl::Mutex& ProfileManager::IdStripeFor(absl::string_view id_index) {
+  return id_stripes_[absl::Hash<absl::string_view>()(id_index) % kStripes];
+}
+
 absl::Mutex& ProfileManager::StripeFor(absl::string_view key) {
   return stripes_[absl::Hash<absl::string_view>()(key) % kStripes];
 }
@@ -236,6 +240,11 @@ void ProfileManager::Claims::Acquire(const std::vector<std::string>& keys) {
   for (const auto& key : keys) held_.insert(key);
 }
 
+bool ProfileManager::Claims::TryAcquire(const std::string& key) {
+  absl::MutexLock lock(&mu_);
+  return held_.insert(key).second;
+}
+
 void ProfileManager::Claims::Release(const std::vector<std::string>& keys) {
   absl::MutexLock lock(&mu_);
   for (const auto& key : keys) held_.erase(key);
@@ -311,7 +320,7 @@ absl::StatusOr<ProfileManager::Decided> ProfileManager::DecideRegistration(
   ASSIGN_OR_RETURN(ResidentIdInfo id_info,
                    ParseResidentId(input.id_number(), refs.today, *deps_.regions));
   const std::string id_index = deps_.cipher->BlindIndex("id_number", input.id_number());
-  absl::MutexLock id_lock(&StripeFor(id_index));
+  absl::MutexLock id_lock(&IdStripeFor(id_index));
   // Claimed before looking: an earlier registration of this person (or
   // openid) still on its way to the disk is waited for, then seen.
   std::vector<std::string> claims = {absl::StrCat("id:", id_index)};
@@ -345,6 +354,8 @@ absl::StatusOr<ProfileManager::Decided> ProfileManager::DecideRegistration(
                        " (use upsert to update it)"));
     }
     // Upsert: the registration fields are replaced; the rest only when given.
+    // Under the worker's own stripe, as every other write to it.
+    absl::MutexLock worker_lock(&StripeFor(*existing_id));
     ASSIGN_OR_RETURN(auto before, deps_.store->Get(*existing_id));
     if (!before.has_value()) return absl::InternalError("ID index points to a missing worker");
     RETURN_IF_ERROR(CheckOwnership(caller, *before));
@@ -554,8 +565,21 @@ absl::StatusOr<v1::Worker> ProfileManager::Update(const Caller& caller,
     }
   }
 
+  // Binding an openid claims it until this write lands, as a registration
+  // does, so neither another binding nor a registration can take it in
+  // between. Never waits: a worker stripe is held.
+  std::vector<std::string> openid_claim;
+  auto release_claim = absl::MakeCleanup([&] {
+    if (!openid_claim.empty()) claims_.Release(openid_claim);
+  });
   if (masked("wechat_openid") && !input.wechat_openid().empty() &&
       input.wechat_openid() != w.wechat_openid()) {
+    const std::string claim = absl::StrCat("oid:", input.wechat_openid());
+    if (!claims_.TryAcquire(claim)) {
+      return absl::AbortedError(
+          "worker.wechat_openid is being bound by another registration or update; retry");
+    }
+    openid_claim.push_back(claim);
     ASSIGN_OR_RETURN(auto owner, deps_.store->FindByOpenId(input.wechat_openid()));
     if (owner.has_value() && *owner != w.worker_id()) {
       return absl::AlreadyExistsError(

@@ -109,6 +109,9 @@ class ProfileManager {
    public:
     // Blocks until none of `keys` is claimed, then claims them all.
     void Acquire(const std::vector<std::string>& keys);
+    // Claims `key` if it is free; false (claiming nothing) otherwise. For
+    // callers holding a worker stripe, which must not wait for a claim.
+    bool TryAcquire(const std::string& key);
     void Release(const std::vector<std::string>& keys);
 
    private:
@@ -157,12 +160,18 @@ class ProfileManager {
 
   // Serializes read-modify-write of one worker (and registration of one ID
   // number) so optimistic-concurrency checks and uniqueness are exact.
-  absl::Mutex& StripeFor(absl::string_view key);
+  // Writes to one worker serialize on its worker-id stripe. A registration
+  // first takes the stripe of its ID number's blind index (a separate set,
+  // always taken before a worker stripe, never after: no lock cycle), and
+  // the upsert path then the worker's own stripe too.
+  absl::Mutex& StripeFor(absl::string_view worker_id);
+  absl::Mutex& IdStripeFor(absl::string_view id_index);
 
   ProfileDeps deps_;
   ProfileManagerOptions options_;
   static constexpr int kStripes = 64;
   absl::Mutex stripes_[kStripes];
+  absl::Mutex id_stripes_[kStripes];
   Claims claims_;
 };
 

@@ -1,6 +1,7 @@
 // Domain tests of ProfileManager against a real RocksDB, with a manual clock.
 #include "services/profile/profile_manager.h"
 
+#include <atomic>
 #include <thread>
 #include <vector>
 
@@ -626,6 +627,92 @@ TEST_F(ProfileManagerTest, RacingRegistrationsOfOneOpenIdBindItOnce) {
   }
   EXPECT_EQ(created, 1);
   EXPECT_EQ(WorkerCount(), 1);
+}
+
+// The worker's version now (0 when it cannot be read).
+int64_t CurrentVersion(ProfileManager& manager, const std::string& worker_id) {
+  v1::GetWorkerRequest get;
+  get.set_worker_id(worker_id);
+  auto got = manager.Get(MakeCaller(Role::kAdmin), get);
+  return got.ok() ? got->version() : 0;
+}
+
+TEST_F(ProfileManagerTest, UpsertsAndUpdatesOfOneWorkerNeverLoseAWrite) {
+  for (int round = 0; round < 10; ++round) {
+    const v1::RegisterWorkerRequest registration =
+        ValidRegistration("19920202", absl::StrCat(400 + round), absl::StrCat("1360000", 1000 + round));
+    const v1::Worker w = MustRegister(registration);
+    // Four upserts (ID-number path) and four updates (worker-id path) at
+    // once: every one must build on the one before, so the version ends at
+    // 1 + 8 and each event carries its own version.
+    std::vector<std::thread> threads;
+    std::atomic<int> failures{0};
+    for (int i = 0; i < 4; ++i) {
+      threads.emplace_back([&, i] {
+        v1::RegisterWorkerRequest upsert = registration;
+        upsert.set_upsert(true);
+        upsert.mutable_worker()->set_current_location(i % 2 == 0 ? "440306" : "330681");
+        if (!manager_->Register(MakeCaller(Role::kAdmin), upsert).ok()) ++failures;
+      });
+      threads.emplace_back([&, i] {
+        // An update names the version it read; on ABORTED it reads again.
+        for (int attempt = 0; attempt < 100; ++attempt) {
+          v1::UpdateWorkerRequest update;
+          update.mutable_worker()->set_worker_id(w.worker_id());
+          update.mutable_worker()->mutable_preferences()->mutable_minimum_monthly_wage()->set_fen(
+              400000 + i);
+          update.mutable_update_mask()->add_paths("preferences.minimum_monthly_wage");
+          update.set_expected_version(CurrentVersion(*manager_, w.worker_id()));
+          auto r = manager_->Update(MakeCaller(Role::kAdmin), update);
+          if (r.ok()) return;
+          if (r.status().code() != absl::StatusCode::kAborted) break;
+        }
+        ++failures;
+      });
+    }
+    for (auto& t : threads) t.join();
+    ASSERT_EQ(failures.load(), 0);
+    v1::GetWorkerRequest get;
+    get.set_worker_id(w.worker_id());
+    auto got = manager_->Get(MakeCaller(Role::kAdmin), get);
+    ASSERT_TRUE(got.ok()) << got.status();
+    EXPECT_EQ(got->version(), 9) << "round " << round;
+  }
+}
+
+TEST_F(ProfileManagerTest, AnOpenIdBeingBoundIsNotBoundTwice) {
+  // Updates binding one openid to different workers at once: one wins, the
+  // others are refused (ALREADY_EXISTS once it landed, ABORTED while it is
+  // in flight), never two owners.
+  std::vector<v1::Worker> workers;
+  for (int i = 0; i < 6; ++i) {
+    workers.push_back(MustRegister(
+        ValidRegistration("19870707", absl::StrCat(500 + i), absl::StrCat("1350000", 1000 + i))));
+  }
+  for (int round = 0; round < 10; ++round) {
+    const std::string openid = absl::StrCat("oRace", round);
+    std::vector<std::thread> threads;
+    std::atomic<int> bound{0};
+    for (const v1::Worker& w : workers) {
+      threads.emplace_back([&, id = w.worker_id()] {
+        v1::UpdateWorkerRequest update;
+        update.mutable_worker()->set_worker_id(id);
+        update.mutable_worker()->set_wechat_openid(openid);
+        update.mutable_update_mask()->add_paths("wechat_openid");
+        update.set_expected_version(CurrentVersion(*manager_, id));
+        auto r = manager_->Update(MakeCaller(Role::kAdmin), update);
+        if (r.ok()) {
+          ++bound;
+        } else {
+          EXPECT_TRUE(r.status().code() == absl::StatusCode::kAlreadyExists ||
+                      r.status().code() == absl::StatusCode::kAborted)
+              << r.status();
+        }
+      });
+    }
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(bound.load(), 1) << "round " << round;
+  }
 }
 
 TEST_F(ProfileManagerTest, ManyConcurrentRegistrationsAllLandAndShareWrites) {
