@@ -124,20 +124,15 @@ void VersionedCache::Put(absl::string_view id, int64_t version, absl::string_vie
 
 void VersionedCache::InvalidateMany(const std::vector<std::pair<std::string, int64_t>>& versions) {
   std::vector<std::vector<std::string>> commands;
-  std::vector<std::pair<absl::string_view, int64_t>> sent;
-  for (const auto& [id, version] : versions) {
-    if (!ValidVersion(version) && version != kErasedVersion) {
+  std::vector<const std::pair<std::string, int64_t>*> sent;  // per command
+  for (const auto& entry : versions) {
+    if (!ValidVersion(entry.second) && entry.second != kErasedVersion) {
       ++errors_;
       continue;
     }
-    commands.push_back(InvalidateCommand(id, version));
-    sent.emplace_back(id, version);
+    commands.push_back(InvalidateCommand(entry.first, entry.second));
+    sent.push_back(&entry);
   }
-  RunMany(commands, sent);
-}
-
-void VersionedCache::RunMany(const std::vector<std::vector<std::string>>& commands,
-                             const std::vector<std::pair<absl::string_view, int64_t>>& sent) {
   if (commands.empty()) return;
   absl::StatusOr<std::vector<RedisReply>> replies = redis_->Pipeline(commands);
   if (!replies.ok()) {
@@ -147,8 +142,9 @@ void VersionedCache::RunMany(const std::vector<std::vector<std::string>>& comman
   for (size_t i = 0; i < replies->size(); ++i) {
     if ((*replies)[i].is_error()) {
       ++errors_;
+      LABOR_LOG(Debug) << "cache " << prefix_ << ": " << (*replies)[i].str;
     } else {
-      Confirm(sent[i].first, sent[i].second);
+      Confirm(sent[i]->first, sent[i]->second);
     }
   }
 }
@@ -173,11 +169,7 @@ bool VersionedCache::AppendInvalidation(absl::string_view id, int64_t version,
 }
 
 void VersionedCache::Invalidate(absl::string_view id, int64_t version) {
-  if (!ValidVersion(version) && version != kErasedVersion) {
-    ++errors_;
-    return;
-  }
-  if (Run(InvalidateCommand(id, version))) Confirm(id, version);
+  InvalidateMany({{std::string(id), version}});
 }
 
 void VersionedCache::Erase(absl::string_view id) {

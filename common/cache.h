@@ -81,18 +81,15 @@ class VersionedCache {
   std::string Key(absl::string_view id) const;
   // Runs a script command, counting any failure; true when it ran.
   bool Run(const std::vector<std::string>& command);
-  // Sends `commands` (Invalidate scripts) in one pipeline, counting
-  // failures; each answered one confirms its `sent` (id, version).
-  void RunMany(const std::vector<std::vector<std::string>>& commands,
-               const std::vector<std::pair<absl::string_view, int64_t>>& sent);
   // Remembers that Redis holds `id` at `version` or later.
   void Confirm(absl::string_view id, int64_t version);
   RedisClient* redis_;
   std::string prefix_;
   absl::Duration ttl_;
   std::atomic<int64_t> hits_{0}, misses_{0}, errors_{0};
-  // Versions Redis confirmed after a Put, for AppendInvalidation. Bounded:
-  // when full it starts over, which only costs some needless invalidations.
+  // Versions Redis confirmed to a Put or an invalidation, for
+  // AppendInvalidation. Bounded: when full it starts over, which only costs
+  // some needless invalidations.
   static constexpr size_t kMaxConfirmed = 1 << 16;
   absl::Mutex confirmed_mu_;
   absl::flat_hash_map<std::string, int64_t> confirmed_ ABSL_GUARDED_BY(confirmed_mu_);

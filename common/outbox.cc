@@ -257,7 +257,7 @@ absl::StatusOr<int> OutboxRelay::PublishOnce() {
   // event never lands ahead of an earlier refused one, which a retry would
   // then mistake for published. (This replaced a Lua script doing the same
   // loop: the script cost Redis about twice the CPU per event.)
-  const std::string max_len = absl::StrCat(std::max<int64_t>(options_.stream_max_len, 0));
+  const std::string max_len = absl::StrCat(options_.stream_max_len);
   std::vector<std::vector<std::string>> commands;
   commands.reserve(entries.size() + 2);
   commands.push_back({"MULTI"});
