@@ -64,20 +64,31 @@ class Gate {
   absl::Status held_status_;
 };
 
-TEST(GroupCommitterTest, QueuedBatchesLandAsOneWriteInQueueOrder) {
-  TempDir dir;
-  auto store = OpenStore(dir);
-  ASSERT_NE(store, nullptr);
-  GroupCommitter committer(store.get(), Gate::kOneThread);
-  Gate gate;
-  gate.Hold(committer, *store);
+// A one-thread committer held inside its first batch by a gate: what the
+// test submits next queues up until gate_.Open().
+class HeldCommitterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = OpenStore(dir_);
+    ASSERT_NE(store_, nullptr);
+    committer_ = std::make_unique<GroupCommitter>(store_.get(), Gate::kOneThread);
+    gate_.Hold(*committer_, *store_);
+  }
 
+  TempDir dir_;
+  std::unique_ptr<RocksStore> store_;
+  Gate gate_;
+  // Destroyed first: it drains the queue, which needs the gate open.
+  std::unique_ptr<GroupCommitter> committer_;
+};
+
+TEST_F(HeldCommitterTest, QueuedBatchesLandAsOneWriteInQueueOrder) {
   absl::Mutex mu;
   std::vector<int> answered;  // submission numbers, in answer order
   std::vector<absl::Status> statuses(4);
   absl::BlockingCounter all_answered(4);
   auto submit = [&](int n, rocksdb::WriteBatch batch) {
-    committer.Submit(std::move(batch), [&, n](absl::Status s) {
+    committer_->Submit(std::move(batch), [&, n](absl::Status s) {
       {
         absl::MutexLock lock(&mu);
         statuses[n] = s;
@@ -87,60 +98,53 @@ TEST(GroupCommitterTest, QueuedBatchesLandAsOneWriteInQueueOrder) {
     });
   };
   rocksdb::WriteBatch b0, b1, b2, b3;
-  b0.Put(store->cf("a"), "k", "first");
-  b0.Put(store->cf("b"), "gone", "x");
-  b1.Put(store->cf("a"), "k", "second");  // the later put on a key wins
-  b2.Delete(store->cf("b"), "gone");      // a later delete removes an earlier put
-  b3.Put(store->cf("b"), "other", "y");
+  b0.Put(store_->cf("a"), "k", "first");
+  b0.Put(store_->cf("b"), "gone", "x");
+  b1.Put(store_->cf("a"), "k", "second");  // the later put on a key wins
+  b2.Delete(store_->cf("b"), "gone");      // a later delete removes an earlier put
+  b3.Put(store_->cf("b"), "other", "y");
   submit(0, std::move(b0));
   submit(1, std::move(b1));
   submit(2, std::move(b2));
   submit(3, std::move(b3));
-  gate.Open();
+  gate_.Open();
 
   all_answered.Wait();
-  EXPECT_TRUE(gate.held_status().ok()) << gate.held_status();
+  EXPECT_TRUE(gate_.held_status().ok()) << gate_.held_status();
   {
     absl::MutexLock lock(&mu);
     EXPECT_EQ(answered, (std::vector<int>{0, 1, 2, 3}));
     for (const auto& s : statuses) EXPECT_TRUE(s.ok()) << s;
   }
-  EXPECT_EQ(committer.stats().groups, 2);  // the held batch, then the four together
-  EXPECT_EQ(ValueOf(*store, "a", "k"), "second");
-  EXPECT_EQ(ValueOf(*store, "b", "gone"), "<absent>");
-  EXPECT_EQ(ValueOf(*store, "b", "other"), "y");
-  EXPECT_EQ(ValueOf(*store, "a", "hold"), "1");
+  EXPECT_EQ(committer_->stats().groups, 2);  // the held batch, then the four together
+  EXPECT_EQ(ValueOf(*store_, "a", "k"), "second");
+  EXPECT_EQ(ValueOf(*store_, "b", "gone"), "<absent>");
+  EXPECT_EQ(ValueOf(*store_, "b", "other"), "y");
+  EXPECT_EQ(ValueOf(*store_, "a", "hold"), "1");
 }
 
-TEST(GroupCommitterTest, ABatchThatCannotBeMergedIsWrittenAloneInOrder) {
-  TempDir dir;
-  auto store = OpenStore(dir);
-  ASSERT_NE(store, nullptr);
-  GroupCommitter committer(store.get(), Gate::kOneThread);
-  Gate gate;
-  gate.Hold(committer, *store);
-
+TEST_F(HeldCommitterTest, ABatchThatCannotBeMergedIsWrittenAloneInOrder) {
   std::vector<absl::Status> statuses(3, absl::UnknownError("not answered"));
   absl::BlockingCounter all_answered(3);
   rocksdb::WriteBatch b0, b1, b2;
-  b0.Put(store->cf("a"), "k", "v0");
-  b1.SingleDelete(store->cf("a"), "k");  // not a put or delete: cannot be merged
-  b2.Put(store->cf("a"), "k2", "v2");
+  b0.Put(store_->cf("a"), "k", "v0");
+  b1.SingleDelete(store_->cf("a"), "k");  // not a put or delete: cannot be merged
+  b2.Put(store_->cf("a"), "k2", "v2");
   auto record = [&](int n) {
     return [&, n](absl::Status s) {
       statuses[n] = s;
       all_answered.DecrementCount();
     };
   };
-  committer.Submit(std::move(b0), record(0));
-  committer.Submit(std::move(b1), record(1));
-  committer.Submit(std::move(b2), record(2));
-  gate.Open();
+  committer_->Submit(std::move(b0), record(0));
+  committer_->Submit(std::move(b1), record(1));
+  committer_->Submit(std::move(b2), record(2));
+  gate_.Open();
   all_answered.Wait();
   for (const auto& s : statuses) EXPECT_TRUE(s.ok()) << s;
-  EXPECT_EQ(committer.stats().groups, 4);            // the held one, then each of the three alone
-  EXPECT_EQ(ValueOf(*store, "a", "k"), "<absent>");  // the single delete came after the put
-  EXPECT_EQ(ValueOf(*store, "a", "k2"), "v2");
+  EXPECT_EQ(committer_->stats().groups, 4);            // the held one, then each of the three alone
+  EXPECT_EQ(ValueOf(*store_, "a", "k"), "<absent>");  // the single delete came after the put
+  EXPECT_EQ(ValueOf(*store_, "a", "k2"), "v2");
 }
 
 TEST(GroupCommitterTest, ManyWritersAreAllAnsweredAndDestructionDrainsTheQueue) {
