@@ -144,8 +144,7 @@ absl::StatusOr<ServiceBasics> LoadServiceBasics(const std::string& service,
                         absl::StrCat("loading region codes: ", regions.status().message()));
   }
   basics.regions = *std::move(regions);
-  auto occupations =
-      OccupationTaxonomy::LoadFromFile(absl::StrCat(data_dir, "/taxonomy/occupations.csv"));
+  auto occupations = OccupationTaxonomy::LoadFromDir(absl::StrCat(data_dir, "/taxonomy"));
   if (!occupations.ok()) {
     return absl::Status(occupations.status().code(),
                         absl::StrCat("loading occupations: ", occupations.status().message()));

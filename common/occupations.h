@@ -35,6 +35,13 @@ class OccupationTaxonomy {
   // (first row's level, union of aliases and flags); a conflicting repeat is
   // DATA_LOSS.
   static absl::StatusOr<std::unique_ptr<OccupationTaxonomy>> LoadFromFile(const std::string& path);
+  // What the services load: `dir`/occupations.csv as above plus
+  // `dir`/job_titles.csv (title,code,note: the titles job boards post, e.g.
+  // 普工, 外卖骑手, 育婴员, each mapped to a code of the classification; a
+  // title listed there wins over the classification's own claims on it).
+  // NOT_FOUND / DATA_LOSS as above; an unknown code or a title listed twice
+  // is DATA_LOSS.
+  static absl::StatusOr<std::unique_ptr<OccupationTaxonomy>> LoadFromDir(const std::string& dir);
 
   // nullptr for an unknown code (full "D-DD-DD-DD" form only).
   const Occupation* Find(absl::string_view code) const;
@@ -60,6 +67,12 @@ class OccupationTaxonomy {
 
  private:
   OccupationTaxonomy() = default;
+  absl::Status LoadClassification(const std::string& path);
+  absl::Status LoadJobTitles(const std::string& path);
+  // Fills the title index and the branches from occupations_ and job_titles_.
+  void BuildIndex();
+
+  absl::flat_hash_map<std::string, std::string> job_titles_;  // title key -> code
   std::vector<Occupation> occupations_;
   absl::flat_hash_map<std::string, size_t> by_code_;
   absl::flat_hash_map<std::string, std::string> title_to_code_;        // names and aliases

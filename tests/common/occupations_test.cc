@@ -1,12 +1,17 @@
 #include "common/occupations.h"
 
+#include <cstdio>
 #include <memory>
+#include <regex>
 #include <set>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "common/validation.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/util.h"
@@ -21,7 +26,7 @@ using ::testing::Optional;
 class OccupationTaxonomyTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    auto loaded = OccupationTaxonomy::LoadFromFile(Path());
+    auto loaded = OccupationTaxonomy::LoadFromDir(labor::testing::SourcePath("data/taxonomy"));
     ASSERT_TRUE(loaded.ok()) << loaded.status();
     taxonomy_ = std::move(loaded).value().release();
   }
@@ -214,6 +219,97 @@ TEST_F(OccupationTaxonomyTest, MapTitleNone) {
   EXPECT_EQ(t().MapTitle("zzqqxx"), std::nullopt);
 }
 
+// The titles migrant workers' job boards post most (普工, 电子厂普工, 育婴员 were
+// refused once), each on the right code of the 2022 classification.
+TEST_F(OccupationTaxonomyTest, MapTitleJobBoardTitles) {
+  const std::pair<const char*, const char*> expected[] = {
+      {"普工", "6-00-00-00"},     {"电子厂普工", "6-25-00-00"}, {"操作工", "6-00-00-00"},
+      {"杂工", "6-31-00-00"},     {"小工", "6-29-00-00"},       {"学徒", "6-00-00-00"},
+      {"装配工", "6-00-00-00"},   {"包装工", "6-31-05-00"},     {"搬运工", "4-02-05-01"},
+      {"保安", "4-07-05-01"},     {"保洁", "4-09-08-01"},       {"服务员", "4-03-02-05"},
+      {"传菜员", "4-03-02-05"},   {"配菜", "4-03-02-01"},       {"洗碗工", "4-03-02-05"},
+      {"快递员", "4-02-07-08"},   {"外卖骑手", "4-10-08-01"},   {"司机", "4-02-02-01"},
+      {"育婴员", "4-10-01-03"},   {"月嫂", "4-10-01-06"},       {"护工", "4-14-01-02"},
+      {"焊工", "6-18-02-04"},     {"电焊工", "6-18-02-04"},     {"电工", "6-31-01-03"},
+      {"木工", "6-06-03-02"},     {"钢筋工", "6-29-01-04"},     {"砌筑工", "6-29-01-01"},
+      {"泥瓦工", "6-29-01-01"},   {"油漆工", "6-18-03-03"},     {"厨师", "4-03-02-01"},
+      {"叉车司机", "6-30-05-01"}, {"仓管", "4-02-06-01"},       {"缝纫工", "6-05-01-03"},
+      {"平车工", "6-05-01-03"},   {"质检", "6-31-03-05"},       {"销售", "4-01-02-01"},
+      {"客服", "4-04-05-03"},     {"收银员", "4-01-02-04"},     {"家政", "4-10-01-06"},
+      {"保姆", "4-10-01-06"},     {"水电工", "6-31-01-03"},     {"装修工", "6-29-04-01"},
+      {"注塑工", "6-14-02-00"},   {"塔吊司机", "6-30-05-01"},   {"货车司机", "4-02-02-02"},
+  };
+  for (const auto& [title, code] : expected) {
+    EXPECT_THAT(t().MapTitle(title), Optional(std::string(code))) << title;
+  }
+  // Inside a posting's wording, and a named trade beats the generic word.
+  EXPECT_THAT(t().MapTitle("急招电子厂普工 包吃住"), Optional(std::string("6-25-00-00")));
+  EXPECT_THAT(t().MapTitle("厨师学徒"), Optional(std::string("4-03-02-01")));
+  EXPECT_THAT(t().MapTitle("电子厂包装工"), Optional(std::string("6-31-05-00")));
+  // The official name of the metal-cutting 车工 keeps its code.
+  EXPECT_THAT(t().MapTitle("车工"), Optional(std::string("6-18-01-01")));
+}
+
+// Every name and alias of the classification and every job-board title maps
+// (job_titles.csv to the code it lists).
+TEST_F(OccupationTaxonomyTest, EveryTitleInTheDataMaps) {
+  const std::string dir = labor::testing::SourcePath("data/taxonomy");
+  size_t titles = 0;
+  ASSERT_TRUE(ForEachCsvRecord(dir + "/occupations.csv", {"name", "aliases"},
+                               [&](const std::vector<std::string>& f) {
+                                 for (absl::string_view title : absl::StrSplit(f[1], '|')) {
+                                   title = absl::StripAsciiWhitespace(title);
+                                   if (title.empty()) continue;
+                                   ++titles;
+                                   EXPECT_NE(t().MapTitle(title), std::nullopt) << title;
+                                 }
+                                 ++titles;
+                                 EXPECT_NE(t().MapTitle(f[0]), std::nullopt) << f[0];
+                                 return absl::OkStatus();
+                               })
+                  .ok());
+  size_t job_titles = 0;
+  ASSERT_TRUE(ForEachCsvRecord(dir + "/job_titles.csv", {"title", "code"},
+                               [&](const std::vector<std::string>& f) {
+                                 ++job_titles;
+                                 EXPECT_THAT(t().MapTitle(f[0]), Optional(f[1])) << f[0];
+                                 EXPECT_THAT(t().Find(f[1])->aliases, Contains(f[0]));
+                                 return absl::OkStatus();
+                               })
+                  .ok());
+  EXPECT_GT(titles, 3000u);
+  EXPECT_GT(job_titles, 50u);
+}
+
+// Every vacancy title the documentation shows as an example (laborctl help,
+// flag help, README) maps, so the documented commands work as written.
+TEST_F(OccupationTaxonomyTest, DocumentedExampleTitlesMap) {
+  std::vector<std::string> sources = {"README.md", "DESIGN.md"};
+  for (const char* file : {"laborctl.cc", "laborctl_vacancy.cc", "laborctl_worker.cc",
+                           "laborctl_match.cc", "laborctl_notify.cc", "laborctl_report.cc"}) {
+    sources.push_back(absl::StrCat("tools/", file));
+  }
+  // --title=X, "title":"X" (an import line, maybe inside a C++ string) and
+  // the flag's "e.g. X".
+  const std::regex patterns[] = {std::regex(R"(--title=([^\s\\"'`]+))"),
+                                 std::regex(R"(\\?"title\\?":\s*\\?"([^"\\]+))"),
+                                 std::regex(R"(vacancy title, e\.g\. ([^\s"]+))")};
+  std::set<std::string> titles;
+  for (const std::string& source : sources) {
+    const std::string text = labor::testing::ReadFileOrEmpty(labor::testing::SourcePath(source));
+    ASSERT_FALSE(text.empty()) << source;
+    for (const std::regex& pattern : patterns) {
+      for (std::sregex_iterator it(text.begin(), text.end(), pattern), end; it != end; ++it) {
+        titles.insert((*it)[1].str());
+      }
+    }
+  }
+  EXPECT_THAT(titles, ::testing::IsSupersetOf({"电子厂普工", "叉车司机"}));
+  for (const std::string& title : titles) {
+    EXPECT_NE(t().MapTitle(title), std::nullopt) << title;
+  }
+}
+
 class OccupationFixtureTest : public ::testing::Test {
  protected:
   absl::StatusOr<std::unique_ptr<OccupationTaxonomy>> Load(const std::string& rows) {
@@ -267,6 +363,35 @@ TEST_F(OccupationFixtureTest, FaithfulRepeatsMerge) {
   EXPECT_TRUE(o->digital);
   EXPECT_THAT(o->aliases, Contains("吊车司机"));
   EXPECT_THAT((*t)->MapTitle("吊车司机"), Optional(std::string("6-30-05-01")));
+}
+
+TEST_F(OccupationFixtureTest, JobTitlesAddTitlesAndWinOverTheClassification) {
+  ASSERT_TRUE(Load(kRows).ok());
+  ASSERT_TRUE(labor::testing::WriteFile(dir_.Sub("job_titles.csv"),
+                                        "title,code,note\n"
+                                        "铲车师傅,6-30-05-01,\"note, quoted\"\n"
+                                        "焊工,6-30-05-01,\n")
+                  .ok());
+  auto t = OccupationTaxonomy::LoadFromDir(dir_.path());
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_THAT((*t)->MapTitle("铲车师傅"), Optional(std::string("6-30-05-01")));
+  EXPECT_THAT((*t)->MapTitle("招铲车师傅"), Optional(std::string("6-30-05-01")));
+  // 6-30-05-02 lists 焊工 among its aliases; the job title list decides.
+  EXPECT_THAT((*t)->MapTitle("焊工"), Optional(std::string("6-30-05-01")));
+  EXPECT_THAT((*t)->Find("6-30-05-01")->aliases, Contains("铲车师傅"));
+
+  for (const std::string& rows :
+       {std::string("title,code,note\n某工,6-99-99-99,\n"),
+        std::string("title,code,note\n某工,6-30-05-01,\n某工,6-30-05-02,\n"),
+        std::string("title,code,note\n ,6-30-05-01,\n")}) {
+    ASSERT_TRUE(labor::testing::WriteFile(dir_.Sub("job_titles.csv"), rows).ok());
+    auto bad = OccupationTaxonomy::LoadFromDir(dir_.path());
+    EXPECT_EQ(bad.status().code(), absl::StatusCode::kDataLoss) << rows;
+    EXPECT_THAT(std::string(bad.status().message()), HasSubstr("job_titles.csv")) << rows;
+  }
+  ASSERT_EQ(std::remove(dir_.Sub("job_titles.csv").c_str()), 0);
+  EXPECT_EQ(OccupationTaxonomy::LoadFromDir(dir_.path()).status().code(),
+            absl::StatusCode::kNotFound);
 }
 
 TEST_F(OccupationFixtureTest, MalformedRowsAreDataLoss) {

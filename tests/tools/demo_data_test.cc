@@ -59,8 +59,7 @@ class DemoDataTest : public ::testing::Test {
     auto regions = RegionRegistry::LoadFromDir(testing::SourcePath("data/regions"));
     ASSERT_TRUE(regions.ok()) << regions.status();
     regions_ = regions->release();
-    auto taxonomy =
-        OccupationTaxonomy::LoadFromFile(testing::SourcePath("data/taxonomy/occupations.csv"));
+    auto taxonomy = OccupationTaxonomy::LoadFromDir(testing::SourcePath("data/taxonomy"));
     ASSERT_TRUE(taxonomy.ok()) << taxonomy.status();
     taxonomy_ = taxonomy->release();
     DemoOptions options;
@@ -476,8 +475,7 @@ class DemoVacancyDataTest : public ::testing::Test {
     auto regions = RegionRegistry::LoadFromDir(testing::SourcePath("data/regions"));
     ASSERT_TRUE(regions.ok()) << regions.status();
     regions_ = regions->release();
-    auto taxonomy =
-        OccupationTaxonomy::LoadFromFile(testing::SourcePath("data/taxonomy/occupations.csv"));
+    auto taxonomy = OccupationTaxonomy::LoadFromDir(testing::SourcePath("data/taxonomy"));
     ASSERT_TRUE(taxonomy.ok()) << taxonomy.status();
     taxonomy_ = taxonomy->release();
     DemoVacancyOptions options;

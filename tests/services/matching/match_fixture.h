@@ -107,7 +107,7 @@ inline VacancyRec V(const v1::Vacancy& v) {
 // The project's reference data (data/), loaded once per test binary.
 inline const OccupationTaxonomy& Occupations() {
   static const OccupationTaxonomy* taxonomy = [] {
-    auto loaded = OccupationTaxonomy::LoadFromFile(labor::testing::SourcePath("data/taxonomy/occupations.csv"));
+    auto loaded = OccupationTaxonomy::LoadFromDir(labor::testing::SourcePath("data/taxonomy"));
     LABOR_CHECK(loaded.ok()) << loaded.status();
     return loaded->release();
   }();

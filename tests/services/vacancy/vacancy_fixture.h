@@ -43,8 +43,7 @@ class VacancyFixture : public ::testing::Test {
     auto regions = RegionRegistry::LoadFromDir(labor::testing::SourcePath("data/regions"));
     ASSERT_TRUE(regions.ok()) << regions.status();
     regions_ = std::move(*regions);
-    auto occupations = OccupationTaxonomy::LoadFromFile(
-        labor::testing::SourcePath("data/taxonomy/occupations.csv"));
+    auto occupations = OccupationTaxonomy::LoadFromDir(labor::testing::SourcePath("data/taxonomy"));
     ASSERT_TRUE(occupations.ok()) << occupations.status();
     occupations_ = std::move(*occupations);
     auto policy = DiscriminationPolicy::LoadFromDir(labor::testing::SourcePath("data/policy"));
