@@ -107,6 +107,34 @@ void CheckDate(const v1::Date& date, absl::string_view field, ViolationCollector
   out->Merge(ValidateCivilDate(date.year(), date.month(), date.day()), field);
 }
 
+void CheckDate(const v1::Date& date, absl::string_view field, DateField kind, absl::CivilDay today,
+               ViolationCollector* out) {
+  if (!HasDate(date)) return;
+  absl::Status real = ValidateCivilDate(date.year(), date.month(), date.day());
+  out->Merge(real.ok() ? CheckPlausibleDate(ToCivil(date), kind, today) : real, field);
+}
+
+void CheckCertificateDates(const v1::Certificate& certificate, absl::string_view prefix,
+                           absl::CivilDay today, std::optional<absl::CivilDay> birth,
+                           ViolationCollector* out) {
+  const std::string issued_field = FieldPath(prefix, "issued_on");
+  const std::string expires_field = FieldPath(prefix, "expires_on");
+  ViolationCollector dates;
+  CheckDate(certificate.issued_on(), issued_field, DateField::kCertificateIssued, today, &dates);
+  CheckDate(certificate.expires_on(), expires_field, DateField::kCertificateExpires, today, &dates);
+  if (dates.empty() && HasDate(certificate.issued_on())) {
+    const absl::CivilDay issued = ToCivil(certificate.issued_on());
+    if (HasDate(certificate.expires_on()) && ToCivil(certificate.expires_on()) <= issued) {
+      dates.Add(expires_field, "is not after issued_on");
+    }
+    if (birth.has_value() && issued < AddYears(*birth, kMinWorkingAge)) {
+      dates.Add(issued_field, absl::StrCat("is before the holder was ", kMinWorkingAge,
+                                           " (birth date from the ID number)"));
+    }
+  }
+  out->Merge(dates.ToStatus());
+}
+
 std::string FieldPath(absl::string_view prefix, absl::string_view field) {
   return prefix.empty() ? std::string(field) : absl::StrCat(prefix, ".", field);
 }

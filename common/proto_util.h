@@ -3,6 +3,7 @@
 // tokens bound to the filter they were issued for).
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
@@ -11,6 +12,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "common/status.h"
+#include "common/validation.h"
 #include "google/protobuf/message.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "labor/v1/common.pb.h"
@@ -28,6 +30,17 @@ v1::Date FromCivil(absl::CivilDay day);
 bool HasDate(const v1::Date& date);
 // Adds a violation at `field` when a set date is not a real calendar date.
 void CheckDate(const v1::Date& date, absl::string_view field, ViolationCollector* out);
+// The same, and then whether the date lies in the plausible window of `kind`
+// (common/validation.h) as of `today`.
+void CheckDate(const v1::Date& date, absl::string_view field, DateField kind, absl::CivilDay today,
+               ViolationCollector* out);
+
+// A certificate's issued_on and expires_on: real dates in their plausible
+// windows, expiry after issue, and (with the holder's `birth` date) issued
+// no earlier than kMinWorkingAge. Violations at "<prefix>.issued_on" etc.
+void CheckCertificateDates(const v1::Certificate& certificate, absl::string_view prefix,
+                           absl::CivilDay today, std::optional<absl::CivilDay> birth,
+                           ViolationCollector* out);
 
 // Drops the unknown fields of `message` and of every message inside it, as
 // Message::DiscardUnknownFields does, but visits only the fields that can

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
@@ -32,6 +33,11 @@ std::optional<RegionLevel> LevelForLength(size_t length) {
       return std::nullopt;
   }
 }
+
+inline constexpr absl::string_view kRegionFormat =
+    "must be a region code: 2, 4, 6 (GB/T 2260) or 9 digits, or a 12-digit statistical code";
+inline constexpr absl::string_view kStreetFormat =
+    "must be a township (street) code: 9 digits or a 12-digit statistical code";
 
 // A 2/4/6/9-digit string: the shape of a code of some level.
 bool IsRegionCodeShape(absl::string_view code) {
@@ -129,6 +135,55 @@ std::string RegionRegistry::FullName(absl::string_view code) const {
 std::vector<std::string> RegionRegistry::StreetsOf(absl::string_view area_code) const {
   auto it = streets_by_area_.find(area_code);
   return it == streets_by_area_.end() ? std::vector<std::string>() : it->second;
+}
+
+absl::StatusOr<std::string> RegionRegistry::Canonical(absl::string_view code) const {
+  code = absl::StripAsciiWhitespace(code);
+  if (!AllDigits(code)) return absl::InvalidArgumentError(kRegionFormat);
+  if (code.size() == 12) {
+    // 统计用区划代码: 6-digit county part, 3-digit township, 3-digit village.
+    const absl::string_view township = code.substr(6, 3);
+    if (township != "000") {
+      const std::string street(code.substr(0, 9));
+      if (!names_.contains(street)) return absl::InvalidArgumentError("unknown township code");
+      return street;
+    }
+    if (code.substr(9) != "000") return absl::InvalidArgumentError(kRegionFormat);
+    code = code.substr(0, 6);
+  }
+  if (code.size() == 6 && !names_.contains(code)) {
+    // GB/T 2260 writes a province as xx0000 and a city as xxxx00; a county
+    // code never ends in 00 unless it is one (441900 above).
+    if (absl::EndsWith(code, "0000")) {
+      code = code.substr(0, 2);
+    } else if (absl::EndsWith(code, "00")) {
+      code = code.substr(0, 4);
+    }
+  }
+  if (!IsRegionCodeShape(code)) return absl::InvalidArgumentError(kRegionFormat);
+  if (!names_.contains(code)) return absl::InvalidArgumentError("unknown region code");
+  return std::string(code);
+}
+
+absl::StatusOr<std::string> RegionRegistry::CanonicalStreetIn(absl::string_view code,
+                                                              absl::string_view area_code) const {
+  const absl::string_view stripped = absl::StripAsciiWhitespace(code);
+  if (!AllDigits(stripped) || (stripped.size() != 9 && stripped.size() != 12)) {
+    return absl::InvalidArgumentError(kStreetFormat);
+  }
+  ASSIGN_OR_RETURN(std::string canonical, Canonical(stripped));
+  if (canonical.size() != 9) return absl::InvalidArgumentError(kStreetFormat);
+  if (!RegionContains(area_code, canonical)) {
+    return absl::InvalidArgumentError(absl::StrCat("not a township of ", area_code));
+  }
+  return canonical;
+}
+
+absl::Status RegionRegistry::Canonicalize(std::string* code) const {
+  absl::StatusOr<std::string> canonical = Canonical(*code);
+  if (!canonical.ok()) return canonical.status();
+  *code = *std::move(canonical);
+  return absl::OkStatus();
 }
 
 absl::Status RegionRegistry::Validate(absl::string_view code) const {

@@ -40,6 +40,31 @@ class RegionRegistry {
   // Streets/townships of an area, sorted by code.
   std::vector<std::string> StreetsOf(absl::string_view area_code) const;
 
+  // The project's canonical code (2, 4, 6 or 9 digits, as stored and as
+  // RegionContains expects) of a region written in any standard form:
+  // - the canonical codes themselves;
+  // - 6-digit GB/T 2260 codes, as partners, WeChat forms and national systems
+  //   write them: province "510000" -> "51", city "511700" -> "5117", county
+  //   "511702" (a 6-digit code that is itself a county, such as 东莞市
+  //   "441900", stays a county);
+  // - 12-digit statistical codes (统计用区划代码): the 6-digit part as above
+  //   and "000000" ("511702000000" -> "511702"), or a township + "000"
+  //   ("511702102000" -> "511702102"); a village code (last 3 digits not 000)
+  //   names its township, the finest level this project keeps.
+  // Surrounding ASCII white space is ignored. INVALID_ARGUMENT saying why
+  // (format or unknown code) otherwise; the message never names a field.
+  // Every region code a request carries goes through here once, at intake.
+  absl::StatusOr<std::string> Canonical(absl::string_view code) const;
+  // Canonical() of a code that must be a township (street) under `area_code`
+  // (normally a 6-digit area; a province or city code also works):
+  // INVALID_ARGUMENT for a bad format, an unknown code, another level, or
+  // "not a township of <area_code>".
+  absl::StatusOr<std::string> CanonicalStreetIn(absl::string_view code,
+                                                absl::string_view area_code) const;
+  // Replaces *code with Canonical(*code); leaves it as it was on error.
+  absl::Status Canonicalize(std::string* code) const;
+
+  // Checks of a code already in canonical form (stored data, not requests).
   // OK for an existing code of any level; INVALID_ARGUMENT saying why
   // (format or unknown code) otherwise. The message never names a field.
   absl::Status Validate(absl::string_view code) const;

@@ -1,5 +1,6 @@
 #include "common/validation.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -7,6 +8,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "common/regions.h"
 
 namespace labor {
@@ -188,6 +190,148 @@ absl::Status ValidateCivilDate(int year, int month, int day) {
   const absl::CivilDay d(year, month, day);
   if (d.year() != year || d.month() != month || d.day() != day) {
     return absl::InvalidArgumentError("is not a real calendar date");
+  }
+  return absl::OkStatus();
+}
+
+DateWindow PlausibleWindow(DateField field, absl::CivilDay today) {
+  switch (field) {
+    case DateField::kAvailableFrom:
+    case DateField::kReturnPlan:
+      // Plans reach past the next Spring Festival, not decades; a date some
+      // years back is an old plan nobody updated, not a typo of the century.
+      return {AddYears(today, -5), AddYears(today, 2)};
+    case DateField::kCertificateIssued:
+      return {AddYears(today, -70), today};
+    case DateField::kCertificateExpires:
+      return {AddYears(today, -70), AddYears(today, 30)};
+    case DateField::kEmploymentEffective:
+      return {AddYears(today, -70), today};
+    case DateField::kUrbanResidence:
+      return {AddYears(today, -100), today};
+    case DateField::kBlacklist:
+      // Listings end after 3 years; the national list began in 2017.
+      return {AddYears(today, -10), today};
+    case DateField::kFairDay:
+      return {AddYears(today, -5), AddYears(today, 2)};
+    case DateField::kAnnouncedDay:
+      return {today - 30, AddYears(today, 2)};
+    case DateField::kFilterBound:
+      return {absl::CivilDay(1900, 1, 1), AddYears(today, 10)};
+  }
+  return {today, today};
+}
+
+absl::Status CheckPlausibleDate(absl::CivilDay day, DateField field, absl::CivilDay today) {
+  const DateWindow w = PlausibleWindow(field, today);
+  if (day >= w.earliest && day <= w.latest) return absl::OkStatus();
+  if (day > today && w.latest == today) return absl::InvalidArgumentError("is in the future");
+  return absl::InvalidArgumentError(absl::StrCat("must be between ",
+                                                 absl::FormatCivilTime(w.earliest), " and ",
+                                                 absl::FormatCivilTime(w.latest)));
+}
+
+absl::CivilDay AddYears(absl::CivilDay day, int years) {
+  const absl::CivilMonth month(day.year() + years, day.month());
+  const absl::CivilDay last = absl::CivilDay(month + 1) - 1;
+  return std::min(absl::CivilDay(month) + (day.day() - 1), last);
+}
+
+namespace {
+
+bool IsCjkIdeograph(int32_t cp) {
+  return cp == 0x3007 ||                      // 〇
+         (cp >= 0x3400 && cp <= 0x4DBF) ||    // Extension A
+         (cp >= 0x4E00 && cp <= 0x9FFF) ||    // URO
+         (cp >= 0xF900 && cp <= 0xFAFF) ||    // compatibility ideographs
+         (cp >= 0x20000 && cp <= 0x2EBEF) ||  // Extensions B-F, I
+         (cp >= 0x30000 && cp <= 0x323AF);    // Extensions G, H
+}
+
+bool IsLatinLetter(int32_t cp) { return (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z'); }
+
+constexpr int32_t kMiddleDot = 0x00B7;
+
+// What people type for the middle dot of 阿依古丽·买买提.
+bool IsMiddleDotLookAlike(int32_t cp) {
+  switch (cp) {
+    case '.':
+    case 0x0387:  // Greek ano teleia
+    case 0x16EB:  // runic single punctuation
+    case 0x2022:  // bullet
+    case 0x2027:  // hyphenation point
+    case 0x2219:  // bullet operator
+    case 0x22C5:  // dot operator
+    case 0x2E31:  // word separator middle dot
+    case 0x30FB:  // katakana middle dot
+    case 0xFF0E:  // fullwidth full stop
+    case 0xFF65:  // halfwidth katakana middle dot
+    case 0x00B7:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+std::string NormalizeRealName(absl::string_view name) {
+  std::string out;
+  out.reserve(name.size());
+  bool pending_space = false;
+  for (size_t i = 0; i < name.size();) {
+    const size_t start = i;
+    const int32_t cp = DecodeUtf8(name, &i);
+    if (cp >= 0 && IsWhiteSpace(cp)) {
+      pending_space = !out.empty();
+      continue;
+    }
+    if (pending_space) out.push_back(' ');
+    pending_space = false;
+    if (cp >= 0 && IsMiddleDotLookAlike(cp)) {
+      out.append("\xC2\xB7");
+    } else {
+      out.append(name.data() + start, i - start);
+    }
+  }
+  return out;
+}
+
+absl::Status ValidateRealName(absl::string_view name, size_t max_chars) {
+  const absl::Status text = ValidateText(name, max_chars, /*required=*/true);
+  if (!text.ok()) return text;
+  enum class Kind { kNone, kCjk, kLatin, kDot, kSpace } previous = Kind::kNone;
+  for (size_t i = 0; i < name.size();) {
+    const int32_t cp = DecodeUtf8(name, &i);
+    Kind kind;
+    if (IsCjkIdeograph(cp)) {
+      kind = Kind::kCjk;
+    } else if (IsLatinLetter(cp)) {
+      kind = Kind::kLatin;
+    } else if (cp == kMiddleDot) {
+      kind = Kind::kDot;
+    } else if (cp == ' ') {
+      kind = Kind::kSpace;
+    } else {
+      return absl::InvalidArgumentError(absl::StrFormat(
+          "must be a name as on the ID card: Chinese characters, the middle dot · or Latin "
+          "letters (U+%04X is none of them)",
+          cp));
+    }
+    if (kind == Kind::kDot &&
+        (previous == Kind::kNone || previous == Kind::kDot || previous == Kind::kSpace)) {
+      return absl::InvalidArgumentError("the middle dot · must stand between two name parts");
+    }
+    if (kind == Kind::kSpace && previous != Kind::kLatin) {
+      return absl::InvalidArgumentError("a space may only separate words of a Latin name");
+    }
+    if (previous == Kind::kSpace && kind != Kind::kLatin) {
+      return absl::InvalidArgumentError("a space may only separate words of a Latin name");
+    }
+    previous = kind;
+  }
+  if (previous == Kind::kDot) {
+    return absl::InvalidArgumentError("the middle dot · must stand between two name parts");
   }
   return absl::OkStatus();
 }

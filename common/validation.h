@@ -66,6 +66,50 @@ absl::Status ValidateText(absl::string_view text, size_t max_chars, bool require
 // A civil date that exists (month 1-12, day within that month).
 absl::Status ValidateCivilDate(int year, int month, int day);
 
+// The dates the API takes, each with the window of days it may plausibly
+// hold. The windows live here and nowhere else (PlausibleWindow); most are
+// relative to the service clock's today in Shanghai.
+enum class DateField {
+  kAvailableFrom,        // when a worker can start: today -5 y .. today +2 y
+  kReturnPlan,           // planned return home / departure: today -5 y .. +2 y
+  kCertificateIssued,    // today -70 y .. today
+  kCertificateExpires,   // today -70 y .. today +30 y (and after issued_on)
+  kEmploymentEffective,  // employment record: today -70 y .. today
+  kUrbanResidence,       // urban residence since: today -100 y .. today
+  kBlacklist,            // listed_on / lifted_on: today -10 y .. today
+  kFairDay,              // a job fair's days: today -5 y .. today +2 y
+  kAnnouncedDay,         // a fair or trip a notification announces: today -30 d .. +2 y
+  kFilterBound,          // a search filter's bound: 1900-01-01 .. today +10 y
+};
+struct DateWindow {
+  absl::CivilDay earliest;
+  absl::CivilDay latest;
+};
+DateWindow PlausibleWindow(DateField field, absl::CivilDay today);
+// OK for a day inside the field's window; otherwise INVALID_ARGUMENT saying
+// "is in the future" (a field that may not be) or "must be between
+// <earliest> and <latest>".
+absl::Status CheckPlausibleDate(absl::CivilDay day, DateField field, absl::CivilDay today);
+// The youngest age at which a person holds a certificate or a job (16, the
+// legal working age), for bounds derived from a birth date.
+inline constexpr int kMinWorkingAge = 16;
+// `day` plus `years` years (negative: before); Feb 29 becomes Feb 28 in a
+// common year.
+absl::CivilDay AddYears(absl::CivilDay day, int years);
+
+// A real name as the resident ID card (or a foreigner's permanent residence
+// card) writes it: Chinese characters (CJK ideographs and 〇), the middle dot
+// "·" between the parts of a minority or transliterated name, or Latin
+// letters with single spaces between words; 1..max_chars characters. Expects
+// the normalized form (NormalizeRealName). INVALID_ARGUMENT saying why; the
+// message names the offending character's code point, never the name.
+absl::Status ValidateRealName(absl::string_view name, size_t max_chars);
+// Canonical form: trimmed (ASCII white space and U+3000), runs of spaces
+// made one ASCII space, and the middle dot's look-alikes (・ ･ • ‧ ⋅ ∙ . ．
+// and others people type for it) written as U+00B7 "·". Invalid UTF-8 is
+// left for ValidateRealName to refuse.
+std::string NormalizeRealName(absl::string_view name);
+
 // Reads a CSV data file (data/regions, data/taxonomy): UTF-8 with an optional
 // BOM, LF or CRLF line ends, fields optionally double-quoted ("" is a quote
 // inside quotes; a quoted field may span lines). The first record is the

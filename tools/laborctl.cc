@@ -216,7 +216,7 @@ Values:
   brand       bashan_meizi 巴山妹子 | bashan_chushi 巴山厨师 | bashan_jiangong 巴山建工 | none
   scope       township | district | city | province | anywhere | listed_regions
   intent      local_job | go_out_again | start_business
-  township    9-digit code (511702102) or name (罗江镇)
+  township    9-digit code (511702102), 12-digit statistical code (511702102000) or name (罗江镇)
   min_wage    yuan per month, e.g. 4500
   booleans    --consent_sms / --noconsent_sms / --consent_sms=false
   notification status (notify list --status)  queued 待发送 | sent 已发出 | delivered 已送达 |
@@ -231,7 +231,8 @@ Values:
               private_enterprise_week 民营企业招聘周 | jobs_to_countryside 送岗位下乡 | other
   TIME        YYYY-MM-DD (Shanghai; --expires means the end of that day),
               'YYYY-MM-DD HH:MM' or RFC 3339 (2027-02-20T08:00:00+08:00)
-  region      region code of any level (5117, 511702, 441900) or a Tongchuan township name
+  region      region code of any level (5117, 511702, 441900), in GB/T 2260 form (440300 =
+              4403, 510000 = 51) or 12-digit statistical form, or a Tongchuan township name
 
 Without --expected_version, update/employment/close/fill read the current version first.
 Exit codes: 0 ok, 1 RPC error (message on stderr), 2 usage error.

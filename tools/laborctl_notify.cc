@@ -327,8 +327,9 @@ std::optional<int> SegmentFromFlags(const CtlContext& ctx, labor::v1::Segment* s
     absl::StatusOr<std::string> code = ResolveTownship(ctx, text);
     if (!code.ok()) return FlagError("township", code.status().message());
     if (ctx.regions != nullptr) {
-      if (absl::Status ok = ctx.regions->ValidateStreetIn(*code, kTongchuanArea); !ok.ok()) {
-        return FlagError("township", absl::StrCat("\"", text, "\": ", ok.message()));
+      code = ctx.regions->CanonicalStreetIn(*code, kTongchuanArea);
+      if (!code.ok()) {
+        return FlagError("township", absl::StrCat("\"", text, "\": ", code.status().message()));
       }
     }
     s->add_townships(*code);
@@ -350,8 +351,9 @@ std::optional<int> SegmentFromFlags(const CtlContext& ctx, labor::v1::Segment* s
     absl::StatusOr<std::string> code = ResolveTownship(ctx, text);
     if (!code.ok()) return FlagError("location", code.status().message());
     if (ctx.regions != nullptr) {
-      if (absl::Status ok = ctx.regions->Validate(*code); !ok.ok()) {
-        return FlagError("location", absl::StrCat("\"", text, "\": ", ok.message()));
+      code = ctx.regions->Canonical(*code);
+      if (!code.ok()) {
+        return FlagError("location", absl::StrCat("\"", text, "\": ", code.status().message()));
       }
     }
     s->set_current_location_prefix(*code);

@@ -285,10 +285,13 @@ absl::StatusOr<v1::RecommendResponse> MatchingManager::RecommendVacancies(
   violations.Merge(k.status());
   VacancyFilter filter;
   if (!request.region_prefix().empty()) {
-    filter.region = PackRegion(request.region_prefix());
-    if (filter.region.level == 0 ||
-        (deps_.regions != nullptr && !deps_.regions->Exists(request.region_prefix()))) {
-      violations.Add("region_prefix", "must be an existing 2, 4, 6 or 9 digit region code");
+    absl::StatusOr<std::string> region = deps_.regions != nullptr
+                                             ? deps_.regions->Canonical(request.region_prefix())
+                                             : request.region_prefix();
+    if (region.ok()) filter.region = PackRegion(*region);
+    if (!region.ok() || filter.region.level == 0) {
+      violations.Add("region_prefix", region.ok() ? "must be a 2, 4, 6 or 9 digit region code"
+                                                  : region.status().message());
     }
   }
   if (!request.occupation_prefix().empty()) {
@@ -324,18 +327,21 @@ absl::StatusOr<v1::RecommendResponse> MatchingManager::RecommendWorkers(
   violations.Merge(k.status());
   WorkerFilter filter;
   if (!request.township().empty()) {
-    filter.township = PackRegion(request.township());
-    absl::Status valid = deps_.regions != nullptr
-                             ? deps_.regions->ValidateStreetIn(request.township(), kTongchuanArea)
-                             : absl::OkStatus();
-    if (filter.township.level != 4 || !valid.ok()) {
-      violations.Add("township", valid.ok() ? "must be a 9-digit township code" : valid.message());
+    absl::StatusOr<std::string> township =
+        deps_.regions != nullptr
+            ? deps_.regions->CanonicalStreetIn(request.township(), kTongchuanArea)
+            : request.township();
+    if (township.ok()) filter.township = PackRegion(*township);
+    if (!township.ok() || filter.township.level != 4) {
+      violations.Add("township", township.ok() ? "must be a 9-digit township code"
+                                               : township.status().message());
     }
   }
   if (!v1::EmploymentStatus_IsValid(request.status())) violations.Add("status", "unknown status");
   filter.status = static_cast<uint8_t>(request.status());
   if (request.has_available_by()) {
-    CheckDate(request.available_by(), "available_by", &violations);
+    CheckDate(request.available_by(), "available_by", DateField::kFilterBound,
+              absl::ToCivilDay(deps_.clock->Now(), ShanghaiTime()), &violations);
     if (violations.empty()) filter.available_by = DayOf(request.available_by());
   }
   if (!v1::Channel_IsValid(request.channel())) violations.Add("channel", "unknown channel");

@@ -53,6 +53,19 @@ std::string RequestHash(const v1::Notification& n) {
   return Sha256Hex(bytes);
 }
 
+// The segment's region codes in the form workers' records hold (validated
+// already, so every code converts).
+void CanonicalizeSegment(const RegionRegistry& regions, v1::Segment* s) {
+  for (std::string& township : *s->mutable_townships()) {
+    if (auto code = regions.CanonicalStreetIn(township, kTongchuanArea); code.ok()) {
+      township = *std::move(code);
+    }
+  }
+  if (!s->current_location_prefix().empty()) {
+    regions.Canonicalize(s->mutable_current_location_prefix()).IgnoreError();
+  }
+}
+
 std::string WaitingCode(absl::string_view reason) {
   return std::string(reason.substr(0, reason.find(':')));
 }
@@ -284,6 +297,7 @@ void NotifyManager::Flush(absl::ReleasableMutexLock* lock, Changed changed,
 
 absl::Status NotifyManager::ValidateNotification(const Caller& caller, const v1::Notification& n,
                                                  ViolationCollector* v) const {
+  const absl::CivilDay today = absl::ToCivilDay(deps_.clock->Now(), ShanghaiTime());
   if (n.kind() == v1::NOTIFICATION_KIND_FREE_TEXT && caller.role != Role::kAdmin) {
     return absl::PermissionDeniedError("only staff (admin) may send free text");
   }
@@ -308,9 +322,10 @@ absl::Status NotifyManager::ValidateNotification(const Caller& caller, const v1:
         v->Add("segment", "at least one filter is required");
       }
       for (int i = 0; i < s.townships_size(); ++i) {
-        absl::Status ok = deps_.regions == nullptr
-                              ? absl::OkStatus()
-                              : deps_.regions->ValidateStreetIn(s.townships(i), "511702");
+        absl::Status ok =
+            deps_.regions == nullptr
+                ? absl::OkStatus()
+                : deps_.regions->CanonicalStreetIn(s.townships(i), kTongchuanArea).status();
         if (!ok.ok()) v->Add(absl::StrCat("segment.townships[", i, "]"), ok.message());
       }
       for (int i = 0; i < s.occupation_prefixes_size(); ++i) {
@@ -329,14 +344,16 @@ absl::Status NotifyManager::ValidateNotification(const Caller& caller, const v1:
         v->Add("segment.return_intent", "not a return intent");
       }
       if (!s.current_location_prefix().empty() && deps_.regions != nullptr) {
-        absl::Status ok = deps_.regions->Validate(s.current_location_prefix());
+        absl::Status ok = deps_.regions->Canonical(s.current_location_prefix()).status();
         if (!ok.ok()) v->Add("segment.current_location_prefix", ok.message());
       }
       if (HasDate(s.planned_return_from())) {
-        CheckDate(s.planned_return_from(), "segment.planned_return_from", v);
+        CheckDate(s.planned_return_from(), "segment.planned_return_from", DateField::kFilterBound,
+                  today, v);
       }
       if (HasDate(s.planned_return_to())) {
-        CheckDate(s.planned_return_to(), "segment.planned_return_to", v);
+        CheckDate(s.planned_return_to(), "segment.planned_return_to", DateField::kFilterBound,
+                  today, v);
       }
       if (HasDate(s.planned_return_from()) && HasDate(s.planned_return_to()) &&
           ToCivil(s.planned_return_to()) < ToCivil(s.planned_return_from())) {
@@ -353,6 +370,11 @@ absl::Status NotifyManager::ValidateNotification(const Caller& caller, const v1:
            "required: JOB_ALERT, FAIR_ANNOUNCEMENT, POLICY_NOTICE, RETURN_TRANSPORT or FREE_TEXT");
   } else {
     v->Merge(ValidatePayload(n.kind(), n.payload()));
+    // The days a fair or trip is announced for: in the plausible window.
+    for (const auto& [key, day] : PayloadDates(n.payload())) {
+      absl::Status plausible = CheckPlausibleDate(day, DateField::kAnnouncedDay, today);
+      if (!plausible.ok()) v->Add(absl::StrCat("payload.", key), plausible.message());
+    }
   }
   if (!v1::Channel_IsValid(n.channel())) {
     v->Add("channel", "not a channel");
@@ -471,6 +493,9 @@ absl::StatusOr<v1::EnqueueResponse> NotifyManager::EnqueueAs(const std::string& 
     StoredNotification stored;
     v1::Notification* out = stored.mutable_notification();
     *out = n;
+    if (out->has_segment() && deps_.regions != nullptr) {
+      CanonicalizeSegment(*deps_.regions, out->mutable_segment());
+    }
     out->set_notification_id(NewNotificationId());
     *out->mutable_created_at() = ToProto(now);
     *out->mutable_created_by() = ActorOf(caller);
@@ -897,6 +922,7 @@ absl::StatusOr<int64_t> NotifyManager::Subscribe(const Caller& caller,
                                                  const v1::SubscribeRequest& request,
                                                  DeliverySink* sink) {
   ViolationCollector v;
+  std::string region = request.region();
   if (request.channel() != v1::CHANNEL_WECHAT && request.channel() != v1::CHANNEL_KIOSK) {
     v.Add("channel", "WECHAT or KIOSK (SMS goes to the gateway, not to subscribers)");
   }
@@ -908,8 +934,9 @@ absl::StatusOr<int64_t> NotifyManager::Subscribe(const Caller& caller,
     if (request.region().empty()) {
       v.Add("region", "required for a kiosk: the township (or area) it serves");
     } else if (deps_.regions != nullptr) {
-      absl::Status ok = deps_.regions->Validate(request.region());
-      if (!ok.ok()) v.Add("region", ok.message());
+      absl::StatusOr<std::string> code = deps_.regions->Canonical(request.region());
+      if (!code.ok()) v.Add("region", code.status().message());
+      if (code.ok()) region = *std::move(code);
     }
   }
   RETURN_IF_ERROR(v.ToStatus());
@@ -924,7 +951,7 @@ absl::StatusOr<int64_t> NotifyManager::Subscribe(const Caller& caller,
   sub->handle = next_handle_++;
   sub->id = request.subscriber_id();
   sub->channel = request.channel();
-  sub->region = request.region();
+  sub->region = region;
   sub->sink = sink;
   const int64_t handle = sub->handle;
   subscribers_[handle] = std::move(sub);

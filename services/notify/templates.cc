@@ -723,6 +723,16 @@ absl::Status ValidatePayload(v1::NotificationKind kind, const Payload& payload) 
   return errors.ToStatus();
 }
 
+std::vector<std::pair<std::string, absl::CivilDay>> PayloadDates(const Payload& payload) {
+  std::vector<std::pair<std::string, absl::CivilDay>> out;
+  for (const char* key : {"date", "end_date"}) {
+    auto it = payload.find(key);
+    if (it == payload.end()) continue;
+    if (auto day = ParseDate(absl::StripAsciiWhitespace(it->second))) out.emplace_back(key, *day);
+  }
+  return out;
+}
+
 bool SmsAllowed(v1::NotificationKind kind) {
   switch (kind) {
     case v1::NOTIFICATION_KIND_FAIR_ANNOUNCEMENT:

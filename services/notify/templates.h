@@ -17,10 +17,12 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
 #include "google/protobuf/map.h"
 #include "labor/v1/common.pb.h"
 #include "labor/v1/matching.pb.h"
@@ -58,6 +60,11 @@ const PayloadSpec& SpecFor(v1::NotificationKind kind);
 // HH:MM (optionally a range "08:30-17:00"), a score that is not 0..100. A key
 // that is not a short ASCII identifier is reported as "payload".
 absl::Status ValidatePayload(v1::NotificationKind kind, const Payload& payload);
+
+// The dates of a payload ("date", "end_date") that parse, by key, for the
+// caller's plausibility check (it knows today; ValidatePayload reports the
+// ones that do not parse).
+std::vector<std::pair<std::string, absl::CivilDay>> PayloadDates(const Payload& payload);
 
 // Whether SMS may carry the kind: recruitment content (JOB_ALERT, and so job
 // digests) may not (the gateway forbids it); the others may.

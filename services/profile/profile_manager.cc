@@ -289,7 +289,7 @@ void ProfileManager::RegisterAsync(const Caller& caller, const v1::RegisterWorke
 absl::StatusOr<ProfileManager::Decided> ProfileManager::DecideRegistration(
     const Caller& caller, const v1::RegisterWorkerRequest& request) {
   v1::Worker input = request.worker();
-  Normalize(&input);
+  Normalize(*deps_.regions, &input);
   if (caller.role == Role::kWechat) {
     if (input.wechat_openid().empty()) input.set_wechat_openid(caller.openid);
     if (input.wechat_openid() != caller.openid) {
@@ -406,6 +406,7 @@ absl::StatusOr<ProfileManager::Decided> ProfileManager::DecideRegistration(
   if (input.has_consent()) *w.mutable_consent()->mutable_updated_at() = ToProto(now);
   if (has_employment) {
     v1::EmploymentRecord record = request.initial_employment();
+    CanonicalizeRegions(*deps_.regions, &record);
     *record.mutable_recorded_at() = ToProto(now);
     record.mutable_recorded_by()->set_role(std::string(RoleName(caller.role)));
     record.mutable_recorded_by()->set_tenant(caller.tenant);
@@ -528,7 +529,7 @@ absl::StatusOr<ProfileManager::Loaded> ProfileManager::LoadForWrite(const Caller
 absl::StatusOr<v1::Worker> ProfileManager::Update(const Caller& caller,
                                                   const v1::UpdateWorkerRequest& request) {
   v1::Worker input = request.worker();
-  Normalize(&input);
+  Normalize(*deps_.regions, &input);
   Refs refs{deps_.regions, deps_.occupations, Today()};
   ViolationCollector violations;
   if (input.worker_id().empty()) violations.Add("worker.worker_id", "required");
@@ -653,6 +654,7 @@ absl::StatusOr<v1::Worker> ProfileManager::UpdateEmployment(
   }
   const absl::Time now = deps_.clock->Now();
   v1::EmploymentRecord record = request.record();
+  CanonicalizeRegions(*deps_.regions, &record);
   *record.mutable_recorded_at() = ToProto(now);
   record.mutable_recorded_by()->set_role(std::string(RoleName(caller.role)));
   record.mutable_recorded_by()->set_tenant(caller.tenant);
@@ -693,9 +695,12 @@ absl::StatusOr<v1::ListWorkersResponse> ProfileManager::List(
   ViolationCollector violations;
   absl::StatusOr<int> page_size = PageSizeOf(request.page());
   violations.Merge(page_size.status());
+  std::string township;
   if (!request.township().empty()) {
-    violations.Merge(deps_.regions->ValidateStreetIn(request.township(), kTongchuanArea),
-                     "township");
+    absl::StatusOr<std::string> code =
+        deps_.regions->CanonicalStreetIn(request.township(), kTongchuanArea);
+    violations.Merge(code.status(), "township");
+    if (code.ok()) township = *std::move(code);
   }
   if (!v1::EmploymentStatus_IsValid(request.status())) violations.Add("status", "unknown status");
   if (!request.occupation_code().empty()) {
@@ -705,8 +710,7 @@ absl::StatusOr<v1::ListWorkersResponse> ProfileManager::List(
   for (const auto& [date, field] :
        {std::pair{&request.available_from_start(), "available_from_start"},
         std::pair{&request.available_from_end(), "available_from_end"}}) {
-    if (HasDate(*date))
-      violations.Merge(ValidateCivilDate(date->year(), date->month(), date->day()), field);
+    CheckDate(*date, field, DateField::kFilterBound, Today(), &violations);
   }
   RETURN_IF_ERROR(violations.ToStatus());
   const std::string fingerprint = FilterFingerprint(request);
@@ -742,7 +746,7 @@ absl::StatusOr<v1::ListWorkersResponse> ProfileManager::List(
   std::string last_id;
   bool more = false;
   absl::Status decode_error;
-  ScanOptions scan{request.township(), request.household_id(), start_after};
+  ScanOptions scan{township, request.household_id(), start_after};
   RETURN_IF_ERROR(deps_.store->Scan(scan, [&](const StoredWorker& stored) {
     if (!matches(stored.worker())) return true;
     if (response.workers_size() == *page_size) {
@@ -783,9 +787,12 @@ absl::StatusOr<v1::EraseWorkerResponse> ProfileManager::Erase(
 
 absl::StatusOr<v1::ZeroEmploymentHouseholdsResponse> ProfileManager::ZeroEmploymentHouseholds(
     const Caller& caller, const v1::ZeroEmploymentHouseholdsRequest& request) {
+  std::string township;
   if (!request.township().empty()) {
-    absl::Status s = deps_.regions->ValidateStreetIn(request.township(), kTongchuanArea);
-    if (!s.ok()) return InvalidField("township", s.message());
+    absl::StatusOr<std::string> code =
+        deps_.regions->CanonicalStreetIn(request.township(), kTongchuanArea);
+    if (!code.ok()) return InvalidField("township", code.status().message());
+    township = *std::move(code);
   }
   struct Household {
     std::string township;
@@ -795,7 +802,7 @@ absl::StatusOr<v1::ZeroEmploymentHouseholdsResponse> ProfileManager::ZeroEmploym
     std::vector<std::string> worker_ids;
   };
   std::map<std::string, Household> households;  // ordered output
-  RETURN_IF_ERROR(deps_.store->Scan({request.township(), "", ""}, [&](const StoredWorker& s) {
+  RETURN_IF_ERROR(deps_.store->Scan({township, "", ""}, [&](const StoredWorker& s) {
     const auto& w = s.worker();
     if (w.household_id().empty()) return true;
     Household& h = households[w.household_id()];

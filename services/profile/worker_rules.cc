@@ -1,6 +1,7 @@
 #include "services/profile/worker_rules.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
@@ -22,7 +23,7 @@ bool IsOpenIdChar(char c) {
 }
 
 void CheckName(const v1::Worker& w, absl::string_view prefix, ViolationCollector* out) {
-  out->Merge(ValidateText(w.name(), kMaxNameChars, /*required=*/true), Path(prefix, "name"));
+  out->Merge(ValidateRealName(w.name(), kMaxNameChars), Path(prefix, "name"));
 }
 
 void CheckPhone(const v1::Worker& w, absl::string_view prefix, bool required,
@@ -49,14 +50,15 @@ void CheckTownship(const v1::Worker& w, const Refs& refs, absl::string_view pref
     out->Add(Path(prefix, "hukou_township"), "required: a township code under 511702");
     return;
   }
-  out->Merge(refs.regions->ValidateStreetIn(w.hukou_township(), kTongchuanArea),
+  out->Merge(refs.regions->CanonicalStreetIn(w.hukou_township(), kTongchuanArea).status(),
              Path(prefix, "hukou_township"));
 }
 
 void CheckLocation(const v1::Worker& w, const Refs& refs, absl::string_view prefix,
                    ViolationCollector* out) {
   if (w.current_location().empty()) return;
-  out->Merge(refs.regions->Validate(w.current_location()), Path(prefix, "current_location"));
+  out->Merge(refs.regions->Canonical(w.current_location()).status(),
+             Path(prefix, "current_location"));
 }
 
 void CheckHousehold(const v1::Worker& w, absl::string_view prefix, bool required,
@@ -92,8 +94,9 @@ void CheckSkills(const v1::Worker& w, const Refs& refs, absl::string_view prefix
   }
 }
 
-void CheckCertificates(const v1::Worker& w, const Refs& refs, absl::string_view prefix,
-                       ViolationCollector* out) {
+// `birth` (from the ID number, when known) bounds the issue date from below.
+void CheckCertificates(const v1::Worker& w, const Refs& refs, std::optional<absl::CivilDay> birth,
+                       absl::string_view prefix, ViolationCollector* out) {
   if (w.certificates_size() > kMaxCertificates) {
     out->Add(Path(prefix, "certificates"),
              absl::StrCat("at most ", kMaxCertificates, " certificates"));
@@ -112,11 +115,7 @@ void CheckCertificates(const v1::Worker& w, const Refs& refs, absl::string_view 
     if (!v1::SkillLevel_IsValid(c.level())) out->Add(p + ".level", "unknown skill level");
     out->Merge(ValidateText(c.number(), 40, false), p + ".number");
     out->Merge(ValidateText(c.issuer(), 60, false), p + ".issuer");
-    CheckDate(c.issued_on(), p + ".issued_on", out);
-    CheckDate(c.expires_on(), p + ".expires_on", out);
-    if (HasDate(c.issued_on()) && ToCivil(c.issued_on()) > refs.today) {
-      out->Add(p + ".issued_on", "is in the future");
-    }
+    CheckCertificateDates(c, p, refs.today, birth, out);
   }
 }
 
@@ -139,7 +138,7 @@ void CheckPreferences(const v1::Worker& w, const Refs& refs, absl::string_view p
     out->Add(base + ".accepted_regions", absl::StrCat("at most ", kMaxAcceptedRegions));
   } else {
     for (int i = 0; i < p.accepted_regions_size(); ++i) {
-      out->Merge(refs.regions->Validate(p.accepted_regions(i)),
+      out->Merge(refs.regions->Canonical(p.accepted_regions(i)).status(),
                  absl::StrCat(base, ".accepted_regions[", i, "]"));
     }
   }
@@ -150,14 +149,17 @@ void CheckPreferences(const v1::Worker& w, const Refs& refs, absl::string_view p
   if (p.minimum_monthly_wage().fen() < 0 || p.minimum_monthly_wage().fen() > 100'000'000) {
     out->Add(base + ".minimum_monthly_wage", "must be between 0 and 1,000,000 yuan");
   }
-  CheckDate(p.available_from(), base + ".available_from", out);
+  CheckDate(p.available_from(), base + ".available_from", DateField::kAvailableFrom, refs.today,
+            out);
 }
 
-void CheckReturnPlan(const v1::Worker& w, absl::string_view prefix, ViolationCollector* out) {
+void CheckReturnPlan(const v1::Worker& w, const Refs& refs, absl::string_view prefix,
+                     ViolationCollector* out) {
   const auto& r = w.return_plan();
   std::string base = Path(prefix, "return_plan");
-  CheckDate(r.planned_return(), base + ".planned_return", out);
-  CheckDate(r.planned_departure(), base + ".planned_departure", out);
+  CheckDate(r.planned_return(), base + ".planned_return", DateField::kReturnPlan, refs.today, out);
+  CheckDate(r.planned_departure(), base + ".planned_departure", DateField::kReturnPlan, refs.today,
+            out);
   if (!v1::ReturnIntent_IsValid(r.intent())) out->Add(base + ".intent", "unknown intent");
   if (HasDate(r.planned_return()) && HasDate(r.planned_departure()) && out->empty() &&
       ToCivil(r.planned_departure()) < ToCivil(r.planned_return())) {
@@ -200,12 +202,14 @@ absl::Status ValidateForRegistration(const v1::Worker& worker, const Refs& refs,
                                      absl::string_view prefix) {
   ViolationCollector out;
   CheckName(worker, prefix, &out);
+  std::optional<absl::CivilDay> birth;
   if (worker.id_number().empty()) {
     out.Add(Path(prefix, "id_number"), "required");
   } else {
-    out.Merge(ParseResidentId(NormalizeResidentId(worker.id_number()), refs.today, *refs.regions)
-                  .status(),
-              Path(prefix, "id_number"));
+    absl::StatusOr<ResidentIdInfo> id =
+        ParseResidentId(NormalizeResidentId(worker.id_number()), refs.today, *refs.regions);
+    out.Merge(id.status(), Path(prefix, "id_number"));
+    if (id.ok()) birth = id->birth_date;
   }
   CheckPhone(worker, prefix, /*required=*/true, &out);
   CheckOpenId(worker, prefix, &out);
@@ -213,10 +217,10 @@ absl::Status ValidateForRegistration(const v1::Worker& worker, const Refs& refs,
   CheckLocation(worker, refs, prefix, &out);
   CheckHousehold(worker, prefix, /*required=*/true, &out);
   CheckSkills(worker, refs, prefix, &out);
-  CheckCertificates(worker, refs, prefix, &out);
+  CheckCertificates(worker, refs, birth, prefix, &out);
   CheckBrand(worker, prefix, &out);
   CheckPreferences(worker, refs, prefix, &out);
-  CheckReturnPlan(worker, prefix, &out);
+  CheckReturnPlan(worker, refs, prefix, &out);
   return out.ToStatus();
 }
 
@@ -251,10 +255,10 @@ absl::Status ValidateUpdate(const v1::Worker& worker, const google::protobuf::Fi
   if (has("current_location")) CheckLocation(worker, refs, prefix, &out);
   if (has("household_id")) CheckHousehold(worker, prefix, /*required=*/true, &out);
   if (has("skills")) CheckSkills(worker, refs, prefix, &out);
-  if (has("certificates")) CheckCertificates(worker, refs, prefix, &out);
+  if (has("certificates")) CheckCertificates(worker, refs, std::nullopt, prefix, &out);
   if (has("labor_brand")) CheckBrand(worker, prefix, &out);
   if (has("preferences")) CheckPreferences(worker, refs, prefix, &out);
-  if (has("return_plan")) CheckReturnPlan(worker, prefix, &out);
+  if (has("return_plan")) CheckReturnPlan(worker, refs, prefix, &out);
   return out.ToStatus();
 }
 
@@ -274,8 +278,12 @@ absl::Status ValidateEmploymentRecord(const v1::EmploymentRecord& r, const Refs&
   if (!v1::RegistrationKind_IsValid(r.registration())) {
     out.Add(Path(prefix, "registration"), "unknown registration kind");
   }
-  const std::string& dest = r.destination_region();
-  if (!dest.empty()) out.Merge(refs.regions->Validate(dest), Path(prefix, "destination_region"));
+  // Rules below compare the canonical code; the caller stores it
+  // (CanonicalizeRegions).
+  std::string dest = r.destination_region();
+  if (!dest.empty()) {
+    out.Merge(refs.regions->Canonicalize(&dest), Path(prefix, "destination_region"));
+  }
   if (r.status() == v1::EMPLOYMENT_STATUS_EMPLOYED_OUTSIDE) {
     if (dest.empty()) {
       out.Add(Path(prefix, "destination_region"), "required for employment outside the district");
@@ -294,15 +302,14 @@ absl::Status ValidateEmploymentRecord(const v1::EmploymentRecord& r, const Refs&
   if (!HasDate(r.effective_date())) {
     out.Add(Path(prefix, "effective_date"), "required");
   } else {
-    CheckDate(r.effective_date(), Path(prefix, "effective_date"), &out);
+    CheckDate(r.effective_date(), Path(prefix, "effective_date"), DateField::kEmploymentEffective,
+              refs.today, &out);
   }
-  CheckDate(r.urban_residence_since(), Path(prefix, "urban_residence_since"), &out);
+  CheckDate(r.urban_residence_since(), Path(prefix, "urban_residence_since"),
+            DateField::kUrbanResidence, refs.today, &out);
   if (!out.empty()) return out.ToStatus();
 
   absl::CivilDay effective = ToCivil(r.effective_date());
-  if (effective > refs.today) {
-    return InvalidField(Path(prefix, "effective_date"), "is in the future");
-  }
   if (r.registration() == v1::REGISTRATION_KIND_EMPLOYMENT && !IsEmployed(r.status())) {
     return absl::FailedPreconditionError(
         "employment registration (就业登记) needs an employed or self-employed status");
@@ -333,7 +340,20 @@ absl::Status ValidateEmploymentRecord(const v1::EmploymentRecord& r, const Refs&
   return absl::OkStatus();
 }
 
-void Normalize(v1::Worker* w) {
+void Normalize(const RegionRegistry& regions, v1::Worker* w) {
+  // A code that is not canonicalizable stays as given for validation to name.
+  if (!w->hukou_township().empty()) {
+    if (auto code = regions.CanonicalStreetIn(w->hukou_township(), kTongchuanArea); code.ok()) {
+      w->set_hukou_township(*code);
+    }
+  }
+  if (!w->current_location().empty()) {
+    regions.Canonicalize(w->mutable_current_location()).IgnoreError();
+  }
+  for (std::string& region : *w->mutable_preferences()->mutable_accepted_regions()) {
+    regions.Canonicalize(&region).IgnoreError();
+  }
+  if (!w->name().empty()) w->set_name(NormalizeRealName(w->name()));
   if (!w->id_number().empty()) w->set_id_number(NormalizeResidentId(w->id_number()));
   if (!w->phone().empty()) w->set_phone(NormalizeMobile(w->phone()));
   for (auto& s : *w->mutable_skills()) {
@@ -344,6 +364,12 @@ void Normalize(v1::Worker* w) {
             [](const v1::Skill& a, const v1::Skill& b) {
               return a.occupation_code() < b.occupation_code();
             });
+}
+
+void CanonicalizeRegions(const RegionRegistry& regions, v1::EmploymentRecord* record) {
+  if (!record->destination_region().empty()) {
+    regions.Canonicalize(record->mutable_destination_region()).IgnoreError();
+  }
 }
 
 v1::Worker PublicProjection(const v1::Worker& worker) {

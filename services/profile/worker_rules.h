@@ -56,8 +56,12 @@ absl::Status ValidateEmploymentRecord(const v1::EmploymentRecord& record, const 
                                       int min_urban_months, absl::string_view prefix);
 
 // Brings values to canonical form (ID number upper-case X, phone without
-// prefix, skill level SELF_DECLARED when unspecified, sorted skills).
-void Normalize(v1::Worker* worker);
+// prefix, region codes in the project's form (RegionRegistry::Canonical),
+// skill level SELF_DECLARED when unspecified, sorted skills).
+void Normalize(const RegionRegistry& regions, v1::Worker* worker);
+// The destination region of an employment record in canonical form (left as
+// given when it is not a region code; ValidateEmploymentRecord names it).
+void CanonicalizeRegions(const RegionRegistry& regions, v1::EmploymentRecord* record);
 
 bool IsEmployed(v1::EmploymentStatus status);
 

@@ -766,10 +766,9 @@ absl::StatusOr<v1::BlacklistEntry> VacancyManager::LiftBlacklist(
   ViolationCollector violations;
   if (request.employer_id().empty()) violations.Add("employer_id", "required");
   violations.Merge(ValidateText(request.reason(), kMaxReasonChars, /*required=*/true), "reason");
-  CheckDate(request.lifted_on(), "lifted_on", &violations);
+  CheckDate(request.lifted_on(), "lifted_on", DateField::kBlacklist, today, &violations);
   RETURN_IF_ERROR(violations.ToStatus());
   absl::CivilDay lifted = HasDate(request.lifted_on()) ? ToCivil(request.lifted_on()) : today;
-  if (lifted > today) return InvalidField("lifted_on", "is in the future");
 
   WriterLock lock(this);
   WorkUnit unit(this);
@@ -1241,8 +1240,9 @@ absl::StatusOr<v1::ListVacanciesResponse> VacancyManager::ListVacancies(
     query.occupation_prefix = request.occupation_prefix();
   }
   if (!request.region_prefix().empty()) {
-    violations.Merge(deps_.regions->Validate(request.region_prefix()), "region_prefix");
-    query.region_prefix = request.region_prefix();
+    absl::StatusOr<std::string> region = deps_.regions->Canonical(request.region_prefix());
+    violations.Merge(region.status(), "region_prefix");
+    if (region.ok()) query.region_prefix = *std::move(region);
   }
   if (request.has_monthly_wage_floor()) {
     if (request.monthly_wage_floor().fen() < 0) {
@@ -1304,7 +1304,7 @@ absl::StatusOr<v1::ListVacanciesResponse> VacancyManager::ListVacancies(
 absl::StatusOr<v1::JobFair> VacancyManager::CreateFair(const Caller& caller,
                                                        const v1::CreateFairRequest& request) {
   v1::JobFair fair = request.fair();
-  RETURN_IF_ERROR(NormalizeFair(*deps_.regions, &fair, "fair"));
+  RETURN_IF_ERROR(NormalizeFair(*deps_.regions, Today(), &fair, "fair"));
   WriterLock lock(this);
   WorkUnit unit(this);
   unit.set_now(deps_.clock->Now());

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "common/clock.h"
 #include "common/pii.h"
 #include "common/proto_util.h"
 #include "common/status.h"
@@ -478,8 +479,7 @@ void CheckCertificates(const VacancyRuleContext& ctx, v1::Vacancy* v, absl::stri
     if (!v1::SkillLevel_IsValid(c->level())) out->Add(p + ".level", "is not a known skill level");
     out->Merge(ValidateText(c->number(), kMaxCertificateTextChars, false), p + ".number");
     out->Merge(ValidateText(c->issuer(), kMaxShortTextChars, false), p + ".issuer");
-    CheckDate(c->issued_on(), p + ".issued_on", out);
-    CheckDate(c->expires_on(), p + ".expires_on", out);
+    CheckCertificateDates(*c, p, absl::ToCivilDay(ctx.now, ShanghaiTime()), std::nullopt, out);
   }
 }
 
@@ -503,7 +503,7 @@ absl::Status NormalizeVacancy(const VacancyRuleContext& ctx, v1::Vacancy* vacanc
   if (v->location().empty()) {
     out.Add(Path(field, "location"), "is required: a region code of any level");
   } else {
-    out.Merge(ctx.regions->Validate(v->location()), Path(field, "location"));
+    out.Merge(ctx.regions->Canonicalize(v->mutable_location()), Path(field, "location"));
   }
   out.Merge(NormalizeWage(v->mutable_wage(), Path(field, "wage")));
   if (v->headcount() < 1 || v->headcount() > kMaxHeadcount) {
@@ -603,7 +603,7 @@ absl::Status NormalizeEmployer(const RegionRegistry& regions, v1::Employer* empl
   employer->set_credit_code(NormalizeCreditCode(employer->credit_code()));
   TrimInPlace(employer->mutable_name());
   TrimInPlace(employer->mutable_region());
-  TrimInPlace(employer->mutable_contact_name());
+  employer->set_contact_name(NormalizeRealName(employer->contact_name()));
   if (employer->credit_code().empty()) {
     out.Add(Path(field, "credit_code"), "is required: the unified social credit code");
   } else {
@@ -614,27 +614,18 @@ absl::Status NormalizeEmployer(const RegionRegistry& regions, v1::Employer* empl
   if (employer->region().empty()) {
     out.Add(Path(field, "region"), "is required: a region code of any level");
   } else {
-    out.Merge(regions.Validate(employer->region()), Path(field, "region"));
+    out.Merge(regions.Canonicalize(employer->mutable_region()), Path(field, "region"));
   }
-  out.Merge(ValidateText(employer->contact_name(), kMaxShortTextChars, false),
-            Path(field, "contact_name"));
+  if (!employer->contact_name().empty()) {
+    out.Merge(ValidateRealName(employer->contact_name(), kMaxShortTextChars),
+              Path(field, "contact_name"));
+  }
   if (!employer->contact_phone().empty()) {
     employer->set_contact_phone(NormalizeMobile(employer->contact_phone()));
     out.Merge(ValidateMobile(employer->contact_phone()), Path(field, "contact_phone"));
   }
   return out.ToStatus();
 }
-
-namespace {
-
-// `day` plus `years` years; Feb 29 becomes Feb 28 in a common year.
-absl::CivilDay AddYears(absl::CivilDay day, int years) {
-  const absl::CivilMonth month(day.year() + years, day.month());
-  const absl::CivilDay last = absl::CivilDay(month + 1) - 1;
-  return std::min(absl::CivilDay(month) + (day.day() - 1), last);
-}
-
-}  // namespace
 
 absl::Status NormalizeBlacklistEntry(absl::CivilDay today, v1::BlacklistEntry* entry,
                                      absl::string_view field) {
@@ -648,12 +639,7 @@ absl::Status NormalizeBlacklistEntry(absl::CivilDay today, v1::BlacklistEntry* e
   if (!HasDate(entry->listed_on())) {
     *entry->mutable_listed_on() = FromCivil(today);
   } else {
-    ViolationCollector date;
-    CheckDate(entry->listed_on(), Path(field, "listed_on"), &date);
-    if (date.empty() && ToCivil(entry->listed_on()) > today) {
-      date.Add(Path(field, "listed_on"), "is in the future");
-    }
-    out.Merge(date.ToStatus());
+    CheckDate(entry->listed_on(), Path(field, "listed_on"), DateField::kBlacklist, today, &out);
   }
   if (!out.empty()) return out.ToStatus();
   *entry->mutable_expires_on() = FromCivil(AddYears(ToCivil(entry->listed_on()), kBlacklistYears));
@@ -670,7 +656,7 @@ bool BlacklistActive(const v1::BlacklistEntry& entry, absl::CivilDay today) {
   return true;
 }
 
-absl::Status NormalizeFair(const RegionRegistry& regions, v1::JobFair* fair,
+absl::Status NormalizeFair(const RegionRegistry& regions, absl::CivilDay today, v1::JobFair* fair,
                            absl::string_view field) {
   ViolationCollector out;
   TrimInPlace(fair->mutable_name());
@@ -688,7 +674,7 @@ absl::Status NormalizeFair(const RegionRegistry& regions, v1::JobFair* fair,
     if (!HasDate(*date)) {
       dates.Add(Path(field, name), "is required");
     } else {
-      CheckDate(*date, Path(field, name), &dates);
+      CheckDate(*date, Path(field, name), DateField::kFairDay, today, &dates);
     }
   }
   if (dates.empty()) {
@@ -705,7 +691,7 @@ absl::Status NormalizeFair(const RegionRegistry& regions, v1::JobFair* fair,
   if (fair->venue_region().empty()) {
     out.Add(Path(field, "venue_region"), "is required: a region code of any level");
   } else {
-    out.Merge(regions.Validate(fair->venue_region()), Path(field, "venue_region"));
+    out.Merge(regions.Canonicalize(fair->mutable_venue_region()), Path(field, "venue_region"));
   }
   out.Merge(ValidateText(fair->venue(), kMaxShortTextChars, /*required=*/true),
             Path(field, "venue"));

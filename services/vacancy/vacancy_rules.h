@@ -142,7 +142,8 @@ absl::Status NormalizeEmployer(const RegionRegistry& regions, v1::Employer* empl
                                absl::string_view field);
 
 // Validates a new listing (reason and source required, <= 500 / 200 chars;
-// listed_on a real date not after `today`, default `today`) and fills
+// listed_on a real date in the plausible window (common/validation.h, not
+// after `today`), default `today`) and fills
 // expires_on = listed_on + kBlacklistYears years (Feb 29 -> Feb 28).
 absl::Status NormalizeBlacklistEntry(absl::CivilDay today, v1::BlacklistEntry* entry,
                                      absl::string_view field);
@@ -152,9 +153,10 @@ absl::Status NormalizeBlacklistEntry(absl::CivilDay today, v1::BlacklistEntry* e
 bool BlacklistActive(const v1::BlacklistEntry& entry, absl::CivilDay today);
 
 // Validates a new fair: name, kind (not UNSPECIFIED), start_date <= end_date
-// (real dates, at most 31 days), venue_region (any level), venue and
+// (real dates in the plausible window as of `today`, at most 31 days),
+// venue_region (any level, any standard form; stored canonical), venue and
 // organizer text. INVALID_ARGUMENT per field.
-absl::Status NormalizeFair(const RegionRegistry& regions, v1::JobFair* fair,
+absl::Status NormalizeFair(const RegionRegistry& regions, absl::CivilDay today, v1::JobFair* fair,
                            absl::string_view field);
 
 // The duplicate rule. Two open postings are the same job when they have the

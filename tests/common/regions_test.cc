@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -17,6 +18,14 @@ namespace labor {
 namespace {
 
 using ::testing::Contains;
+
+// The canonical code, or "! <message>" for an INVALID_ARGUMENT (any other
+// code shows too), so each expectation is one comparison.
+std::string Show(const absl::StatusOr<std::string>& got) {
+  if (got.ok()) return *got;
+  if (got.status().code() != absl::StatusCode::kInvalidArgument) return got.status().ToString();
+  return absl::StrCat("! ", got.status().message());
+}
 
 // Data lines (all but the header) of a CSV file.
 size_t DataLines(const std::string& path) {
@@ -138,6 +147,76 @@ TEST_F(RegionRegistryTest, ValidateStreetIn) {
   }
   // A wider scope works too.
   EXPECT_TRUE(r().ValidateStreetIn("511703001", kDazhouCity).ok());
+}
+
+// Partners, WeChat forms and the national systems write GB/T 2260 6-digit
+// codes and 12-digit statistical codes; each comes out in the project's form.
+TEST_F(RegionRegistryTest, CanonicalAcceptsEveryStandardForm) {
+  const std::pair<const char*, const char*> forms[] = {
+      // The project's own codes stay as they are.
+      {"51", "51"},
+      {"5117", "5117"},
+      {"511702", "511702"},
+      {"511702102", "511702102"},
+      // GB/T 2260: province xx0000, city xxxx00, county.
+      {"510000", "51"},
+      {"440300", "4403"},  // 深圳市
+      {"510100", "5101"},  // 成都市
+      {"511700", "5117"},
+      {"110100", "1101"},  // 北京市 市辖区
+      {"440303", "440303"},
+      // A city without counties is itself a county code (东莞市 441900).
+      {"441900", "441900"},
+      // 12-digit statistical codes of every level; a village names its township.
+      {"510000000000", "51"},
+      {"511700000000", "5117"},
+      {"511702000000", "511702"},
+      {"511702102000", "511702102"},
+      {"511702102201", "511702102"},
+      {" 440300 ", "4403"},
+  };
+  for (const auto& [given, canonical] : forms) {
+    EXPECT_EQ(Show(r().Canonical(given)), canonical) << given;
+    std::string code = given;
+    EXPECT_TRUE(r().Canonicalize(&code).ok()) << given;
+    EXPECT_EQ(code, canonical) << given;
+    // Canonical codes are what Validate and RegionContains work on.
+    EXPECT_TRUE(r().Validate(canonical).ok()) << canonical;
+  }
+  EXPECT_TRUE(RegionContains(*r().Canonical("440300"), *r().Canonical("440303")));
+  EXPECT_TRUE(RegionContains(*r().Canonical("511700"), *r().Canonical("511702102000")));
+}
+
+TEST_F(RegionRegistryTest, CanonicalRefusesWhatNoStandardWrites) {
+  const std::string format =
+      "must be a region code: 2, 4, 6 (GB/T 2260) or 9 digits, or a 12-digit statistical code";
+  for (const char* bad : {"", "5", "511", "51170", "5117021", "51170210", "5117021020",
+                          "51170210200", "5117021020001", "51a702", "5117-02", "511702000001"}) {
+    EXPECT_EQ(Show(r().Canonical(bad)), "! " + format) << bad;
+  }
+  for (const char* unknown :
+       {"99", "990000", "5199", "519900", "511799", "511702999", "511702999000", "999900000000"}) {
+    EXPECT_THAT(Show(r().Canonical(unknown)), ::testing::StartsWith("! unknown")) << unknown;
+  }
+  std::string code = "440399";
+  EXPECT_FALSE(r().Canonicalize(&code).ok());
+  EXPECT_EQ(code, "440399");  // left as given
+}
+
+TEST_F(RegionRegistryTest, CanonicalStreetIn) {
+  auto in = [&](const char* code, absl::string_view area) {
+    return Show(r().CanonicalStreetIn(code, area));
+  };
+  EXPECT_EQ(in("511702102", kTongchuanArea), "511702102");
+  EXPECT_EQ(in("511702102000", kTongchuanArea), "511702102");
+  EXPECT_EQ(in("511703001000", kDazhouCity), "511703001");
+  EXPECT_EQ(in("511703001000", kTongchuanArea), "! not a township of 511702");
+  EXPECT_EQ(in("511702999000", kTongchuanArea), "! unknown township code");
+  for (const char* bad : {"511702", "511702000000", "5117021020", "", "51170210x"}) {
+    EXPECT_EQ(in(bad, kTongchuanArea),
+              "! must be a township (street) code: 9 digits or a 12-digit statistical code")
+        << bad;
+  }
 }
 
 TEST(RegionFunctionsTest, ProvinceOf) {

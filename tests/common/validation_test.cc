@@ -323,6 +323,80 @@ TEST(TextTest, RejectsInvalidUtf8) {
   }
 }
 
+TEST(RealNameTest, AcceptsNamesAsOnIdCards) {
+  for (const char* name : {"王军", "欧阳娜娜", "阿依古丽·买买提", "买买提·艾力·阿不都拉", "王〇",
+                           "𠮷野", "JOHN SMITH", "Maria Garcia Lopez", "Li", "张"}) {
+    EXPECT_TRUE(ValidateRealName(NormalizeRealName(name), 30).ok()) << name;
+  }
+}
+
+TEST(RealNameTest, RefusesWhatNoIdCardHolds) {
+  for (const char* name : {"王😀军", "王军1", "王_军", "王-军", "王（军）", "王 军", "·王军",
+                           "王军·", "王··军", "王 ·军", "JOHN3", "王\u200b军", "Ｗａｎｇ", "王军！",
+                           "김민준", "すずき", "Ivan Иванов", "王\u202e军"}) {
+    const std::string normalized = NormalizeRealName(name);
+    absl::Status s = ValidateRealName(normalized, 30);
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << name;
+    // The message never repeats the name.
+    EXPECT_EQ(std::string(s.message()).find(normalized), std::string::npos) << s.message();
+  }
+  EXPECT_THAT(std::string(ValidateRealName("王😀军", 30).message()), HasSubstr("U+1F600"));
+  EXPECT_THAT(std::string(ValidateRealName("", 30).message()), HasSubstr("required"));
+  EXPECT_THAT(std::string(ValidateRealName(std::string(31, 'A'), 30).message()),
+              HasSubstr("at most 30"));
+  EXPECT_EQ(ValidateRealName("\xff", 30).code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(RealNameTest, NormalizesMiddleDotLookAlikesAndSpaces) {
+  const std::string dot = "\u00b7";
+  for (const char* look_alike : {".", "\u30fb", "\uff65", "\u2022", "\u2027", "\u22c5", "\u2219",
+                                 "\uff0e", "\u0387", "\u2e31", "\u00b7"}) {
+    const std::string name = std::string("阿依古丽") + look_alike + "买买提";
+    EXPECT_EQ(NormalizeRealName(name), "阿依古丽" + dot + "买买提") << look_alike;
+  }
+  EXPECT_EQ(NormalizeRealName(" \u3000王军\u3000 "), "王军");
+  EXPECT_EQ(NormalizeRealName("JOHN \u3000  SMITH"), "JOHN SMITH");
+}
+
+TEST(PlausibleDateTest, WindowsAreRelativeToToday) {
+  const absl::CivilDay today(2026, 11, 29);
+  auto check = [&](absl::CivilDay day, DateField field) {
+    absl::Status s = CheckPlausibleDate(day, field, today);
+    return s.ok() ? std::string("ok") : std::string(s.message());
+  };
+  // The examples.
+  EXPECT_EQ(check(absl::CivilDay(2999, 1, 1), DateField::kAvailableFrom),
+            "must be between 2021-11-29 and 2028-11-29");
+  EXPECT_EQ(check(absl::CivilDay(1800, 1, 1), DateField::kReturnPlan),
+            "must be between 2021-11-29 and 2028-11-29");
+  EXPECT_EQ(check(absl::CivilDay(1900, 1, 1), DateField::kAnnouncedDay),
+            "must be between 2026-10-30 and 2028-11-29");
+  // The edges are inside.
+  for (DateField field :
+       {DateField::kAvailableFrom, DateField::kReturnPlan, DateField::kCertificateIssued,
+        DateField::kCertificateExpires, DateField::kEmploymentEffective, DateField::kUrbanResidence,
+        DateField::kBlacklist, DateField::kFairDay, DateField::kAnnouncedDay,
+        DateField::kFilterBound}) {
+    const DateWindow w = PlausibleWindow(field, today);
+    EXPECT_LE(w.earliest, today);
+    EXPECT_GE(w.latest, today);
+    EXPECT_EQ(check(w.earliest, field), "ok");
+    EXPECT_EQ(check(w.latest, field), "ok");
+    EXPECT_NE(check(w.earliest - 1, field), "ok");
+    EXPECT_NE(check(w.latest + 1, field), "ok");
+  }
+  // Fields that may not lie ahead say so.
+  EXPECT_EQ(check(today + 1, DateField::kCertificateIssued), "is in the future");
+  EXPECT_EQ(check(today + 1, DateField::kEmploymentEffective), "is in the future");
+  EXPECT_EQ(check(today + 1, DateField::kBlacklist), "is in the future");
+}
+
+TEST(PlausibleDateTest, AddYears) {
+  EXPECT_EQ(AddYears(absl::CivilDay(2024, 2, 29), 1), absl::CivilDay(2025, 2, 28));
+  EXPECT_EQ(AddYears(absl::CivilDay(2024, 2, 29), -4), absl::CivilDay(2020, 2, 29));
+  EXPECT_EQ(AddYears(absl::CivilDay(2026, 11, 29), 16), absl::CivilDay(2042, 11, 29));
+}
+
 TEST(CivilDateTest, Validates) {
   EXPECT_TRUE(ValidateCivilDate(2024, 2, 29).ok());
   EXPECT_TRUE(ValidateCivilDate(2000, 2, 29).ok());

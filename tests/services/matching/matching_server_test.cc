@@ -148,17 +148,20 @@ class MatchingServerTest : public ::testing::Test {
   }
 
   grpc::Status Recommend(const std::string& worker_id, v1::RecommendResponse* out,
-                         Role role = Role::kKiosk, const std::string& openid = "") {
+                         Role role = Role::kKiosk, const std::string& openid = "",
+                         const std::string& region_prefix = "") {
     v1::RecommendVacanciesRequest r;
     r.set_worker_id(worker_id);
     r.set_k(10);
+    r.set_region_prefix(region_prefix);
     auto ctx = matching_->Context(role, openid);
     return matching_->stub()->RecommendVacancies(ctx.get(), r, out);
   }
 
-  std::vector<std::string> RecommendedIds(const std::string& worker_id) {
+  std::vector<std::string> RecommendedIds(const std::string& worker_id,
+                                          const std::string& region_prefix = "") {
     v1::RecommendResponse out;
-    grpc::Status st = Recommend(worker_id, &out);
+    grpc::Status st = Recommend(worker_id, &out, Role::kKiosk, "", region_prefix);
     if (!st.ok()) return {"error: " + st.error_message()};
     std::vector<std::string> ids;
     for (const v1::Match& m : out.matches()) ids.push_back(m.vacancy_id());
@@ -331,6 +334,41 @@ TEST_F(MatchingServerTest, RolesAndBadInput) {
   auto reflection = labor::testing::ReflectionServiceList(matching_->channel());
   ASSERT_TRUE(reflection.ok());
   EXPECT_THAT(*reflection, ::testing::HasSubstr("labor.v1.MatchingService"));
+}
+
+// Region filters in GB/T 2260 and 12-digit statistical form, on workers and
+// vacancies written in those forms too.
+TEST_F(MatchingServerTest, RegionFiltersTakeEveryStandardForm) {
+  std::string welder = RegisterWorker(1, kWelder, v1::SKILL_LEVEL_4_INTERMEDIATE, "511702102000");
+  std::string employer = Employer(1);
+  std::string local = Post(employer, kWelder, "511702102", 6000, 8000);
+  std::string shenzhen = Post(employer, kWelder, "440300", 7000, 9000);
+  StartMatching();
+
+  EXPECT_THAT(RecommendedIds(welder, "440300"), ElementsAreArray({shenzhen}));
+  EXPECT_THAT(RecommendedIds(welder, "440000000000"), ElementsAreArray({shenzhen}));
+  EXPECT_THAT(RecommendedIds(welder, "511702000000"), ElementsAreArray({local}));
+  EXPECT_THAT(RecommendedIds(welder, "511702102000"), ElementsAreArray({local}));
+  EXPECT_THAT(RecommendedIds(welder, "440399"),
+              ElementsAreArray({::testing::HasSubstr("region_prefix")}));
+
+  v1::RecommendWorkersRequest workers;
+  workers.set_vacancy_id(local);
+  workers.set_township("511702102000");
+  v1::RecommendResponse out;
+  auto ctx = matching_->Context(Role::kAdmin);
+  grpc::Status st = matching_->stub()->RecommendWorkers(ctx.get(), workers, &out);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  ASSERT_EQ(out.matches_size(), 1);
+  EXPECT_EQ(out.matches(0).worker_id(), welder);
+
+  v1::RecommendWorkersRequest implausible;
+  implausible.set_vacancy_id(local);
+  *implausible.mutable_available_by() = FromCivil(absl::CivilDay(1800, 1, 1));
+  ctx = matching_->Context(Role::kAdmin);
+  st = matching_->stub()->RecommendWorkers(ctx.get(), implausible, &out);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(st.error_message(), ::testing::HasSubstr("available_by"));
 }
 
 // NOT_SERVING until the bootstrap is done; it waits for an upstream that is

@@ -371,6 +371,74 @@ TEST_F(NotifyServerTest, SmsGoesThroughTheGatewayWithinItsFrequencyLimits) {
   gateway.Stop(SIGTERM);
 }
 
+// A segment written with 12-digit statistical and GB/T 2260 codes reaches the
+// workers it names (their records hold the project's form); a fair announced
+// for 1900 or 2999 is refused naming the payload key.
+TEST_F(NotifyServerTest, SegmentsTakeEveryRegionFormAndAnnouncedDaysMustBePlausible) {
+  const std::string worker = Register(1);
+  Register(2);
+  // Worker 1 works in Shenzhen; worker 2's location is unknown.
+  v1::UpdateWorkerRequest update;
+  update.mutable_worker()->set_worker_id(worker);
+  update.mutable_worker()->set_current_location("440300");
+  update.mutable_update_mask()->add_paths("current_location");
+  update.set_expected_version(1);
+  v1::Worker updated;
+  grpc::Status st =
+      profile_->stub()->UpdateWorker(profile_->Context(Role::kAdmin).get(), update, &updated);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  StartNotify();
+
+  v1::EnqueueRequest r;
+  v1::Notification n = Policy("", "segment-gb");
+  n.clear_worker_id();
+  n.mutable_segment()->add_townships("511702102000");
+  n.mutable_segment()->set_current_location_prefix("440000000000");
+  *r.add_notifications() = n;
+  v1::EnqueueResponse response;
+  st = notify_->stub()->Enqueue(notify_->Context(Role::kAdmin).get(), r, &response);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  const std::string id = response.results(0).notification_id();
+  v1::Notification got;
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        v1::GetNotificationRequest g;
+        g.set_notification_id(id);
+        return notify_->stub()
+                   ->GetNotification(notify_->Context(Role::kAdmin).get(), g, &got)
+                   .ok() &&
+               got.recipients() >= 0;
+      },
+      absl::Seconds(20)));
+  EXPECT_EQ(got.recipients(), 1);
+  EXPECT_EQ(got.segment().townships(0), "511702102");
+  EXPECT_EQ(got.segment().current_location_prefix(), "44");
+
+  for (const char* date : {"1900-05-01", "2999-05-01"}) {
+    v1::EnqueueRequest fair;
+    v1::Notification f;
+    f.set_idempotency_key(absl::StrCat("fair-", date));
+    f.set_worker_id(worker);
+    f.set_kind(v1::NOTIFICATION_KIND_FAIR_ANNOUNCEMENT);
+    (*f.mutable_payload())["fair_name"] = "春风行动";
+    (*f.mutable_payload())["date"] = date;
+    (*f.mutable_payload())["venue"] = "通川区人力资源市场";
+    *fair.add_notifications() = f;
+    st = notify_->stub()->Enqueue(notify_->Context(Role::kAdmin).get(), fair, &response);
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << date;
+    EXPECT_THAT(st.error_message(), HasSubstr("notifications[0].payload.date")) << date;
+  }
+  v1::EnqueueRequest segment;
+  v1::Notification returning = Policy("", "returning-1800");
+  returning.clear_worker_id();
+  *returning.mutable_segment()->mutable_planned_return_from() =
+      FromCivil(absl::CivilDay(1800, 1, 1));
+  *segment.add_notifications() = returning;
+  st = notify_->stub()->Enqueue(notify_->Context(Role::kAdmin).get(), segment, &response);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(st.error_message(), HasSubstr("segment.planned_return_from"));
+}
+
 TEST_F(NotifyServerTest, KillNineDuringABurstLosesAndDuplicatesNothing) {
   constexpr int kWorkers = 100;
   constexpr int kMessages = 10'000;

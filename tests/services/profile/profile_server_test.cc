@@ -313,6 +313,49 @@ TEST_F(ProfileServerTest, BadInputIsInvalidArgumentNamingTheFieldAndWritesNothin
          *r->mutable_initial_employment()->mutable_effective_date() =
              FromCivil(absl::CivilDay(2026, 3, 1));
        }},
+      {"initial_employment.destination_region",
+       [](auto* r) {
+         r->mutable_initial_employment()->set_status(v1::EMPLOYMENT_STATUS_EMPLOYED_OUTSIDE);
+         r->mutable_initial_employment()->set_destination_region("440399");  // no such city
+         *r->mutable_initial_employment()->mutable_effective_date() =
+             FromCivil(absl::CivilDay(2026, 3, 1));
+       }},
+      // Real names as on the ID card only.
+      {"worker.name", [](auto* r) { r->mutable_worker()->set_name("王😀军"); }},
+      {"worker.name", [](auto* r) { r->mutable_worker()->set_name("王军2"); }},
+      // Implausible dates.
+      {"worker.preferences.available_from",
+       [](auto* r) {
+         *r->mutable_worker()->mutable_preferences()->mutable_available_from() =
+             FromCivil(absl::CivilDay(2999, 1, 1));
+       }},
+      {"worker.return_plan.planned_return",
+       [](auto* r) {
+         *r->mutable_worker()->mutable_return_plan()->mutable_planned_return() =
+             FromCivil(absl::CivilDay(1800, 1, 1));
+       }},
+      {"worker.certificates[0].expires_on",
+       [](auto* r) {
+         auto* c = r->mutable_worker()->add_certificates();
+         c->set_kind(v1::CERTIFICATE_KIND_SPECIAL_OPERATION);
+         c->set_name("低压电工作业");
+         *c->mutable_issued_on() = FromCivil(absl::CivilDay(2024, 5, 1));
+         *c->mutable_expires_on() = FromCivil(absl::CivilDay(2023, 5, 1));
+       }},
+      {"worker.certificates[0].issued_on",
+       [](auto* r) {
+         // Registration(n) is born in 1971; a certificate at age 3 is a typo.
+         auto* c = r->mutable_worker()->add_certificates();
+         c->set_kind(v1::CERTIFICATE_KIND_SKILL_LEVEL);
+         c->set_name("焊工");
+         *c->mutable_issued_on() = FromCivil(absl::CivilDay(1974, 5, 1));
+       }},
+      {"initial_employment.effective_date",
+       [](auto* r) {
+         r->mutable_initial_employment()->set_status(v1::EMPLOYMENT_STATUS_UNEMPLOYED);
+         *r->mutable_initial_employment()->mutable_effective_date() =
+             FromCivil(absl::CivilDay(1800, 3, 1));
+       }},
   };
   int n = 500;
   for (const auto& b : bad) {
@@ -336,6 +379,65 @@ TEST_F(ProfileServerTest, BadInputIsInvalidArgumentNamingTheFieldAndWritesNothin
   EXPECT_EQ(list.workers_size(), 0);
   absl::SleepFor(absl::Milliseconds(300));  // let a (wrong) event reach the stream, if any
   EXPECT_EQ(StreamLength(), before);
+}
+
+// WeChat forms and partners write GB/T 2260 (440300 Shenzhen, 510100 Chengdu)
+// and 12-digit statistical codes: accepted wherever a region is, and stored
+// in the project's form, so filters and matching compare like with like.
+TEST_F(ProfileServerTest, StandardRegionFormsAreAcceptedAndStoredCanonical) {
+  auto request = Registration(11);
+  auto* w = request.mutable_worker();
+  w->set_name("阿依古丽.买买提");  // a full stop typed for the middle dot
+  w->set_hukou_township("511702103000");
+  w->set_current_location("440300");
+  w->mutable_preferences()->add_accepted_regions("510100");
+  w->mutable_preferences()->add_accepted_regions("440000");
+  request.mutable_initial_employment()->set_status(v1::EMPLOYMENT_STATUS_EMPLOYED_OUTSIDE);
+  request.mutable_initial_employment()->set_destination_region("440300");
+  *request.mutable_initial_employment()->mutable_effective_date() =
+      FromCivil(absl::CivilDay(2026, 3, 1));
+  v1::RegisterWorkerResponse out;
+  grpc::Status status = Register(request, &out);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  const v1::Worker& got = out.worker();
+  EXPECT_EQ(got.name(), "阿依古丽·买买提");
+  EXPECT_EQ(got.hukou_township(), "511702103");
+  EXPECT_EQ(got.current_location(), "4403");
+  EXPECT_THAT(got.preferences().accepted_regions(), ::testing::ElementsAre("5101", "44"));
+  EXPECT_EQ(got.employment().destination_region(), "4403");
+
+  // The township filter takes the 12-digit form too.
+  v1::ListWorkersRequest list;
+  list.set_township("511702103000");
+  v1::ListWorkersResponse workers;
+  auto ctx = harness_->Context(Role::kAdmin);
+  ASSERT_TRUE(harness_->stub()->ListWorkers(ctx.get(), list, &workers).ok());
+  ASSERT_EQ(workers.workers_size(), 1);
+  EXPECT_EQ(workers.workers(0).worker_id(), got.worker_id());
+
+  // An employment change to Chengdu, and an update of the current location.
+  v1::UpdateEmploymentRequest change;
+  change.set_worker_id(got.worker_id());
+  change.set_expected_version(got.version());
+  change.mutable_record()->set_status(v1::EMPLOYMENT_STATUS_EMPLOYED_OUTSIDE);
+  change.mutable_record()->set_destination_region("510100");
+  *change.mutable_record()->mutable_effective_date() = FromCivil(absl::CivilDay(2026, 6, 1));
+  v1::Worker changed;
+  ctx = harness_->Context(Role::kAdmin);
+  status = harness_->stub()->UpdateEmployment(ctx.get(), change, &changed);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(changed.employment().destination_region(), "5101");
+
+  v1::UpdateWorkerRequest update;
+  update.mutable_worker()->set_worker_id(got.worker_id());
+  update.mutable_worker()->set_current_location("510100000000");
+  update.mutable_update_mask()->add_paths("current_location");
+  update.set_expected_version(changed.version());
+  v1::Worker updated;
+  ctx = harness_->Context(Role::kAdmin);
+  status = harness_->stub()->UpdateWorker(ctx.get(), update, &updated);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(updated.current_location(), "5101");
 }
 
 TEST_F(ProfileServerTest, OversizedMessageIsRejected) {

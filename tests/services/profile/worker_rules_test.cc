@@ -17,9 +17,8 @@ class WorkerRulesTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     regions_ = RegionRegistry::LoadFromDir(labor::testing::SourcePath("data/regions"))->release();
-    occupations_ = OccupationTaxonomy::LoadFromFile(
-                       labor::testing::SourcePath("data/taxonomy/occupations.csv"))
-                       ->release();
+    occupations_ =
+        OccupationTaxonomy::LoadFromDir(labor::testing::SourcePath("data/taxonomy"))->release();
   }
   Refs refs(absl::CivilDay today = absl::CivilDay(2026, 11, 29)) {
     return Refs{regions_, occupations_, today};
@@ -101,6 +100,30 @@ TEST_F(WorkerRulesTest, UpdateMaskPaths) {
   EXPECT_TRUE(ValidateUpdate(w, mask, refs()).ok());
 }
 
+TEST_F(WorkerRulesTest, NormalizeWritesRegionCodesInCanonicalForm) {
+  v1::Worker w;
+  w.set_hukou_township("511702102000");  // 12-digit statistical code of 罗江镇
+  w.set_current_location("440300");      // GB/T 2260 深圳市
+  w.mutable_preferences()->add_accepted_regions("510000");
+  w.mutable_preferences()->add_accepted_regions("510100");
+  w.mutable_preferences()->add_accepted_regions("12345");  // left for validation to name
+  Normalize(*regions_, &w);
+  EXPECT_EQ(w.hukou_township(), "511702102");
+  EXPECT_EQ(w.current_location(), "4403");
+  EXPECT_THAT(w.preferences().accepted_regions(), ::testing::ElementsAre("51", "5101", "12345"));
+
+  v1::EmploymentRecord r;
+  r.set_status(v1::EMPLOYMENT_STATUS_EMPLOYED_OUTSIDE);
+  r.set_destination_region("440300");
+  *r.mutable_effective_date() = FromCivil(absl::CivilDay(2026, 3, 1));
+  EXPECT_TRUE(ValidateEmploymentRecord(r, refs(), 6, "r").ok());
+  CanonicalizeRegions(*regions_, &r);
+  EXPECT_EQ(r.destination_region(), "4403");
+  // Inside the district in any form is still local work.
+  r.set_destination_region("511702000000");
+  EXPECT_THAT(ValidateEmploymentRecord(r, refs(), 6, "r").message(), HasSubstr("EMPLOYED_LOCAL"));
+}
+
 TEST_F(WorkerRulesTest, NormalizeAndProjection) {
   v1::Worker w;
   w.set_name("王五");
@@ -108,7 +131,7 @@ TEST_F(WorkerRulesTest, NormalizeAndProjection) {
   w.set_phone("+86 139-1234-5678");
   w.add_skills()->set_occupation_code("6-29-01-01");
   w.add_skills()->set_occupation_code("6-18-02-04");
-  Normalize(&w);
+  Normalize(*regions_, &w);
   EXPECT_EQ(w.id_number(), "44011320141005001X");
   EXPECT_EQ(w.phone(), "13912345678");
   EXPECT_EQ(w.skills(0).occupation_code(), "6-18-02-04");

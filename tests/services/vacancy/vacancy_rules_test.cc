@@ -74,8 +74,7 @@ class VacancyRulesTest : public ::testing::Test {
     auto regions = RegionRegistry::LoadFromDir(labor::testing::SourcePath("data/regions"));
     ASSERT_TRUE(regions.ok()) << regions.status();
     regions_ = regions->release();
-    auto occupations = OccupationTaxonomy::LoadFromFile(
-        labor::testing::SourcePath("data/taxonomy/occupations.csv"));
+    auto occupations = OccupationTaxonomy::LoadFromDir(labor::testing::SourcePath("data/taxonomy"));
     ASSERT_TRUE(occupations.ok()) << occupations.status();
     occupations_ = occupations->release();
     auto policy = DiscriminationPolicy::LoadFromDir(labor::testing::SourcePath("data/policy"));
@@ -831,6 +830,12 @@ TEST_F(VacancyRulesTest, NormalizeBlacklistEntry) {
   EXPECT_EQ(v.field, "entry.listed_on");
   EXPECT_EQ(v.description, "is in the future");
 
+  v1::BlacklistEntry ancient = e;
+  *ancient.mutable_listed_on() = FromCivil(absl::CivilDay(1800, 1, 1));
+  v = OnlyViolation(NormalizeBlacklistEntry(today, &ancient, "entry"));
+  EXPECT_EQ(v.field, "entry.listed_on");
+  EXPECT_EQ(v.description, "must be between 2016-03-01 and 2026-03-01");
+
   v1::BlacklistEntry unreal = e;
   unreal.mutable_listed_on()->set_month(2);
   unreal.mutable_listed_on()->set_day(30);
@@ -878,6 +883,8 @@ TEST_F(VacancyRulesTest, BlacklistActive) {
   EXPECT_FALSE(BlacklistActive(v1::BlacklistEntry(), absl::CivilDay(2026, 1, 1)));
 }
 
+constexpr absl::CivilDay kFairToday(2026, 1, 10);
+
 TEST_F(VacancyRulesTest, NormalizeFair) {
   v1::JobFair f;
   f.set_name(" 2026年春风行动专场招聘会 ");
@@ -887,24 +894,24 @@ TEST_F(VacancyRulesTest, NormalizeFair) {
   f.set_venue_region("511702001");
   f.set_venue("通川区人力资源市场");
   f.set_organizer("通川区就业服务中心");
-  ASSERT_TRUE(NormalizeFair(*regions_, &f, "fair").ok());
+  ASSERT_TRUE(NormalizeFair(*regions_, kFairToday, &f, "fair").ok());
   EXPECT_EQ(f.name(), "2026年春风行动专场招聘会");
 
   v1::JobFair too_long = f;
   *too_long.mutable_end_date() = FromCivil(absl::CivilDay(2026, 3, 23));
-  FieldViolation v = OnlyViolation(NormalizeFair(*regions_, &too_long, "fair"));
+  FieldViolation v = OnlyViolation(NormalizeFair(*regions_, kFairToday, &too_long, "fair"));
   EXPECT_EQ(v.field, "fair.end_date");
   EXPECT_THAT(v.description, HasSubstr("at most 31 days"));
 
   v1::JobFair inverted = f;
   *inverted.mutable_end_date() = FromCivil(absl::CivilDay(2026, 2, 19));
-  v = OnlyViolation(NormalizeFair(*regions_, &inverted, "fair"));
+  v = OnlyViolation(NormalizeFair(*regions_, kFairToday, &inverted, "fair"));
   EXPECT_EQ(v.field, "fair.end_date");
   EXPECT_EQ(v.description, "is before start_date");
 
   v1::JobFair one_day = f;
   *one_day.mutable_end_date() = one_day.start_date();
-  EXPECT_TRUE(NormalizeFair(*regions_, &one_day, "fair").ok());
+  EXPECT_TRUE(NormalizeFair(*regions_, kFairToday, &one_day, "fair").ok());
 
   v1::JobFair bad = f;
   bad.clear_kind();
@@ -912,11 +919,26 @@ TEST_F(VacancyRulesTest, NormalizeFair) {
   bad.mutable_start_date()->set_month(2);
   bad.set_venue_region("1");
   bad.clear_organizer();
-  EXPECT_THAT(Fields(NormalizeFair(*regions_, &bad, "fair")),
+  EXPECT_THAT(Fields(NormalizeFair(*regions_, kFairToday, &bad, "fair")),
               ElementsAre("fair.kind", "fair.start_date", "fair.venue_region", "fair.organizer"));
 
+  // Implausible days (a fair announced for 1900 or 2999) and GB/T 2260 venues.
+  for (const absl::CivilDay day : {absl::CivilDay(1900, 3, 1), absl::CivilDay(2999, 3, 1),
+                                   absl::CivilDay(2020, 3, 1), absl::CivilDay(2028, 3, 1)}) {
+    v1::JobFair implausible = f;
+    *implausible.mutable_start_date() = FromCivil(day);
+    *implausible.mutable_end_date() = FromCivil(day);
+    const absl::Status status = NormalizeFair(*regions_, kFairToday, &implausible, "fair");
+    EXPECT_THAT(Fields(status), ElementsAre("fair.start_date", "fair.end_date")) << day;
+    EXPECT_THAT(status.message(), HasSubstr("must be between 2021-01-10 and 2028-01-10")) << day;
+  }
+  v1::JobFair gb = f;
+  gb.set_venue_region("511702000000");
+  ASSERT_TRUE(NormalizeFair(*regions_, kFairToday, &gb, "fair").ok());
+  EXPECT_EQ(gb.venue_region(), "511702");
+
   v1::JobFair empty;
-  EXPECT_THAT(Fields(NormalizeFair(*regions_, &empty, "fair")),
+  EXPECT_THAT(Fields(NormalizeFair(*regions_, kFairToday, &empty, "fair")),
               ElementsAre("fair.name", "fair.kind", "fair.start_date", "fair.end_date",
                           "fair.venue_region", "fair.venue", "fair.organizer"));
 }

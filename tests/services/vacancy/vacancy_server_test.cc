@@ -8,6 +8,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
+#include "common/clock.h"
 #include "common/grpc_status.h"
 #include "common/proto_util.h"
 #include "common/redis.h"
@@ -303,17 +304,123 @@ TEST_F(VacancyServerTest, BadInputNamesTheFieldInBadRequestDetails) {
     }
     EXPECT_THAT(fields, ::testing::Contains(c.field)) << s.error_message();
   }
-  v1::UpsertEmployerRequest bad_code;
-  bad_code.mutable_employer()->set_credit_code("91511702MA62Q1234X");
-  bad_code.mutable_employer()->set_name("某公司");
-  bad_code.mutable_employer()->set_region("511702");
-  v1::Employer out;
-  auto ctx = harness_->Context(Role::kAdmin);
-  grpc::Status s = harness_->stub()->UpsertEmployer(ctx.get(), bad_code, &out);
-  ASSERT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(GetFieldViolations(FromGrpcStatus(s))[0].field, "employer.credit_code");
+  const std::pair<std::function<void(v1::Employer*)>, std::string> bad_employers[] = {
+      {[](v1::Employer* e) { e->set_credit_code("91511702MA62Q1234X"); }, "employer.credit_code"},
+      // A contact's name is a real name: no emoji.
+      {[](v1::Employer* e) { e->set_contact_name("王😀军"); }, "employer.contact_name"},
+  };
+  for (const auto& [spoil, field] : bad_employers) {
+    v1::UpsertEmployerRequest bad;
+    bad.mutable_employer()->set_credit_code(MakeCreditCode("511702", "MA62Q9999"));
+    bad.mutable_employer()->set_name("某公司");
+    bad.mutable_employer()->set_region("511702");
+    spoil(bad.mutable_employer());
+    v1::Employer out;
+    auto ctx = harness_->Context(Role::kAdmin);
+    grpc::Status s = harness_->stub()->UpsertEmployer(ctx.get(), bad, &out);
+    ASSERT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << field;
+    EXPECT_EQ(GetFieldViolations(FromGrpcStatus(s))[0].field, field);
+  }
   // Nothing was written: only the one good employer exists, no vacancy.
   EXPECT_TRUE(ListAll(Role::kAdmin).empty());
+}
+
+// Partners post GB/T 2260 and 12-digit statistical codes and job-board titles
+// ("电子厂普工", the import example of `laborctl help`): accepted, stored in the
+// project's form, and found by a list filter in any form.
+TEST_F(VacancyServerTest, StandardRegionFormsAndJobBoardTitlesAreAccepted) {
+  v1::ImportItem shenzhen = NumberedItem(1);
+  shenzhen.mutable_vacancy()->set_location("440300");
+  shenzhen.mutable_vacancy()->set_title("电子厂普工");
+  shenzhen.mutable_vacancy()->clear_occupation_code();
+  v1::ImportItem township = NumberedItem(2);
+  township.mutable_vacancy()->set_location("511702102000");
+  township.mutable_vacancy()->set_title("育婴员");
+  township.mutable_vacancy()->clear_occupation_code();
+  std::vector<v1::ImportResult> results;
+  ASSERT_TRUE(Import(harness_->token(Role::kPartner), {shenzhen, township}, &results).ok());
+  ASSERT_EQ(results.size(), 2u);
+  for (const v1::ImportResult& r : results) {
+    ASSERT_EQ(r.outcome(), v1::ImportResult::OUTCOME_CREATED) << r.ShortDebugString();
+  }
+  v1::Vacancy got;
+  ASSERT_TRUE(Get(results[0].vacancy_id(), &got).ok());
+  EXPECT_EQ(got.location(), "4403");
+  EXPECT_EQ(got.occupation_code(), "6-25-00-00");
+  ASSERT_TRUE(Get(results[1].vacancy_id(), &got).ok());
+  EXPECT_EQ(got.location(), "511702102");
+  EXPECT_EQ(got.occupation_code(), "4-10-01-03");
+
+  for (const char* region : {"440300", "4403", "440000000000"}) {
+    v1::ListVacanciesRequest filter;
+    filter.set_region_prefix(region);
+    std::vector<v1::Vacancy> found = ListAll(Role::kAdmin, filter);
+    ASSERT_EQ(found.size(), 1u) << region;
+    EXPECT_EQ(found[0].vacancy_id(), results[0].vacancy_id()) << region;
+  }
+  v1::ListVacanciesRequest unknown;
+  unknown.set_region_prefix("440399");
+  v1::ListVacanciesResponse page;
+  auto ctx = harness_->Context(Role::kAdmin);
+  grpc::Status s = harness_->stub()->ListVacancies(ctx.get(), unknown, &page);
+  ASSERT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(GetFieldViolations(FromGrpcStatus(s))[0].field, "region_prefix");
+
+  v1::UpsertEmployerRequest employer;
+  employer.mutable_employer()->set_credit_code(MakeCreditCode("510100", "MA62Q5678"));
+  employer.mutable_employer()->set_name("成都某某餐饮有限公司");
+  employer.mutable_employer()->set_region("510100");
+  employer.mutable_employer()->set_contact_name("阿依古丽・买买提");  // katakana dot
+  v1::Employer e;
+  ctx = harness_->Context(Role::kAdmin);
+  s = harness_->stub()->UpsertEmployer(ctx.get(), employer, &e);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(e.region(), "5101");
+  EXPECT_EQ(e.contact_name(), "阿依古丽·买买提");
+}
+
+// A fair dated 1900 or 2999, a blacklist listing of 1800: INVALID_ARGUMENT
+// naming the field.
+TEST_F(VacancyServerTest, ImplausibleDatesAreRefused) {
+  v1::Employer e = MustUpsertEmployer("MA62Q1234");
+  auto ctx = harness_->Context(Role::kAdmin);
+  grpc::Status s;
+  const absl::CivilDay today = absl::ToCivilDay(absl::Now(), ShanghaiTime());
+  for (const absl::CivilDay day : {absl::CivilDay(1900, 3, 1), absl::CivilDay(2999, 3, 1)}) {
+    v1::CreateFairRequest fair;
+    fair.mutable_fair()->set_name("春风行动专场招聘会");
+    fair.mutable_fair()->set_kind(v1::FAIR_KIND_SPRING_BREEZE);
+    *fair.mutable_fair()->mutable_start_date() = FromCivil(day);
+    *fair.mutable_fair()->mutable_end_date() = FromCivil(day);
+    fair.mutable_fair()->set_venue_region("511702000000");
+    fair.mutable_fair()->set_venue("通川区人力资源市场");
+    fair.mutable_fair()->set_organizer("通川区就业服务中心");
+    v1::JobFair created;
+    ctx = harness_->Context(Role::kAdmin);
+    s = harness_->stub()->CreateFair(ctx.get(), fair, &created);
+    ASSERT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << day;
+    EXPECT_EQ(GetFieldViolations(FromGrpcStatus(s))[0].field, "fair.start_date") << day;
+    // The same fair this week is fine, its venue stored in the project's form.
+    *fair.mutable_fair()->mutable_start_date() = FromCivil(today);
+    *fair.mutable_fair()->mutable_end_date() = FromCivil(today);
+    if (day.year() == 1900) {
+      ctx = harness_->Context(Role::kAdmin);
+      s = harness_->stub()->CreateFair(ctx.get(), fair, &created);
+      ASSERT_TRUE(s.ok()) << s.error_message();
+      EXPECT_EQ(created.venue_region(), "511702");
+    }
+  }
+
+  v1::BlacklistEmployerRequest listing;
+  listing.mutable_entry()->set_employer_id(e.employer_id());
+  listing.mutable_entry()->set_reason("拖欠农民工工资");
+  listing.mutable_entry()->set_source("达州市人社局");
+  *listing.mutable_entry()->mutable_listed_on() = FromCivil(absl::CivilDay(1800, 1, 1));
+  v1::BlacklistEntry entry;
+  ctx = harness_->Context(Role::kAdmin);
+  s = harness_->stub()->BlacklistEmployer(ctx.get(), listing, &entry);
+  ASSERT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(GetFieldViolations(FromGrpcStatus(s))[0].field, "entry.listed_on");
 }
 
 TEST_F(VacancyServerTest, EventsReachTheStreamAndTheCacheMovesForward) {
