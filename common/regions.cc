@@ -186,26 +186,6 @@ absl::Status RegionRegistry::Canonicalize(std::string* code) const {
   return absl::OkStatus();
 }
 
-absl::Status RegionRegistry::Validate(absl::string_view code) const {
-  if (!IsRegionCodeShape(code)) {
-    return absl::InvalidArgumentError("must be a 2, 4, 6 or 9 digit region code");
-  }
-  if (!names_.contains(code)) return absl::InvalidArgumentError("unknown region code");
-  return absl::OkStatus();
-}
-
-absl::Status RegionRegistry::ValidateStreetIn(absl::string_view code,
-                                              absl::string_view area_code) const {
-  if (code.size() != 9 || !AllDigits(code)) {
-    return absl::InvalidArgumentError("must be a 9 digit township (street) code");
-  }
-  if (!names_.contains(code)) return absl::InvalidArgumentError("unknown township code");
-  if (!RegionContains(area_code, code)) {
-    return absl::InvalidArgumentError(absl::StrCat("not a township of ", area_code));
-  }
-  return absl::OkStatus();
-}
-
 absl::string_view ProvinceOf(absl::string_view code) {
   return code.size() < 2 ? absl::string_view() : code.substr(0, 2);
 }

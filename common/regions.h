@@ -64,15 +64,6 @@ class RegionRegistry {
   // Replaces *code with Canonical(*code); leaves it as it was on error.
   absl::Status Canonicalize(std::string* code) const;
 
-  // Checks of a code already in canonical form (stored data, not requests).
-  // OK for an existing code of any level; INVALID_ARGUMENT saying why
-  // (format or unknown code) otherwise. The message never names a field.
-  absl::Status Validate(absl::string_view code) const;
-  // OK for an existing 9-digit street code under `area_code` (normally a
-  // 6-digit area; a province or city code also works). INVALID_ARGUMENT for a
-  // bad format, an unknown code, or "not a township of <area_code>".
-  absl::Status ValidateStreetIn(absl::string_view code, absl::string_view area_code) const;
-
   size_t size() const { return names_.size(); }
 
  private:

@@ -114,8 +114,9 @@ struct VacancyRuleContext {
 // Validates and normalizes the poster-supplied fields of a new vacancy, in
 // place: trims text; maps the title to an occupation code through the
 // classification's aliases when occupation_code is empty; validates codes,
-// levels, certificates, location (region of any level), wage (normalized),
-// headcount (1..kMaxHeadcount), expires_at (after `now`, at most
+// levels, certificates, location (region of any level in any standard form,
+// written canonical), wage (normalized), headcount (1..kMaxHeadcount),
+// expires_at (after `now`, at most
 // kMaxVacancyLifetime ahead; default now + kDefaultVacancyLifetime),
 // lengths; runs the discrimination policy. Fills occupation names of the
 // required skills. Does not look at output-only fields (id, version,
@@ -136,7 +137,8 @@ absl::Status ApplyVacancyMask(const google::protobuf::FieldMask& mask, const v1:
 
 // Validates an employer for UpsertEmployer, in place: credit code per GB
 // 32100 (normalized to upper case), name (required, <= kMaxShortTextChars),
-// region (any level, required), contact name, contact phone (mainland
+// region (any level, any standard form; written canonical, required), contact
+// name (a real name: ValidateRealName), contact phone (mainland
 // mobile, optional). INVALID_ARGUMENT per field.
 absl::Status NormalizeEmployer(const RegionRegistry& regions, v1::Employer* employer,
                                absl::string_view field);
