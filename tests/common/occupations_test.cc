@@ -1,6 +1,7 @@
 #include "common/occupations.h"
 
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <regex>
 #include <set>
@@ -8,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
@@ -284,11 +286,16 @@ TEST_F(OccupationTaxonomyTest, EveryTitleInTheDataMaps) {
 // Every vacancy title the documentation shows as an example (laborctl help,
 // flag help, README) maps, so the documented commands work as written.
 TEST_F(OccupationTaxonomyTest, DocumentedExampleTitlesMap) {
+  // README, DESIGN and every laborctl source (help and flag texts).
   std::vector<std::string> sources = {"README.md", "DESIGN.md"};
-  for (const char* file : {"laborctl.cc", "laborctl_vacancy.cc", "laborctl_worker.cc",
-                           "laborctl_match.cc", "laborctl_notify.cc", "laborctl_report.cc"}) {
-    sources.push_back(absl::StrCat("tools/", file));
+  for (const auto& entry :
+       std::filesystem::directory_iterator(labor::testing::SourcePath("tools"))) {
+    const std::string name = entry.path().filename().string();
+    if (absl::StartsWith(name, "laborctl") && absl::EndsWith(name, ".cc")) {
+      sources.push_back(absl::StrCat("tools/", name));
+    }
   }
+  ASSERT_GE(sources.size(), 4u);
   // --title=X, "title":"X" (an import line, maybe inside a C++ string) and
   // the flag's "e.g. X".
   const std::regex patterns[] = {std::regex(R"(--title=([^\s\\"'`]+))"),
