@@ -135,7 +135,11 @@ MethodPolicy NotifyMethodPolicy() {
       .Allow(m("ListMessages"), {R::kAdmin, R::kService, R::kKiosk, R::kWechat})
       .Allow(m("Subscribe"), {R::kAdmin, R::kService, R::kKiosk, R::kWechat})
       .Allow(m("Ack"), {R::kAdmin, R::kService, R::kKiosk, R::kWechat})
-      .Allow(m("GetStats"), {R::kAdmin, R::kService});
+      .Allow(m("GetStats"), {R::kAdmin, R::kService})
+      // The WeChat backend takes and acks every worker's WeChat deliveries
+      // as one principal; reads stay per worker (its openid).
+      .ChannelWide(m("Subscribe"))
+      .ChannelWide(m("Ack"));
   return policy;
 }
 
