@@ -165,7 +165,7 @@ class NotifyManager {
     uint64_t epoch = 0;      // bumped on every change
     int64_t subscriber = 0;  // handle holding it in flight (0 = none)
     absl::Time sent_at;      // when it went to that subscriber
-    int64_t avoid = 0;       // the stalled subscriber its last attempt timed out at
+    int64_t avoid = 0;       // the subscriber its last attempt timed out at
     std::string note;        // last waiting reason recorded (no repeats)
   };
   struct SmsJob {

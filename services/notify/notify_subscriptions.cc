@@ -20,6 +20,8 @@ void NotifyManager::AckTimedOut(Pending* p, absl::Time now, Changed* changed) {
   const std::string waited =
       absl::StrCat(absl::FormatDuration(options_.ack_timeout), "内接收端未确认");
   const int64_t handle = p->subscriber;
+  // Whatever the reason, the next attempt goes to another subscriber first.
+  if (handle != 0) p->avoid = handle;
   if (handle == 0 || !subscribers_.TimedOut(handle, p->m.message().message_id(), p->sent_at)) {
     RetryOrFail(p, now, absl::StrCat("no_ack: ", waited), 0, changed);
     return;
@@ -27,7 +29,6 @@ void NotifyManager::AckTimedOut(Pending* p, absl::Time now, Changed* changed) {
   // The subscriber acked nothing since it got this: it stopped reading or
   // acking, which says nothing about the message. Not charged, no backoff.
   p->subscriber = 0;
-  p->avoid = handle;
   p->m.set_uncharged_attempts(p->m.uncharged_attempts() + 1);
   p->note.clear();
   AddHistory(p, v1::NOTIFICATION_STATUS_QUEUED, now,
