@@ -80,30 +80,18 @@ int FlagError(absl::string_view flag, absl::string_view message) {
 }
 
 // Every value of a flag that may be repeated, in command-line order
-// ("--field=a=1 --field b=2" gives {"a=1", "b=2"}); absl keeps only the last,
-// so they come from the raw command line. When the command line has none,
-// the flag's own value (e.g. from the environment), if any.
-std::vector<std::string> RepeatedFlag(const CtlContext& ctx, absl::string_view name,
+// ("--field=a=1 --field b=2" gives {"a=1", "b=2"}); absl keeps only the last.
+// When the command line has none, the flag's own value (e.g. from the
+// environment), if any.
+std::vector<std::string> RepeatedFlag(const CtlContext& ctx, const std::string& name,
                                       const std::string& flag_value) {
-  std::vector<std::string> values;
-  for (size_t i = 0; i < ctx.argv.size(); ++i) {
-    absl::string_view arg = ctx.argv[i];
-    if (arg == "--") break;
-    if (!absl::ConsumePrefix(&arg, "--") && !absl::ConsumePrefix(&arg, "-")) continue;
-    if (absl::ConsumePrefix(&arg, name)) {
-      if (absl::ConsumePrefix(&arg, "=")) {
-        values.emplace_back(arg);
-      } else if (arg.empty() && i + 1 < ctx.argv.size()) {
-        values.push_back(ctx.argv[++i]);
-      }
-    }
-  }
+  std::vector<std::string> values = ctx.Values(name);
   if (values.empty() && !flag_value.empty()) values.push_back(flag_value);
   return values;
 }
 
 // RepeatedFlag with each value split at commas ("--township=a,b --township=c").
-std::vector<std::string> ListFlag(const CtlContext& ctx, absl::string_view name,
+std::vector<std::string> ListFlag(const CtlContext& ctx, const std::string& name,
                                   const std::string& flag_value) {
   std::vector<std::string> out;
   for (const std::string& value : RepeatedFlag(ctx, name, flag_value)) {
