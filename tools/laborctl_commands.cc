@@ -46,11 +46,13 @@ Worker commands:
         --status=S [--destination=REGION --employer= --effective=YYYY-MM-DD
         --registration=none|employment|unemployment --urban_since=YYYY-MM-DD --note=]
         [--expected_version=N]
-  worker verify (--worker_id= | ...) [--note= --expected_version=N]
+  worker verify (--worker_id= | --id_number= | --openid= | --phone=) [--note=
+        --expected_version=N]
   worker list [--township= --status= --occupation= --available_from= --available_to=
         --overdue --household= --brand= --intent= --page_size= --page_token= --all]
         every filter given must hold; --brand=none: workers without a labor brand
-  worker erase (--worker_id= | ...) --reason="本人申请删除 2026-11-29"
+  worker erase (--worker_id= | --id_number= | --openid= | --phone=)
+        --reason="本人申请删除 2026-11-29"
 
 Reports:
   report zero-employment [--township=]          households with nobody employed
@@ -103,18 +105,18 @@ Job fairs:
   fair list [--year= --page_size= --page_token= --all]
 
 Matching (MatchingService; reasons in Chinese under each result):
-  match vacancies --worker=ID [--k=20 --region=PREFIX --occupation=PREFIX --wage_floor=YUAN
+  match vacancies --worker=ID (or --worker_id=) [--k=20 --region=PREFIX --occupation=PREFIX --wage_floor=YUAN
         --fair=FAIR_ID --channel=wechat|sms|kiosk]
         the open vacancies that fit the worker, best first: rank, score, vacancy (title from
         --vacancy_target when reachable) and the reasons ("4项要求满足3项", "差 焊工 四级")
-  match workers --vacancy=ID [--k=100 --township= --status= --available_by=YYYY-MM-DD
+  match workers --vacancy=ID (or --vacancy_id=) [--k=100 --township= --status= --available_by=YYYY-MM-DD
         --channel=]
         the workers who fit the vacancy, best first
-  match explain --worker=ID --vacancy=ID [--channel=]
+  match explain --worker=ID --vacancy=ID (or --worker_id= --vacancy_id=) [--channel=]
         the score breakdown (part, weight, value, weighted points, reason; total), or
         the line 不推荐：<reason> (<code>) when a hard rule keeps the job from this worker
-  (--worker_id/--vacancy_id work too; --channel = the channel the answer goes to: the worker
-   must have consented to it; without it no consent is needed)
+  (--channel = the channel the answer goes to: the worker must have consented to it; without
+   it no consent is needed)
 
 Notifications (NotificationService; needs the admin token):
   notify send --kind=fair|policy|transport|text (--worker=ID (or --worker_id=) | segment flags)
@@ -177,30 +179,6 @@ Without --expected_version, update/employment/close/fill read the current versio
 Exit codes: 0 ok, 1 RPC error (message on stderr), 2 usage error.
 )";
 
-// Flag sets several commands share.
-const std::vector<std::string> kWorkerKeys = {"worker_id", "id_number", "openid", "phone"};
-// The worker fields register and update set (tools/laborctl_worker.cc).
-const std::vector<std::string> kWorkerFields = {
-    "name",        "phone",   "openid",         "township",       "location",
-    "household",   "skill",   "cert",           "brand",          "wanted",
-    "scope",       "regions", "min_wage",       "available_from", "return_date",
-    "depart_date", "intent",  "consent_wechat", "consent_sms",    "consent_partner"};
-// One employment record (worker employment, register's initial employment).
-const std::vector<std::string> kEmploymentRecord = {
-    "status", "destination", "employer", "effective", "registration", "urban_since", "note"};
-const std::vector<std::string> kPage = {"page_size", "page_token", "all"};
-const std::vector<std::string> kEmployerKey = {"employer_id", "credit_code"};
-// The vacancy fields post and update set (tools/laborctl_vacancy.cc).
-const std::vector<std::string> kVacancyFields = {
-    "title",     "occupation", "skill",         "cert",    "location",    "wage",
-    "headcount", "benefits",   "working_hours", "expires", "description", "gender"};
-const std::vector<std::string> kVacancyFilters = {
-    "occupation",    "region",         "min_wage",           "status",
-    "employer_id",   "fair_id",        "posted_after",       "posted_before",
-    "expires_after", "expires_before", "include_blacklisted"};
-const std::vector<std::string> kNotifySegment = {
-    "township", "occupation", "status", "return_intent", "location", "return_from", "return_to"};
-
 std::vector<std::string> Join(std::initializer_list<std::vector<std::string>> parts) {
   std::vector<std::string> out;
   for (const std::vector<std::string>& part : parts) {
@@ -222,73 +200,101 @@ bool CtlCommand::Takes(absl::string_view flag) const {
 }
 
 const std::vector<CtlCommand>& CtlCommands() {
-  static const auto* const kCommands = new std::vector<CtlCommand>{
-      {"worker", "register", false,
-       Join({{"id_number", "upsert"}, kWorkerFields, kEmploymentRecord})},
-      {"worker", "get", false, Join({kWorkerKeys, {"reveal", "purpose"}})},
-      {"worker", "update", false,
-       Join({{"worker_id", "id_number", "expected_version"}, kWorkerFields})},
-      {"worker", "employment", false, Join({kWorkerKeys, kEmploymentRecord, {"expected_version"}})},
-      {"worker", "verify", false, Join({kWorkerKeys, {"note", "expected_version"}})},
-      {"worker", "list", false,
-       Join({{"township", "status", "occupation", "available_from", "available_to", "overdue",
-              "household", "brand", "intent"},
-             kPage})},
-      {"worker", "erase", false, Join({kWorkerKeys, {"reason"}})},
-      {"report", "zero-employment", false, {"township"}},
-      {"report", "transfer", false, {"year", "quarter"}},
-      {"report", "partner", false, {"year", "quarter"}},
-      {"audit", "list", false, Join({{"worker_id"}, kPage})},
-      {"employer", "upsert", false,
-       Join({kEmployerKey, {"name", "region", "contact", "phone", "expected_version"}})},
-      {"employer", "get", false, kEmployerKey},
-      {"blacklist", "add", false, Join({kEmployerKey, {"reason", "source", "listed_on"}})},
-      {"blacklist", "lift", false, Join({kEmployerKey, {"reason", "lifted_on"}})},
-      {"blacklist", "check", false, kEmployerKey},
-      {"blacklist", "list", false, Join({{"history"}, kPage})},
-      {"vacancy", "post", false,
-       Join({kEmployerKey, {"name"}, kVacancyFields, {"fair_id", "request_id"}})},
-      {"vacancy", "get", false, {"vacancy_id"}},
-      {"vacancy", "update", false, Join({{"vacancy_id", "expected_version"}, kVacancyFields})},
-      {"vacancy", "close", false, {"vacancy_id", "reason", "expected_version"}},
-      {"vacancy", "fill", false, {"vacancy_id", "reason", "expected_version"}},
-      {"vacancy", "list", false, Join({kVacancyFilters, kPage})},
-      {"vacancy", "feed", false, Join({{"since"}, kVacancyFilters, kPage})},
-      {"vacancy", "import", false, {"file"}},
-      {"import", "", false, {"file"}},
-      {"fair",
-       "create",
-       false,
-       {"name", "kind", "start_date", "end_date", "region", "venue", "organizer"}},
-      {"fair", "get", false, {"fair_id"}},
-      {"fair",
-       "attach",
-       false,
-       {"fair_id", "employer_ids", "vacancy_ids", "employer_id", "vacancy_id"}},
-      {"fair", "checkin", false, {"fair_id", "worker_id", "at"}},
-      {"fair", "stats", false, {"fair_id"}},
-      {"fair", "list", false, Join({{"year"}, kPage})},
-      {"match",
-       "vacancies",
-       false,
-       {"worker", "worker_id", "k", "region", "occupation", "wage_floor", "fair", "channel"}},
-      {"match",
-       "workers",
-       false,
-       {"vacancy", "vacancy_id", "k", "township", "status", "available_by", "channel"}},
-      {"match", "explain", false, {"worker", "worker_id", "vacancy", "vacancy_id", "channel"}},
-      {"notify", "send", false,
-       Join({{"kind", "worker", "worker_id"},
-             kNotifySegment,
-             {"field", "channel", "urgent", "ttl", "key"}})},
-      {"notify", "show", true, {"notification"}},
-      {"notify", "message", true, {"message"}},
-      {"notify",
-       "list",
-       false,
-       {"worker", "worker_id", "notification", "status", "limit", "page_token", "all"}},
-      {"notify", "stats", false, {"from", "to"}},
-  };
+  static const auto* const kCommands = [] {
+    // Flag sets several commands share.
+    const std::vector<std::string> worker_keys = {"worker_id", "id_number", "openid", "phone"};
+    // The worker fields register and update set (tools/laborctl_worker.cc).
+    const std::vector<std::string> worker_fields = {
+        "name",        "phone",   "openid",         "township",       "location",
+        "household",   "skill",   "cert",           "brand",          "wanted",
+        "scope",       "regions", "min_wage",       "available_from", "return_date",
+        "depart_date", "intent",  "consent_wechat", "consent_sms",    "consent_partner"};
+    // One employment record (worker employment, register's initial employment).
+    const std::vector<std::string> employment_record = {
+        "status", "destination", "employer", "effective", "registration", "urban_since", "note"};
+    const std::vector<std::string> page = {"page_size", "page_token", "all"};
+    const std::vector<std::string> employer_key = {"employer_id", "credit_code"};
+    // The vacancy fields post and update set (tools/laborctl_vacancy.cc).
+    const std::vector<std::string> vacancy_fields = {
+        "title",     "occupation", "skill",         "cert",    "location",    "wage",
+        "headcount", "benefits",   "working_hours", "expires", "description", "gender"};
+    const std::vector<std::string> vacancy_filters = {
+        "occupation",    "region",         "min_wage",           "status",
+        "employer_id",   "fair_id",        "posted_after",       "posted_before",
+        "expires_after", "expires_before", "include_blacklisted"};
+    const std::vector<std::string> notify_segment = {"township",      "occupation", "status",
+                                                     "return_intent", "location",   "return_from",
+                                                     "return_to"};
+
+    return new std::vector<CtlCommand>{
+        {"worker", "register", false,
+         Join({{"id_number", "upsert"}, worker_fields, employment_record})},
+        {"worker", "get", false, Join({worker_keys, {"reveal", "purpose"}})},
+        {"worker", "update", false,
+         Join({{"worker_id", "id_number", "expected_version"}, worker_fields})},
+        {"worker", "employment", false,
+         Join({worker_keys, employment_record, {"expected_version"}})},
+        {"worker", "verify", false, Join({worker_keys, {"note", "expected_version"}})},
+        {"worker", "list", false,
+         Join({{"township", "status", "occupation", "available_from", "available_to", "overdue",
+                "household", "brand", "intent"},
+               page})},
+        {"worker", "erase", false, Join({worker_keys, {"reason"}})},
+        {"report", "zero-employment", false, {"township"}},
+        {"report", "transfer", false, {"year", "quarter"}},
+        {"report", "partner", false, {"year", "quarter"}},
+        {"audit", "list", false, Join({{"worker_id"}, page})},
+        {"employer", "upsert", false,
+         Join({employer_key, {"name", "region", "contact", "phone", "expected_version"}})},
+        {"employer", "get", false, employer_key},
+        {"blacklist", "add", false, Join({employer_key, {"reason", "source", "listed_on"}})},
+        {"blacklist", "lift", false, Join({employer_key, {"reason", "lifted_on"}})},
+        {"blacklist", "check", false, employer_key},
+        {"blacklist", "list", false, Join({{"history"}, page})},
+        {"vacancy", "post", false,
+         Join({employer_key, {"name"}, vacancy_fields, {"fair_id", "request_id"}})},
+        {"vacancy", "get", false, {"vacancy_id"}},
+        {"vacancy", "update", false, Join({{"vacancy_id", "expected_version"}, vacancy_fields})},
+        {"vacancy", "close", false, {"vacancy_id", "reason", "expected_version"}},
+        {"vacancy", "fill", false, {"vacancy_id", "reason", "expected_version"}},
+        {"vacancy", "list", false, Join({vacancy_filters, page})},
+        {"vacancy", "feed", false, Join({{"since"}, vacancy_filters, page})},
+        {"vacancy", "import", false, {"file"}},
+        {"import", "", false, {"file"}},
+        {"fair",
+         "create",
+         false,
+         {"name", "kind", "start_date", "end_date", "region", "venue", "organizer"}},
+        {"fair", "get", false, {"fair_id"}},
+        {"fair",
+         "attach",
+         false,
+         {"fair_id", "employer_ids", "vacancy_ids", "employer_id", "vacancy_id"}},
+        {"fair", "checkin", false, {"fair_id", "worker_id", "at"}},
+        {"fair", "stats", false, {"fair_id"}},
+        {"fair", "list", false, Join({{"year"}, page})},
+        {"match",
+         "vacancies",
+         false,
+         {"worker", "worker_id", "k", "region", "occupation", "wage_floor", "fair", "channel"}},
+        {"match",
+         "workers",
+         false,
+         {"vacancy", "vacancy_id", "k", "township", "status", "available_by", "channel"}},
+        {"match", "explain", false, {"worker", "worker_id", "vacancy", "vacancy_id", "channel"}},
+        {"notify", "send", false,
+         Join({{"kind", "worker", "worker_id"},
+               notify_segment,
+               {"field", "channel", "urgent", "ttl", "key"}})},
+        {"notify", "show", true, {"notification"}},
+        {"notify", "message", true, {"message"}},
+        {"notify",
+         "list",
+         false,
+         {"worker", "worker_id", "notification", "status", "limit", "page_token", "all"}},
+        {"notify", "stats", false, {"from", "to"}},
+    };
+  }();
   return *kCommands;
 }
 
