@@ -45,7 +45,7 @@ std::set<std::string> FlagsIn(const std::string& text) {
   return out;
 }
 
-// The help's layout: "Global flags:" lists "  --flag" lines; the command
+// The help's layout: "Global flags:" lists "  --flag  …" lines; the command
 // sections (from "Worker commands:" up to "Values:") start each command with
 // a line indented by two spaces, "  <group> [<command>] …"; the lines
 // indented deeper, and notes in parentheses, continue the command above.
@@ -67,7 +67,11 @@ HelpText ParseHelp(absl::string_view help) {
       continue;
     }
     if (section == kGlobal) {
-      for (const std::string& flag : FlagsIn(text)) out.global.insert(flag);
+      // The flags a line defines lead it ("  --tls_cert_file/--tls_key_file  …");
+      // its description may mention others.
+      const std::string defined(absl::StripLeadingAsciiWhitespace(line).substr(
+          0, absl::StripLeadingAsciiWhitespace(line).find(' ')));
+      for (const std::string& flag : FlagsIn(defined)) out.global.insert(flag);
       continue;
     }
     if (section != kCommands) continue;
@@ -145,7 +149,8 @@ TEST_F(LaborctlCommandsTest, HelpListsExactlyTheCommandsAndEachFlagIsDeclared) {
 TEST_F(LaborctlCommandsTest, EveryDeclaredFlagIsDocumentedForItsCommand) {
   const HelpText help = ParseHelp(CtlHelp());
   for (const CtlCommand& c : CtlCommands()) {
-    std::set<std::string> documented = help.flags[c.Name()];
+    ASSERT_TRUE(help.flags.contains(c.Name())) << c.Name();
+    std::set<std::string> documented = help.flags.at(c.Name());
     if (auto ref = References().find(c.Name()); ref != References().end()) {
       // The help says where the rest of the flags are.
       EXPECT_THAT(help.text.at(c.Name()), HasSubstr(ref->second.second)) << c.Name();
