@@ -267,7 +267,8 @@ TEST_F(LaborctlMatchTest, WageFloorFairAndStatusFiltersFilter) {
     Result r = Ctl(args);
     EXPECT_EQ(r.exit_code, 0) << r.err;
     std::vector<std::string> ids;
-    for (const v1::Match& m : ParseJson<v1::RecommendResponse>(r.out).matches()) {
+    const auto resp = ParseJson<v1::RecommendResponse>(r.out);
+    for (const v1::Match& m : resp.matches()) {
       ids.push_back(m.vacancy_id());
     }
     return ids;
@@ -279,7 +280,8 @@ TEST_F(LaborctlMatchTest, WageFloorFairAndStatusFiltersFilter) {
     Result r = Ctl(args);
     EXPECT_EQ(r.exit_code, 0) << r.err;
     std::vector<std::string> ids;
-    for (const v1::Match& m : ParseJson<v1::RecommendResponse>(r.out).matches()) {
+    const auto resp = ParseJson<v1::RecommendResponse>(r.out);
+    for (const v1::Match& m : resp.matches()) {
       ids.push_back(m.worker_id());
     }
     return ids;

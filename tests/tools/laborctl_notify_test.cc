@@ -434,7 +434,8 @@ TEST_F(LaborctlNotifyTest, EverySegmentFlagNarrowsTheRecipients) {
         Ctl({"notify", "list", absl::StrCat("--notification=", id), "--limit=0", "--json"});
     EXPECT_EQ(list.exit_code, 0) << list.err;
     std::vector<std::string> workers;
-    for (const v1::Message& m : ParseJson<v1::ListMessagesResponse>(list.out).messages()) {
+    const auto messages = ParseJson<v1::ListMessagesResponse>(list.out);
+    for (const v1::Message& m : messages.messages()) {
       workers.push_back(m.worker_id());
     }
     std::sort(workers.begin(), workers.end());

@@ -101,12 +101,12 @@ TEST_F(LaborctlTest, WorkerListEveryFilterFilters) {
   // who goes out again, available in 40 days. C: 罗江镇, no brand, no plan,
   // verified this quarter.
   Result a =
-      Run(Role::kAdmin,
-          {"worker", "register", "--name=王小红", absl::StrCat("--id_number=", a_id),
-           "--phone=13912340001", "--township=罗江镇", "--household=TC102-A",
-           "--skill=4-10-01-06:四级:6", "--brand=bashan_meizi", "--intent=local_job",
-           absl::StrCat("--return_date=", DayFromToday(30)),
-           absl::StrCat("--available_from=", DayFromToday(10)), "--status=unemployed", "--json"});
+      Run(Role::kAdmin, {"worker", "register", "--name=王小红", absl::StrCat("--id_number=", a_id),
+                         "--phone=13912340001", "--township=罗江镇", "--household=TC102-A",
+                         "--skill=4-10-01-06:四级:6", "--brand=bashan_meizi", "--intent=local_job",
+                         absl::StrCat("--return_date=", DayFromToday(30)),
+                         absl::StrCat("--available_from=", DayFromToday(10)), "--status=unemployed",
+                         absl::StrCat("--effective=", DayFromToday(-30)), "--json"});
   ASSERT_EQ(a.exit_code, 0) << a.output;
   Result b =
       Run(Role::kAdmin,
@@ -134,8 +134,8 @@ TEST_F(LaborctlTest, WorkerListEveryFilterFilters) {
     Result r = Run(Role::kAdmin, args);
     EXPECT_EQ(r.exit_code, 0) << absl::StrJoin(args, " ") << "\n" << r.output;
     std::vector<std::string> ids;
-    for (const v1::Worker& w :
-         labor::testing::ParseJson<v1::ListWorkersResponse>(r.output).workers()) {
+    const auto listed = labor::testing::ParseJson<v1::ListWorkersResponse>(r.output);
+    for (const v1::Worker& w : listed.workers()) {
       ids.push_back(w.worker_id());
     }
     std::sort(ids.begin(), ids.end());

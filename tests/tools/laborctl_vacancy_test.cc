@@ -372,7 +372,8 @@ TEST_F(LaborctlVacancyTest, VacancyListFairAndTimeFiltersFilter) {
 
   auto ids = [this](std::vector<std::string> filters) {
     std::vector<std::string> out;
-    for (const auto& v : ListAll(std::move(filters)).vacancies()) out.push_back(v.vacancy_id());
+    const v1::ListVacanciesResponse list = ListAll(std::move(filters));
+    for (const auto& v : list.vacancies()) out.push_back(v.vacancy_id());
     return out;
   };
   using ::testing::ElementsAre;
@@ -394,7 +395,8 @@ TEST_F(LaborctlVacancyTest, VacancyListFairAndTimeFiltersFilter) {
       {"vacancy", "feed", absl::StrCat("--since=", DayFromToday(-1)), "--region=4419", "--json"});
   ASSERT_EQ(feed.exit_code, 0) << feed.err;
   std::vector<std::string> fed;
-  for (const auto& v : ParseJson<v1::ListVacanciesResponse>(feed.out).vacancies()) {
+  const auto feed_list = ParseJson<v1::ListVacanciesResponse>(feed.out);
+  for (const auto& v : feed_list.vacancies()) {
     fed.push_back(v.vacancy_id());
   }
   EXPECT_THAT(fed, ElementsAre(later));
