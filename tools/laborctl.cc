@@ -84,6 +84,22 @@ bool IsBoolFlag(absl::string_view name) {
   return flag != nullptr && flag->IsOfType<bool>();
 }
 
+// The LABOR_<FLAG> environment of the global flags (LABOR_TARGET,
+// LABOR_TOKEN, …). A command's own flags come only from its command line: a
+// LABOR_STATUS left in the environment must not filter every list.
+absl::Status ApplyEnvToGlobalFlags() {
+  for (const std::string& name : CtlGlobalFlags()) {
+    const std::string env = EnvNameForFlag(name);
+    const char* value = std::getenv(env.c_str());
+    absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
+    std::string error;
+    if (value != nullptr && flag != nullptr && !flag->ParseFrom(value, &error)) {
+      return absl::InvalidArgumentError(absl::StrCat("bad environment setting ", env, ": ", error));
+    }
+  }
+  return absl::OkStatus();
+}
+
 // Sets the flags of `args` (in order, so the last of a repeated flag wins).
 // An error names the flag and why its value does not parse.
 absl::Status SetFlags(const CtlArgs& args) {
@@ -137,7 +153,7 @@ int Main(int argc, char** argv) {
   // Reference-data loading logs at INFO; a CLI shows only problems unless
   // LABOR_LOG_LEVEL asks for more.
   if (std::getenv("LABOR_LOG_LEVEL") == nullptr) SetMinLogLevel(LogLevel::kWarning);
-  if (absl::Status env = ApplyEnvToFlags(); !env.ok()) {
+  if (absl::Status env = ApplyEnvToGlobalFlags(); !env.ok()) {
     return UsageError(std::string(env.message()));
   }
   // laborctl reads its command line itself rather than through

@@ -79,22 +79,11 @@ int FlagError(absl::string_view flag, absl::string_view message) {
   return UsageError(absl::StrCat("--", flag, ": ", message));
 }
 
-// Every value of a flag that may be repeated, in command-line order
-// ("--field=a=1 --field b=2" gives {"a=1", "b=2"}); absl keeps only the last.
-// When the command line has none, the flag's own value (e.g. from the
-// environment), if any.
-std::vector<std::string> RepeatedFlag(const CtlContext& ctx, const std::string& name,
-                                      const std::string& flag_value) {
-  std::vector<std::string> values = ctx.Values(name);
-  if (values.empty() && !flag_value.empty()) values.push_back(flag_value);
-  return values;
-}
-
-// RepeatedFlag with each value split at commas ("--township=a,b --township=c").
-std::vector<std::string> ListFlag(const CtlContext& ctx, const std::string& name,
-                                  const std::string& flag_value) {
+// Every value of a flag that may be repeated, each split at commas
+// ("--township=a,b --township=c" gives {"a", "b", "c"}).
+std::vector<std::string> ListFlag(const CtlContext& ctx, const std::string& name) {
   std::vector<std::string> out;
-  for (const std::string& value : RepeatedFlag(ctx, name, flag_value)) {
+  for (const std::string& value : ctx.Values(name)) {
     for (absl::string_view item : absl::StrSplit(value, ',', absl::SkipWhitespace())) {
       out.emplace_back(absl::StripAsciiWhitespace(item));
     }
@@ -284,7 +273,7 @@ std::string DefaultKey(Notification n) {
 // service's own table), so a typo is named before anything is sent.
 std::optional<int> PayloadFromFlags(const CtlContext& ctx, Notification* n) {
   auto* payload = n->mutable_payload();
-  for (const std::string& entry : RepeatedFlag(ctx, "field", absl::GetFlag(FLAGS_field))) {
+  for (const std::string& entry : ctx.Values("field")) {
     const size_t eq = entry.find('=');
     const std::string key(absl::StripAsciiWhitespace(absl::string_view(entry).substr(0, eq)));
     if (eq == std::string::npos || key.empty()) {
@@ -311,7 +300,7 @@ std::optional<int> PayloadFromFlags(const CtlContext& ctx, Notification* n) {
 
 // The segment from the segment flags; false in *any when none was given.
 std::optional<int> SegmentFromFlags(const CtlContext& ctx, labor::v1::Segment* s, bool* any) {
-  for (const std::string& text : ListFlag(ctx, "township", absl::GetFlag(FLAGS_township))) {
+  for (const std::string& text : ListFlag(ctx, "township")) {
     absl::StatusOr<std::string> code = ResolveTownship(ctx, text);
     if (!code.ok()) return FlagError("township", code.status().message());
     if (ctx.regions != nullptr) {
@@ -321,10 +310,10 @@ std::optional<int> SegmentFromFlags(const CtlContext& ctx, labor::v1::Segment* s
     }
     s->add_townships(*code);
   }
-  for (const std::string& prefix : ListFlag(ctx, "occupation", absl::GetFlag(FLAGS_occupation))) {
+  for (const std::string& prefix : ListFlag(ctx, "occupation")) {
     s->add_occupation_prefixes(prefix);
   }
-  for (const std::string& text : ListFlag(ctx, "status", absl::GetFlag(FLAGS_status))) {
+  for (const std::string& text : ListFlag(ctx, "status")) {
     absl::StatusOr<labor::v1::EmploymentStatus> status = ParseEmploymentStatus(text);
     if (!status.ok()) return FlagError("status", status.status().message());
     s->add_statuses(*status);

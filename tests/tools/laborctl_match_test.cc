@@ -260,31 +260,24 @@ TEST_F(LaborctlMatchTest, WorkersForAVacancy) {
 // it names (matching learns of changes through the event streams, so the
 // later ones are waited for).
 TEST_F(LaborctlMatchTest, WageFloorFairAndStatusFiltersFilter) {
-  auto vacancies = [&](std::vector<std::string> filters) {
-    std::vector<std::string> args = {"match", "vacancies", absl::StrCat("--worker=", welder_),
-                                     "--json"};
-    args.insert(args.end(), filters.begin(), filters.end());
-    Result r = Ctl(args);
+  // The other side's ids of `match <what> <subject> <filters>`.
+  auto matched = [&](const std::string& what, const std::string& subject,
+                     std::vector<std::string> filters) {
+    filters.insert(filters.begin(), {"match", what, subject, "--json"});
+    Result r = Ctl(filters);
     EXPECT_EQ(r.exit_code, 0) << r.err;
     std::vector<std::string> ids;
     const auto resp = ParseJson<v1::RecommendResponse>(r.out);
     for (const v1::Match& m : resp.matches()) {
-      ids.push_back(m.vacancy_id());
+      ids.push_back(what == "vacancies" ? m.vacancy_id() : m.worker_id());
     }
     return ids;
   };
+  auto vacancies = [&](std::vector<std::string> filters) {
+    return matched("vacancies", absl::StrCat("--worker=", welder_), std::move(filters));
+  };
   auto workers = [&](std::vector<std::string> filters) {
-    std::vector<std::string> args = {"match", "workers", absl::StrCat("--vacancy=", kitchen_),
-                                     "--json"};
-    args.insert(args.end(), filters.begin(), filters.end());
-    Result r = Ctl(args);
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    std::vector<std::string> ids;
-    const auto resp = ParseJson<v1::RecommendResponse>(r.out);
-    for (const v1::Match& m : resp.matches()) {
-      ids.push_back(m.worker_id());
-    }
-    return ids;
+    return matched("workers", absl::StrCat("--vacancy=", kitchen_), std::move(filters));
   };
   using ::testing::ElementsAre;
   using ::testing::IsEmpty;

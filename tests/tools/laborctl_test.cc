@@ -34,8 +34,10 @@ class LaborctlTest : public ::testing::Test {
     ASSERT_TRUE(s.ok()) << s;
   }
 
-  Result Run(Role role, const std::vector<std::string>& args) {
+  // `env`: "NAME=value …" set for the command.
+  Result Run(Role role, const std::vector<std::string>& args, const std::string& env = "") {
     std::string cmd = absl::StrCat(
+        env.empty() ? "" : absl::StrCat("env ", env, " "),
         labor::testing::BuiltBinary("tools/laborctl"), " --target=127.0.0.1:", harness_->port(),
         " --token=", harness_->token(role), " --data_dir=", labor::testing::SourcePath("data"));
     for (const auto& a : args) absl::StrAppend(&cmd, " '", a, "'");
@@ -161,6 +163,11 @@ TEST_F(LaborctlTest, WorkerListEveryFilterFilters) {
   EXPECT_EQ(list({"--intent=local_job"}), sorted({wa}));
   EXPECT_EQ(list({"--intent=go_out_again"}), sorted({wb}));
   EXPECT_EQ(list({"--brand=bashan_meizi", "--intent=go_out_again"}), sorted({}));
+  // A command's flags come from its command line only, never from a
+  // LABOR_<FLAG> left in the environment.
+  Result env = Run(Role::kAdmin, {"worker", "list", "--json"}, "LABOR_BRAND=bashan_meizi");
+  ASSERT_EQ(env.exit_code, 0) << env.output;
+  EXPECT_EQ(labor::testing::ParseJson<v1::ListWorkersResponse>(env.output).workers_size(), 3);
 
   // Paging: one a page, the token continues, --all follows to the end.
   Result first = Run(Role::kAdmin, {"worker", "list", "--page_size=1", "--json"});
