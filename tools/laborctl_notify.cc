@@ -103,10 +103,6 @@ absl::StatusOr<std::string> IdArgument(const std::vector<std::string>& args, con
   return positional.empty() ? flag_value : positional;
 }
 
-int NoPositional(const std::vector<std::string>& args) {
-  return UsageError(absl::StrCat("notify ", args[0], " takes flags only, not \"", args[1], "\""));
-}
-
 // --worker, or the older spelling --worker_id; both given and different is
 // an error.
 absl::StatusOr<std::string> WorkerArgument() {
@@ -353,8 +349,7 @@ std::optional<int> SegmentFromFlags(const CtlContext& ctx, labor::v1::Segment* s
   return std::nullopt;
 }
 
-int NotifySend(CtlContext& ctx, const std::vector<std::string>& args) {
-  if (args.size() > 1) return NoPositional(args);
+int NotifySend(CtlContext& ctx) {
   Notification n;
   const std::string kind_text = absl::GetFlag(FLAGS_kind);
   if (kind_text.empty()) return UsageError("notify send needs --kind=fair|policy|transport|text");
@@ -547,8 +542,7 @@ int NotifyMessage(CtlContext& ctx, const std::vector<std::string>& args) {
 // ---------------------------------------------------------------------------
 // list, stats
 
-int NotifyList(CtlContext& ctx, const std::vector<std::string>& args) {
-  if (args.size() > 1) return NoPositional(args);
+int NotifyList(CtlContext& ctx) {
   labor::v1::ListMessagesRequest req;
   absl::StatusOr<std::string> worker = WorkerArgument();
   if (!worker.ok()) return UsageError(std::string(worker.status().message()));
@@ -601,8 +595,7 @@ int NotifyList(CtlContext& ctx, const std::vector<std::string>& args) {
   return kExitOk;
 }
 
-int NotifyStats(CtlContext& ctx, const std::vector<std::string>& args) {
-  if (args.size() > 1) return NoPositional(args);
+int NotifyStats(CtlContext& ctx) {
   labor::v1::StatsRequest req;
   std::optional<absl::Time> from, to;
   if (const std::string text = absl::GetFlag(FLAGS_from); !text.empty()) {
@@ -649,11 +642,11 @@ int NotifyStats(CtlContext& ctx, const std::vector<std::string>& args) {
 
 int RunNotifyCommand(CtlContext& ctx, const std::vector<std::string>& args) {
   const std::string& cmd = args.at(0);
-  if (cmd == "send") return NotifySend(ctx, args);
+  if (cmd == "send") return NotifySend(ctx);
   if (cmd == "show") return NotifyShow(ctx, args);
   if (cmd == "message") return NotifyMessage(ctx, args);
-  if (cmd == "list") return NotifyList(ctx, args);
-  if (cmd == "stats") return NotifyStats(ctx, args);
+  if (cmd == "list") return NotifyList(ctx);
+  if (cmd == "stats") return NotifyStats(ctx);
   return UsageError(absl::StrCat("unknown notify command \"", cmd, "\""));
 }
 
