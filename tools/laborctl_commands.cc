@@ -315,7 +315,7 @@ bool IsGlobal(absl::string_view flag) {
   return std::find(global.begin(), global.end(), flag) != global.end();
 }
 
-// Whether any command (or all of them) takes `flag`.
+// Whether `flag` is global or some command's.
 bool IsKnown(absl::string_view flag) {
   if (IsGlobal(flag)) return true;
   for (const CtlCommand& c : CtlCommands()) {
