@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "absl/container/flat_hash_set.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/flags/declare.h"
 #include "absl/status/status.h"
 #include "common/regions.h"
@@ -90,14 +90,14 @@ struct CtlContext {
   std::unique_ptr<labor::v1::NotificationService::Stub> notify;
   std::unique_ptr<RegionRegistry> regions;  // null when --data_dir could not be loaded
   bool json = false;
-  // Flags named on the command line (so update can build its FieldMask from
-  // exactly the fields the operator gave).
-  absl::flat_hash_set<std::string> given_flags;
-  // The command line as typed (argv[1..]), for flags that may be repeated
-  // (notify send --field=k=v --field=…): absl keeps only the last value.
-  std::vector<std::string> argv;
+  // The values of each flag on the command line, in order (the flag itself
+  // holds the last): update builds its FieldMask from exactly the flags
+  // given, and some flags may be repeated (notify send --field=k=v --field=…).
+  absl::flat_hash_map<std::string, std::vector<std::string>> flag_values;
 
-  bool Given(const std::string& flag) const { return given_flags.contains(flag); }
+  bool Given(const std::string& flag) const { return flag_values.contains(flag); }
+  // Every value given for `flag`, in command-line order; empty when not given.
+  const std::vector<std::string>& Values(const std::string& flag) const;
   // A ClientContext with token, openid and deadline set.
   std::unique_ptr<grpc::ClientContext> NewCall() const;
 };

@@ -274,6 +274,14 @@ int Register(CtlContext& ctx) {
     return UsageError(std::string(s.message()));
   }
   req.set_upsert(absl::GetFlag(FLAGS_upsert));
+  // The record's other flags describe the initial employment --status names.
+  for (const char* flag :
+       {"destination", "employer", "effective", "registration", "urban_since", "note"}) {
+    if (ctx.Given(flag) && !ctx.Given("status")) {
+      return UsageError(absl::StrCat("worker register: --", flag,
+                                     " belongs to the initial employment; give --status too"));
+    }
+  }
   if (ctx.Given("status")) {
     absl::StatusOr<EmploymentRecord> r = RecordFromFlags();
     if (!r.ok()) return UsageError(std::string(r.status().message()));
@@ -397,6 +405,16 @@ int List(CtlContext& ctx) {
     absl::StatusOr<labor::v1::Date> d = ParseDate(absl::GetFlag(FLAGS_available_to));
     if (!d.ok()) return UsageError(std::string(d.status().message()));
     *req.mutable_available_from_end() = *d;
+  }
+  if (ctx.Given("brand")) {
+    absl::StatusOr<labor::v1::LaborBrand> brand = ParseLaborBrand(absl::GetFlag(FLAGS_brand));
+    if (!brand.ok()) return UsageError(absl::StrCat("--brand: ", brand.status().message()));
+    req.set_labor_brand(*brand);  // none: the workers without a brand
+  }
+  if (ctx.Given("intent")) {
+    absl::StatusOr<labor::v1::ReturnIntent> intent = ParseReturnIntent(absl::GetFlag(FLAGS_intent));
+    if (!intent.ok()) return UsageError(absl::StrCat("--intent: ", intent.status().message()));
+    req.set_return_intent(*intent);
   }
   req.set_verification_overdue(absl::GetFlag(FLAGS_overdue));
   req.set_household_id(absl::GetFlag(FLAGS_household));

@@ -698,6 +698,12 @@ absl::StatusOr<v1::ListWorkersResponse> ProfileManager::List(
                      "township");
   }
   if (!v1::EmploymentStatus_IsValid(request.status())) violations.Add("status", "unknown status");
+  if (request.has_labor_brand() && !v1::LaborBrand_IsValid(request.labor_brand())) {
+    violations.Add("labor_brand", "unknown labor brand");
+  }
+  if (request.has_return_intent() && !v1::ReturnIntent_IsValid(request.return_intent())) {
+    violations.Add("return_intent", "unknown return intent");
+  }
   if (!request.occupation_code().empty()) {
     violations.Merge(deps_.occupations->ValidatePrefix(request.occupation_code()),
                      "occupation_code");
@@ -720,6 +726,10 @@ absl::StatusOr<v1::ListWorkersResponse> ProfileManager::List(
       return false;
     }
     if (!request.occupation_code().empty() && !HasOccupationIn(w, request.occupation_code())) {
+      return false;
+    }
+    if (request.has_labor_brand() && w.labor_brand() != request.labor_brand()) return false;
+    if (request.has_return_intent() && w.return_plan().intent() != request.return_intent()) {
       return false;
     }
     const auto& from = w.preferences().available_from();

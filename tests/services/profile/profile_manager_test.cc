@@ -447,6 +447,53 @@ TEST_F(ProfileManagerTest, ListPagesWithFilters) {
             absl::StatusCode::kInvalidArgument);
 }
 
+TEST_F(ProfileManagerTest, ListFiltersOnLaborBrandAndReturnIntent) {
+  auto meizi = ValidRegistration("19900101", "141", "13800002001");
+  meizi.mutable_worker()->set_labor_brand(v1::LABOR_BRAND_BASHAN_MEIZI);
+  meizi.mutable_worker()->mutable_return_plan()->set_intent(v1::RETURN_INTENT_LOCAL_JOB);
+  *meizi.mutable_worker()->mutable_return_plan()->mutable_planned_return() =
+      FromCivil(absl::CivilDay(2027, 1, 20));
+  auto jiangong = ValidRegistration("19910101", "153", "13800002002");
+  jiangong.mutable_worker()->set_labor_brand(v1::LABOR_BRAND_BASHAN_JIANGONG);
+  jiangong.mutable_worker()->mutable_return_plan()->set_intent(v1::RETURN_INTENT_GO_OUT_AGAIN);
+  *jiangong.mutable_worker()->mutable_return_plan()->mutable_planned_return() =
+      FromCivil(absl::CivilDay(2027, 1, 25));
+  const std::string a = MustRegister(meizi).worker_id();
+  const std::string b = MustRegister(jiangong).worker_id();
+  const std::string c =
+      MustRegister(ValidRegistration("19920101", "165", "13800002003")).worker_id();
+
+  auto ids = [&](const v1::ListWorkersRequest& request) {
+    std::vector<std::string> out;
+    auto list = manager_->List(MakeCaller(Role::kService), request);
+    EXPECT_TRUE(list.ok()) << list.status();
+    if (list.ok()) {
+      for (const auto& w : list->workers()) out.push_back(w.worker_id());
+    }
+    return out;
+  };
+  v1::ListWorkersRequest list;
+  EXPECT_THAT(ids(list), ::testing::UnorderedElementsAre(a, b, c));
+  list.set_labor_brand(v1::LABOR_BRAND_BASHAN_MEIZI);
+  EXPECT_THAT(ids(list), ::testing::ElementsAre(a));
+  list.set_labor_brand(v1::LABOR_BRAND_UNSPECIFIED);  // present: workers without a brand
+  EXPECT_THAT(ids(list), ::testing::ElementsAre(c));
+  list.clear_labor_brand();
+  list.set_return_intent(v1::RETURN_INTENT_GO_OUT_AGAIN);
+  EXPECT_THAT(ids(list), ::testing::ElementsAre(b));
+  list.set_labor_brand(v1::LABOR_BRAND_BASHAN_MEIZI);  // both must hold
+  EXPECT_THAT(ids(list), ::testing::IsEmpty());
+
+  v1::ListWorkersRequest bad;
+  bad.set_labor_brand(static_cast<v1::LaborBrand>(42));
+  bad.set_return_intent(static_cast<v1::ReturnIntent>(42));
+  auto refused = manager_->List(MakeCaller(Role::kAdmin), bad);
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  std::vector<std::string> fields;
+  for (const auto& v : GetFieldViolations(refused.status())) fields.push_back(v.field);
+  EXPECT_THAT(fields, ::testing::UnorderedElementsAre("labor_brand", "return_intent"));
+}
+
 TEST_F(ProfileManagerTest, ZeroEmploymentHouseholds) {
   auto a = ValidRegistration("19700101", "111", "13800000011");
   a.mutable_worker()->set_household_id("H1");
