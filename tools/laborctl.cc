@@ -56,7 +56,9 @@ ABSL_FLAG(bool, consent_sms, false, "consents to SMS");
 ABSL_FLAG(bool, consent_partner, false, "consents to de-identified partner sharing");
 ABSL_FLAG(bool, upsert, false, "register: update the existing worker with the same ID number");
 ABSL_FLAG(bool, reveal, false, "get: show the full ID number (admin; needs --purpose; audited)");
-ABSL_FLAG(std::string, purpose, "", "why the full ID number is read");
+ABSL_FLAG(bool, reveal_phone, false,
+          "get, history: show full phone numbers (admin; needs --purpose; audited)");
+ABSL_FLAG(std::string, purpose, "", "why full ID numbers, phones or old versions are read");
 ABSL_FLAG(int64_t, expected_version, -1,
           "version the change is based on; -1 = read the current one first");
 ABSL_FLAG(std::string, status, "",
@@ -107,7 +109,9 @@ Worker commands:
          --min_wage= --available_from= --return_date= --depart_date= --intent=
          --consent_wechat --consent_sms --consent_partner --upsert]
         [--status= ... initial employment, same flags as 'worker employment']
-  worker get (--worker_id= | --id_number= | --openid= | --phone=) [--reveal --purpose=]
+  worker get (--worker_id= | --id_number= | --openid= | --phone=)
+        [--reveal --reveal_phone --purpose=]   full ID number / phone (masked by default;
+        each reveal needs --purpose and is audit-logged)
   worker update (--worker_id= | --id_number=) [--expected_version=N]
         <any register field flags: only the flags given are changed>
   worker employment (--worker_id= | --id_number= | --openid= | --phone=)
@@ -118,12 +122,17 @@ Worker commands:
   worker list [--township= --status= --occupation= --available_from= --available_to=
         --overdue --household= --page_size= --page_token= --all]
   worker erase (--worker_id= | ...) --reason="本人申请删除 2026-11-29"
+  worker history (--worker_id= | ...) --purpose= [--reveal_phone --page_size= --all]
+        every kept version of the record, newest first (what a change or an upsert
+        replaced; audit-logged)
 
 Reports:
   report zero-employment [--township=]          households with nobody employed
   report transfer [--year= --quarter=]          transfer-employment statistics
   report partner [--year= --quarter=]           de-identified partner supply report
-  audit list [--worker_id= --page_size= --all]  audit log (full-ID reads, erasures, …)
+  audit list [--worker_id= --page_size= --all]  audit log: every registration, change,
+        consent, employment record, verification, erasure and reveal, with the
+        fields it touched (names only)
 
 Employers and the wage-arrears blacklist (拖欠农民工工资失信名单):
   employer upsert --credit_code= --name= --region= [--contact= --phone=]
@@ -302,7 +311,8 @@ int Main(int argc, char** argv) {
   const std::string group = words[0];
   static const auto* const kCommands =
       new absl::flat_hash_map<std::string, std::vector<std::string>>{
-          {"worker", {"register", "get", "update", "employment", "verify", "list", "erase"}},
+          {"worker",
+           {"register", "get", "update", "employment", "verify", "list", "erase", "history"}},
           {"report", {"zero-employment", "transfer", "partner"}},
           {"audit", {"list"}},
           {"employer", {"upsert", "get"}},

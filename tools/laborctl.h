@@ -50,6 +50,7 @@ ABSL_DECLARE_FLAG(bool, consent_sms);
 ABSL_DECLARE_FLAG(bool, consent_partner);
 ABSL_DECLARE_FLAG(bool, upsert);
 ABSL_DECLARE_FLAG(bool, reveal);
+ABSL_DECLARE_FLAG(bool, reveal_phone);
 ABSL_DECLARE_FLAG(std::string, purpose);
 ABSL_DECLARE_FLAG(int64_t, expected_version);
 // Employment records.

@@ -136,11 +136,12 @@ int RunAuditCommand(CtlContext& ctx, const std::vector<std::string>& args) {
     PrintJson(merged);
     return kExitOk;
   }
-  TextTable table({"时间", "角色", "操作人", "动作", "劳动者编号", "目的", "说明"});
+  TextTable table({"时间", "角色", "操作人", "动作", "劳动者编号", "版本", "字段", "目的", "说明"});
   for (const labor::v1::AuditRecord& r : merged.records()) {
     std::string who = r.actor().principal();
     if (!r.actor().tenant().empty()) who = absl::StrCat(r.actor().tenant(), "/", who);
     table.AddRow({FormatTimestamp(r.at()), r.actor().role(), who, r.action(), r.worker_id(),
+                  r.version() > 0 ? absl::StrCat(r.version()) : "", absl::StrJoin(r.fields(), ","),
                   r.purpose(), r.detail()});
   }
   std::cout << table.Render() << "共 " << merged.records_size() << " 条\n";

@@ -1,4 +1,5 @@
-// laborctl worker …: register, get, update, employment, verify, list, erase.
+// laborctl worker …: register, get, update, employment, verify, list, erase,
+// history.
 #include <algorithm>
 #include <functional>
 #include <iostream>
@@ -295,9 +296,10 @@ int Get(CtlContext& ctx) {
   absl::StatusOr<GetWorkerRequest> req = LookupFromFlags(ctx, /*any_key=*/true);
   if (!req.ok()) return UsageError(std::string(req.status().message()));
   req->set_reveal_id_number(absl::GetFlag(FLAGS_reveal));
+  req->set_reveal_phone(absl::GetFlag(FLAGS_reveal_phone));
   req->set_purpose(absl::GetFlag(FLAGS_purpose));
-  if (req->reveal_id_number() && req->purpose().empty()) {
-    return UsageError("--reveal needs --purpose (the read is audit-logged)");
+  if ((req->reveal_id_number() || req->reveal_phone()) && req->purpose().empty()) {
+    return UsageError("--reveal and --reveal_phone need --purpose (the read is audit-logged)");
   }
   Worker w;
   grpc::Status s = ctx.stub->GetWorker(ctx.NewCall().get(), *req, &w);
@@ -462,6 +464,53 @@ int Erase(CtlContext& ctx) {
   return kExitOk;
 }
 
+int History(CtlContext& ctx) {
+  if (absl::GetFlag(FLAGS_purpose).empty()) {
+    return UsageError("worker history needs --purpose (the read is audit-logged)");
+  }
+  labor::v1::ListWorkerVersionsRequest req;
+  if (ctx.Given("worker_id")) {
+    req.set_worker_id(absl::GetFlag(FLAGS_worker_id));
+  } else {
+    TargetWorker target;
+    if (std::optional<int> rc = ResolveTarget(ctx, /*any_key=*/true, &target)) return *rc;
+    req.set_worker_id(target.worker_id);
+  }
+  req.set_purpose(absl::GetFlag(FLAGS_purpose));
+  req.set_reveal_phone(absl::GetFlag(FLAGS_reveal_phone));
+  req.mutable_page()->set_page_size(absl::GetFlag(FLAGS_page_size));
+  req.mutable_page()->set_page_token(absl::GetFlag(FLAGS_page_token));
+  labor::v1::ListWorkerVersionsResponse merged;
+  for (;;) {
+    labor::v1::ListWorkerVersionsResponse resp;
+    grpc::Status s = ctx.stub->ListWorkerVersions(ctx.NewCall().get(), req, &resp);
+    if (!s.ok()) return RpcError(s);
+    for (Worker& w : *resp.mutable_versions()) *merged.add_versions() = std::move(w);
+    *merged.mutable_page() = resp.page();
+    if (!absl::GetFlag(FLAGS_all) || resp.page().next_page_token().empty()) break;
+    req.mutable_page()->set_page_token(resp.page().next_page_token());
+  }
+  if (ctx.json) {
+    PrintJson(merged);
+    return kExitOk;
+  }
+  const RegionRegistry* regions = ctx.regions.get();
+  TextTable table({"版本", "更新时间", "姓名", "手机", "户籍乡镇", "户号", "微信", "就业状态"});
+  for (const Worker& w : merged.versions()) {
+    const EmploymentRecord& e = w.employment();
+    table.AddRow({absl::StrCat(w.version()), FormatTimestamp(w.updated_at()), w.name(), w.phone(),
+                  RegionLabel(regions, w.hukou_township()), w.household_id(), w.wechat_openid(),
+                  e.status() == labor::v1::EMPLOYMENT_STATUS_UNSPECIFIED
+                      ? ""
+                      : EmploymentStatusLabel(e.status())});
+  }
+  std::cout << table.Render() << "共 " << merged.versions_size() << " 个版本\n";
+  if (!merged.page().next_page_token().empty()) {
+    std::cout << "下一页: --page_token=" << merged.page().next_page_token() << "\n";
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 int RunWorkerCommand(CtlContext& ctx, const std::vector<std::string>& args) {
@@ -476,6 +525,7 @@ int RunWorkerCommand(CtlContext& ctx, const std::vector<std::string>& args) {
   if (cmd == "verify") return Verify(ctx);
   if (cmd == "list") return List(ctx);
   if (cmd == "erase") return Erase(ctx);
+  if (cmd == "history") return History(ctx);
   return UsageError(absl::StrCat("unknown worker command \"", cmd, "\""));
 }
 
