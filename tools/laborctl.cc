@@ -122,9 +122,10 @@ Worker commands:
   worker list [--township= --status= --occupation= --available_from= --available_to=
         --overdue --household= --page_size= --page_token= --all]
   worker erase (--worker_id= | ...) --reason="本人申请删除 2026-11-29"
-  worker history (--worker_id= | ...) --purpose= [--reveal_phone --page_size= --all]
-        every kept version of the record, newest first (what a change or an upsert
-        replaced; audit-logged)
+  worker history (--worker_id= | ...) --purpose=
+        [--reveal_phone --page_size= --page_token= --all]
+        every kept version of the record, newest first (what a change or an
+        upsert replaced; audit-logged)
 
 Reports:
   report zero-employment [--township=]          households with nobody employed
