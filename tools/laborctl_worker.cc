@@ -259,6 +259,19 @@ std::optional<int> ResolveTarget(CtlContext& ctx, bool any_key, TargetWorker* ta
   return std::nullopt;
 }
 
+// The worker id from --worker_id, or looked up by any other key. Returns an
+// exit code on failure.
+std::optional<int> WorkerIdFromFlags(CtlContext& ctx, std::string* worker_id) {
+  if (ctx.Given("worker_id")) {
+    *worker_id = absl::GetFlag(FLAGS_worker_id);
+    return std::nullopt;
+  }
+  TargetWorker target;
+  if (std::optional<int> rc = ResolveTarget(ctx, /*any_key=*/true, &target)) return rc;
+  *worker_id = target.worker_id;
+  return std::nullopt;
+}
+
 void PrintWorker(const CtlContext& ctx, const Worker& w) {
   if (ctx.json) {
     PrintJson(w);
@@ -361,13 +374,7 @@ int Employment(CtlContext& ctx) {
 
 int Verify(CtlContext& ctx) {
   labor::v1::MarkVerifiedRequest req;
-  if (ctx.Given("worker_id")) {
-    req.set_worker_id(absl::GetFlag(FLAGS_worker_id));
-  } else {
-    TargetWorker target;
-    if (std::optional<int> rc = ResolveTarget(ctx, /*any_key=*/true, &target)) return *rc;
-    req.set_worker_id(target.worker_id);
-  }
+  if (std::optional<int> rc = WorkerIdFromFlags(ctx, req.mutable_worker_id())) return *rc;
   // 0 = the service does not check the version.
   req.set_expected_version(std::max<int64_t>(0, absl::GetFlag(FLAGS_expected_version)));
   req.set_note(absl::GetFlag(FLAGS_note));
@@ -445,13 +452,7 @@ int List(CtlContext& ctx) {
 int Erase(CtlContext& ctx) {
   if (absl::GetFlag(FLAGS_reason).empty()) return UsageError("worker erase needs --reason");
   labor::v1::EraseWorkerRequest req;
-  if (ctx.Given("worker_id")) {
-    req.set_worker_id(absl::GetFlag(FLAGS_worker_id));
-  } else {
-    TargetWorker target;
-    if (std::optional<int> rc = ResolveTarget(ctx, /*any_key=*/true, &target)) return *rc;
-    req.set_worker_id(target.worker_id);
-  }
+  if (std::optional<int> rc = WorkerIdFromFlags(ctx, req.mutable_worker_id())) return *rc;
   req.set_reason(absl::GetFlag(FLAGS_reason));
   labor::v1::EraseWorkerResponse resp;
   grpc::Status s = ctx.stub->EraseWorker(ctx.NewCall().get(), req, &resp);
@@ -469,27 +470,22 @@ int History(CtlContext& ctx) {
     return UsageError("worker history needs --purpose (the read is audit-logged)");
   }
   labor::v1::ListWorkerVersionsRequest req;
-  if (ctx.Given("worker_id")) {
-    req.set_worker_id(absl::GetFlag(FLAGS_worker_id));
-  } else {
-    TargetWorker target;
-    if (std::optional<int> rc = ResolveTarget(ctx, /*any_key=*/true, &target)) return *rc;
-    req.set_worker_id(target.worker_id);
-  }
+  if (std::optional<int> rc = WorkerIdFromFlags(ctx, req.mutable_worker_id())) return *rc;
   req.set_purpose(absl::GetFlag(FLAGS_purpose));
   req.set_reveal_phone(absl::GetFlag(FLAGS_reveal_phone));
   req.mutable_page()->set_page_size(absl::GetFlag(FLAGS_page_size));
   req.mutable_page()->set_page_token(absl::GetFlag(FLAGS_page_token));
   labor::v1::ListWorkerVersionsResponse merged;
-  for (;;) {
-    labor::v1::ListWorkerVersionsResponse resp;
-    grpc::Status s = ctx.stub->ListWorkerVersions(ctx.NewCall().get(), req, &resp);
-    if (!s.ok()) return RpcError(s);
-    for (Worker& w : *resp.mutable_versions()) *merged.add_versions() = std::move(w);
-    *merged.mutable_page() = resp.page();
-    if (!absl::GetFlag(FLAGS_all) || resp.page().next_page_token().empty()) break;
-    req.mutable_page()->set_page_token(resp.page().next_page_token());
-  }
+  grpc::Status s = FollowPages(
+      &req,
+      [&](const auto& r, auto* page) {
+        return ctx.stub->ListWorkerVersions(ctx.NewCall().get(), r, page);
+      },
+      [](auto& page, auto* all) {
+        for (Worker& w : *page.mutable_versions()) *all->add_versions() = std::move(w);
+      },
+      &merged);
+  if (!s.ok()) return RpcError(s);
   if (ctx.json) {
     PrintJson(merged);
     return kExitOk;

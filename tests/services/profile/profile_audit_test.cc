@@ -37,18 +37,6 @@ class ProfileAuditTest : public testing::ProfileFixture {
   static std::vector<std::string> Fields(const v1::AuditRecord& r) {
     return {r.fields().begin(), r.fields().end()};
   }
-  v1::Worker Employ(const v1::Worker& w, v1::EmploymentStatus status, absl::string_view dest,
-                    absl::CivilDay day) {
-    v1::UpdateEmploymentRequest r;
-    r.set_worker_id(w.worker_id());
-    r.set_expected_version(w.version());
-    r.mutable_record()->set_status(status);
-    r.mutable_record()->set_destination_region(std::string(dest));
-    *r.mutable_record()->mutable_effective_date() = FromCivil(day);
-    auto out = manager_->UpdateEmployment(MakeCaller(Role::kAdmin), r);
-    EXPECT_TRUE(out.ok()) << out.status();
-    return out.ok() ? *out : v1::Worker();
-  }
   absl::StatusOr<v1::Worker> Update(const Caller& caller, const v1::Worker& w,
                                     const std::vector<std::string>& paths) {
     v1::UpdateWorkerRequest r;

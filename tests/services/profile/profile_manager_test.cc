@@ -39,18 +39,6 @@ class ProfileManagerTest : public testing::ProfileFixture {
                     .ok());
     return n;
   }
-  v1::Worker Employ(const v1::Worker& w, v1::EmploymentStatus status, absl::string_view dest,
-                    absl::CivilDay day) {
-    v1::UpdateEmploymentRequest r;
-    r.set_worker_id(w.worker_id());
-    r.set_expected_version(w.version());
-    r.mutable_record()->set_status(status);
-    r.mutable_record()->set_destination_region(std::string(dest));
-    *r.mutable_record()->mutable_effective_date() = FromCivil(day);
-    auto out = manager_->UpdateEmployment(MakeCaller(Role::kAdmin), r);
-    EXPECT_TRUE(out.ok()) << out.status();
-    return out.ok() ? *out : v1::Worker();
-  }
 };
 
 TEST_F(ProfileManagerTest, RegisterDerivesBirthAndGenderAndMasksForKiosk) {
