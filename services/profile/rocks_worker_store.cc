@@ -56,6 +56,34 @@ RocksWorkerStore::RocksWorkerStore(RocksStore* store, Outbox* outbox, GroupCommi
   audit_seq_ = static_cast<uint64_t>(absl::ToUnixNanos(absl::Now()));
 }
 
+absl::Status RocksWorkerStore::IndexEarlierAuditRecords() {
+  constexpr absl::string_view kMarker = "profile.audit_indexed_by_worker";
+  ASSIGN_OR_RETURN(auto done, store_->Get(kMetaCf, kMarker));
+  if (done.has_value()) return absl::OkStatus();
+  auto* index = store_->cf(kIndexCf);
+  rocksdb::WriteBatch batch;
+  int64_t indexed = 0;
+  auto it = store_->NewIterator(kAuditCf);
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    v1::AuditRecord record;
+    if (!record.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return absl::DataLossError("audit record is corrupt");
+    }
+    if (record.worker_id().empty()) continue;
+    RETURN_IF_ERROR(
+        FromRocks(batch.Put(index, Key("au", record.worker_id(), it->key().ToString()), "")));
+    if (++indexed % 10000 == 0) {
+      RETURN_IF_ERROR(store_->Write(&batch));
+      batch.Clear();
+    }
+  }
+  RETURN_IF_ERROR(FromRocks(it->status()));
+  RETURN_IF_ERROR(FromRocks(batch.Put(store_->cf(kMetaCf), std::string(kMarker), "")));
+  RETURN_IF_ERROR(store_->Write(&batch));
+  if (indexed > 0) LABOR_LOG(INFO) << "indexed " << indexed << " earlier audit records by worker";
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::optional<StoredWorker>> RocksWorkerStore::Get(absl::string_view worker_id) {
   ASSIGN_OR_RETURN(auto value, store_->Get(kWorkersCf, worker_id));
   if (!value.has_value()) return std::optional<StoredWorker>();

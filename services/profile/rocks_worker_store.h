@@ -36,6 +36,11 @@ class RocksWorkerStore : public WorkerStore {
   RocksWorkerStore(RocksStore* store, Outbox* outbox, GroupCommitter* committer = nullptr,
                    int versions_kept = kDefaultVersionsKept);
 
+  // Indexes by worker the audit records written before that index existed,
+  // once per store (a marker in the meta column family remembers it). Call
+  // before serving.
+  absl::Status IndexEarlierAuditRecords();
+
   absl::StatusOr<std::optional<StoredWorker>> Get(absl::string_view worker_id) override;
   absl::StatusOr<std::optional<std::string>> FindByIdNumberIndex(absl::string_view index) override;
   absl::StatusOr<std::optional<std::string>> FindByOpenId(absl::string_view openid) override;

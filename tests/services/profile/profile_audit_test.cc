@@ -210,6 +210,34 @@ TEST_F(ProfileAuditTest, OnlyTheNewestVersionsAreKept) {
   EXPECT_THAT(versions, ElementsAre(4, 3));
 }
 
+// A store written before audit records were indexed by worker: its records
+// are indexed once at start and then listed per worker like new ones.
+TEST_F(ProfileAuditTest, EarlierAuditRecordsAreIndexedByWorkerOnce) {
+  v1::AuditRecord old;
+  old.set_action("reveal_id_number");
+  old.set_worker_id("w_old");
+  old.set_purpose("核对");
+  *old.mutable_at() = ToProto(clock_.Now());
+  rocksdb::WriteBatch batch;
+  ASSERT_TRUE(
+      batch.Put(store_->cf("audit"), std::string(16, '\x01'), old.SerializeAsString()).ok());
+  ASSERT_TRUE(store_->Write(&batch).ok());
+  std::string next;
+  auto listed = worker_store_->ListAudit("w_old", "", 10, &next);
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  EXPECT_TRUE(listed->empty());  // not indexed yet
+
+  ASSERT_TRUE(worker_store_->IndexEarlierAuditRecords().ok());
+  listed = worker_store_->ListAudit("w_old", "", 10, &next);
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ((*listed)[0].purpose(), "核对");
+  EXPECT_TRUE(worker_store_->IndexEarlierAuditRecords().ok());  // a no-op the second time
+  listed = worker_store_->ListAudit("w_old", "", 10, &next);
+  ASSERT_TRUE(listed.ok());
+  EXPECT_EQ(listed->size(), 1u);
+}
+
 // Phones are masked for every role; admin and services reveal one with a
 // purpose, and each reveal is audited before the number is returned.
 TEST_F(ProfileAuditTest, PhonesAreMaskedForEveryRoleAndRevealedOnlyWithAPurpose) {
