@@ -55,7 +55,9 @@ ABSL_FLAG(bool, consent_sms, false, "consents to SMS");
 ABSL_FLAG(bool, consent_partner, false, "consents to de-identified partner sharing");
 ABSL_FLAG(bool, upsert, false, "register: update the existing worker with the same ID number");
 ABSL_FLAG(bool, reveal, false, "get: show the full ID number (admin; needs --purpose; audited)");
-ABSL_FLAG(std::string, purpose, "", "why the full ID number is read");
+ABSL_FLAG(bool, reveal_phone, false,
+          "get, history: show full phone numbers (admin; needs --purpose; audited)");
+ABSL_FLAG(std::string, purpose, "", "why full ID numbers, phones or old versions are read");
 ABSL_FLAG(int64_t, expected_version, -1,
           "version the change is based on; -1 = read the current one first");
 ABSL_FLAG(std::string, status, "",

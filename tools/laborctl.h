@@ -11,6 +11,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/flags/declare.h"
+#include "absl/flags/flag.h"
 #include "absl/status/status.h"
 #include "common/regions.h"
 #include "common/server.h"
@@ -50,6 +51,7 @@ ABSL_DECLARE_FLAG(bool, consent_sms);
 ABSL_DECLARE_FLAG(bool, consent_partner);
 ABSL_DECLARE_FLAG(bool, upsert);
 ABSL_DECLARE_FLAG(bool, reveal);
+ABSL_DECLARE_FLAG(bool, reveal_phone);
 ABSL_DECLARE_FLAG(std::string, purpose);
 ABSL_DECLARE_FLAG(int64_t, expected_version);
 // Employment records.
@@ -110,6 +112,22 @@ int RpcError(const grpc::Status& status);
 // A township code as given, or the code of the Tongchuan township with that
 // name ("罗江镇"; needs the reference data). "" stays "".
 absl::StatusOr<std::string> ResolveTownship(const CtlContext& ctx, const std::string& text);
+
+// Calls `call(*req, &page)` for the page `req` names and, with --all, for
+// every following page; `take(page, merged)` moves each page's items into
+// `merged`, whose page field ends as the last page's.
+template <typename Response, typename Request, typename Call, typename Take>
+grpc::Status FollowPages(Request* req, Call call, Take take, Response* merged) {
+  for (;;) {
+    Response page;
+    grpc::Status s = call(*req, &page);
+    if (!s.ok()) return s;
+    take(page, merged);
+    *merged->mutable_page() = page.page();
+    if (!absl::GetFlag(FLAGS_all) || page.page().next_page_token().empty()) return s;
+    req->mutable_page()->set_page_token(page.page().next_page_token());
+  }
+}
 
 // `args` are the words after the group name ("get", "list", …).
 int RunWorkerCommand(CtlContext& ctx, const std::vector<std::string>& args);

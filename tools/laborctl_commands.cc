@@ -39,7 +39,9 @@ Worker commands:
          --min_wage= --available_from= --return_date= --depart_date= --intent=
          --consent_wechat --consent_sms --consent_partner --upsert]
         [--status= ... initial employment, same flags as 'worker employment']
-  worker get (--worker_id= | --id_number= | --openid= | --phone=) [--reveal --purpose=]
+  worker get (--worker_id= | --id_number= | --openid= | --phone=)
+        [--reveal --reveal_phone --purpose=]   full ID number / phone (masked by default;
+        each reveal needs --purpose and is audit-logged)
   worker update (--worker_id= | --id_number=) [--expected_version=N]
         <any register field flags: only the flags given are changed>
   worker employment (--worker_id= | --id_number= | --openid= | --phone=)
@@ -53,13 +55,18 @@ Worker commands:
         every filter given must hold; --brand=none: workers without a labor brand
   worker erase (--worker_id= | --id_number= | --openid= | --phone=)
         --reason="本人申请删除 2026-11-29"
+  worker history (--worker_id= | --id_number= | --openid= | --phone=) --purpose=
+        [--reveal_phone --page_size= --page_token= --all]
+        every kept version of the record, newest first (what a change or an
+        upsert replaced; audit-logged)
 
 Reports:
   report zero-employment [--township=]          households with nobody employed
   report transfer [--year= --quarter=]          transfer-employment statistics
   report partner [--year= --quarter=]           de-identified partner supply report
   audit list [--worker_id= --page_size= --page_token= --all]
-        the audit log (full-ID reads, erasures, …)
+        the audit log: every registration, change, consent, employment record,
+        verification, erasure and reveal, with the fields it touched (names only)
 
 Employers and the wage-arrears blacklist (拖欠农民工工资失信名单):
   employer upsert --credit_code= --name= --region= [--contact= --phone=]
@@ -229,7 +236,7 @@ const std::vector<CtlCommand>& CtlCommands() {
     return new std::vector<CtlCommand>{
         {"worker", "register", false,
          Join({{"id_number", "upsert"}, worker_fields, employment_record})},
-        {"worker", "get", false, Join({worker_keys, {"reveal", "purpose"}})},
+        {"worker", "get", false, Join({worker_keys, {"reveal", "reveal_phone", "purpose"}})},
         {"worker", "update", false,
          Join({{"worker_id", "id_number", "expected_version"}, worker_fields})},
         {"worker", "employment", false,
@@ -240,6 +247,7 @@ const std::vector<CtlCommand>& CtlCommands() {
                 "household", "brand", "intent"},
                page})},
         {"worker", "erase", false, Join({worker_keys, {"reason"}})},
+        {"worker", "history", false, Join({worker_keys, {"purpose", "reveal_phone"}, page})},
         {"report", "zero-employment", false, {"township"}},
         {"report", "transfer", false, {"year", "quarter"}},
         {"report", "partner", false, {"year", "quarter"}},

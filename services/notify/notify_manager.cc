@@ -878,7 +878,8 @@ int NotifyManager::SendSmsOnce() {
       sms_queue_.pop_front();
     }
     absl::StatusOr<SmsReceipt> result;
-    absl::StatusOr<std::string> phone = deps_.directory->GetPhone(job.worker_id);
+    absl::StatusOr<std::string> phone =
+        deps_.directory->GetPhone(job.worker_id, absl::StrCat("sms delivery ", job.message_id));
     if (phone.ok()) {
       job.request.phone = *phone;
       result = deps_.sms->Send(job.request);

@@ -62,6 +62,10 @@ int Run() {
   // committed at shutdown are written and answered before the server is gone.
   GroupCommitter committer(store);
   RocksWorkerStore worker_store(store, outbox, &committer);
+  if (absl::Status s = worker_store.IndexEarlierAuditRecords(); !s.ok()) {
+    LABOR_LOG(ERROR) << "indexing the audit log: " << s;
+    return 1;
+  }
   ProfileDeps deps;
   deps.store = &worker_store;
   deps.cipher = cipher->get();

@@ -24,7 +24,8 @@ MethodPolicy ProfileMethodPolicy() {
       .Allow(FullMethod("ZeroEmploymentHouseholds"), {R::kAdmin})
       .Allow(FullMethod("TransferEmploymentReport"), {R::kAdmin})
       .Allow(FullMethod("PartnerSupplyReport"), {R::kAdmin, R::kPartner})
-      .Allow(FullMethod("ListAuditRecords"), {R::kAdmin});
+      .Allow(FullMethod("ListAuditRecords"), {R::kAdmin})
+      .Allow(FullMethod("ListWorkerVersions"), {R::kAdmin});
   return policy;
 }
 
@@ -113,6 +114,12 @@ grpc::ServerUnaryReactor* ProfileServiceImpl::ListAuditRecords(
     grpc::CallbackServerContext* ctx, const v1::ListAuditRecordsRequest* request,
     v1::ListAuditRecordsResponse* response) {
   return Handle(ctx, "ListAuditRecords", request, response, &ProfileManager::ListAudit);
+}
+
+grpc::ServerUnaryReactor* ProfileServiceImpl::ListWorkerVersions(
+    grpc::CallbackServerContext* ctx, const v1::ListWorkerVersionsRequest* request,
+    v1::ListWorkerVersionsResponse* response) {
+  return Handle(ctx, "ListWorkerVersions", request, response, &ProfileManager::ListVersions);
 }
 
 }  // namespace labor::profile

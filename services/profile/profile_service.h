@@ -57,6 +57,9 @@ class ProfileServiceImpl final : public v1::ProfileService::CallbackService {
   grpc::ServerUnaryReactor* ListAuditRecords(grpc::CallbackServerContext* ctx,
                                              const v1::ListAuditRecordsRequest* request,
                                              v1::ListAuditRecordsResponse* response) override;
+  grpc::ServerUnaryReactor* ListWorkerVersions(grpc::CallbackServerContext* ctx,
+                                               const v1::ListWorkerVersionsRequest* request,
+                                               v1::ListWorkerVersionsResponse* response) override;
 
  private:
   template <typename Request, typename Response, typename Method>

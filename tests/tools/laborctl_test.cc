@@ -233,5 +233,50 @@ TEST_F(LaborctlTest, KioskSeesMaskedPiiAndCannotReadReports) {
   EXPECT_THAT(report.output, HasSubstr("PERMISSION_DENIED"));
 }
 
+TEST_F(LaborctlTest, PhoneRevealAndVersionHistoryNeedAPurposeAndAreAudited) {
+  Result reg =
+      Run(Role::kAdmin, {"worker", "register", "--name=王小红", absl::StrCat("--id_number=", kId),
+                         "--phone=13912345678", "--township=罗江镇", "--household=TC102-1"});
+  ASSERT_EQ(reg.exit_code, 0) << reg.output;
+  EXPECT_THAT(reg.output, Not(HasSubstr("13912345678")));  // masked for staff too
+  Result upsert =
+      Run(Role::kKiosk, {"worker", "register", "--name=王小兰", absl::StrCat("--id_number=", kId),
+                         "--phone=13800009999", "--township=罗江镇", "--household=TC102-9",
+                         "--upsert"});
+  ASSERT_EQ(upsert.exit_code, 0) << upsert.output;
+
+  Result no_purpose =
+      Run(Role::kAdmin, {"worker", "get", absl::StrCat("--id_number=", kId), "--reveal_phone"});
+  EXPECT_EQ(no_purpose.exit_code, 2) << no_purpose.output;
+  Result get = Run(Role::kAdmin, {"worker", "get", absl::StrCat("--id_number=", kId),
+                                  "--reveal_phone", "--purpose=电话回访"});
+  ASSERT_EQ(get.exit_code, 0) << get.output;
+  EXPECT_THAT(get.output, HasSubstr("13800009999"));
+
+  EXPECT_EQ(Run(Role::kAdmin, {"worker", "history", absl::StrCat("--id_number=", kId)}).exit_code,
+            2);
+  Result history = Run(Role::kAdmin, {"worker", "history", absl::StrCat("--id_number=", kId),
+                                      "--purpose=核对被覆盖的登记", "--reveal_phone"});
+  ASSERT_EQ(history.exit_code, 0) << history.output;
+  EXPECT_THAT(history.output, HasSubstr("王小兰"));
+  EXPECT_THAT(history.output, HasSubstr("王小红"));
+  EXPECT_THAT(history.output, HasSubstr("13912345678"));
+  EXPECT_THAT(history.output, HasSubstr("TC102-1"));
+  EXPECT_THAT(history.output, HasSubstr("共 2 个版本"));
+  Result kiosk_history = Run(Role::kKiosk, {"worker", "history", absl::StrCat("--id_number=", kId),
+                                            "--purpose=看看"});
+  EXPECT_EQ(kiosk_history.exit_code, 1);
+  EXPECT_THAT(kiosk_history.output, HasSubstr("PERMISSION_DENIED"));
+
+  Result audit = Run(Role::kAdmin, {"audit", "list", "--json"});
+  ASSERT_EQ(audit.exit_code, 0) << audit.output;
+  for (const char* action : {"\"register\"", "\"upsert\"", "\"reveal_phone\"",
+                             "\"read_versions\""}) {
+    EXPECT_THAT(audit.output, HasSubstr(action));
+  }
+  EXPECT_THAT(audit.output, HasSubstr("\"household_id\""));
+  EXPECT_THAT(audit.output, Not(HasSubstr("13800009999")));
+}
+
 }  // namespace
 }  // namespace labor::tools

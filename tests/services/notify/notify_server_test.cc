@@ -338,6 +338,17 @@ TEST_F(NotifyServerTest, SmsGoesThroughTheGatewayWithinItsFrequencyLimits) {
       absl::Seconds(20)))
       << labor::testing::ReadFileOrEmpty(notify_->log_path());
   EXPECT_THAT(GetMessage(first)->history().rbegin()->reason(), HasSubstr("BizId"));
+  // ProfileService audited the phone read for that SMS, naming the message.
+  v1::ListAuditRecordsRequest audit_request;
+  audit_request.set_worker_id(worker);
+  v1::ListAuditRecordsResponse audit;
+  ASSERT_TRUE(profile_->stub()
+                  ->ListAuditRecords(profile_->Context(Role::kAdmin).get(), audit_request, &audit)
+                  .ok());
+  ASSERT_GE(audit.records_size(), 1);
+  EXPECT_EQ(audit.records(audit.records_size() - 1).action(), "reveal_phone");
+  EXPECT_EQ(audit.records(audit.records_size() - 1).purpose(),
+            absl::StrCat("sms delivery ", first));
 
   // A second SMS to the same number within a minute: the gateway's limit
   // answers, the message waits for a later attempt instead of failing.
