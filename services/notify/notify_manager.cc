@@ -12,8 +12,11 @@
 #include "absl/strings/str_split.h"
 #include "common/idempotency.h"
 #include "common/log.h"
+#include "common/pii.h"
 #include "common/proto_util.h"
 #include "common/status.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "services/notify/templates.h"
 
 namespace labor::notify {

@@ -292,6 +292,15 @@ void ExpectSameAnswers(const MatchIndex& index, RandomCity* city, int workers, i
   }
 }
 
+// Skill lists kept whole (the default threshold is above the randomized
+// lists' sizes) or split into groups from 2 or from 40 cards, by seed.
+MatchIndexOptions OptionsForSeed(uint32_t seed) {
+  MatchIndexOptions options;
+  if (seed % 3 == 1) options.group_min_cards = 2;
+  if (seed % 3 == 2) options.group_min_cards = 40;
+  return options;
+}
+
 // The exactness requirement: top-K equals a brute-force scan with
 // the same scoring function, ties included, on randomized data, also after
 // updates and removals moved records between the index's lists.
@@ -303,10 +312,7 @@ TEST_F(MatchIndexTest, TopKEqualsBruteForceOnRandomizedData) {
   for (uint32_t seed : {1u, 2u, 3u, 4u, 5u, 6u}) {
     SCOPED_TRACE(seed);
     RandomCity city(seed);
-    MatchIndexOptions options;
-    if (seed % 3 == 1) options.group_min_cards = 2;
-    if (seed % 3 == 2) options.group_min_cards = 40;
-    MatchIndex index(&scorer_, options);
+    MatchIndex index(&scorer_, OptionsForSeed(seed));
     constexpr int kWorkers = 1500, kVacancies = 400;
     for (int i = 0; i < kWorkers; ++i) index.UpsertWorker(W(city.Worker(i)));
     for (int i = 0; i < kVacancies; ++i) index.UpsertVacancy(V(city.Vacancy(i)));
@@ -355,10 +361,7 @@ TEST_F(MatchIndexTest, ReturneesAtAnyDistanceKeepTopKExact) {
   for (uint32_t seed : {21u, 22u, 23u}) {
     SCOPED_TRACE(seed);
     RandomCity city(seed);
-    MatchIndexOptions options;
-    if (seed % 3 == 1) options.group_min_cards = 2;
-    if (seed % 3 == 2) options.group_min_cards = 40;
-    MatchIndex index(&scorer_, options);
+    MatchIndex index(&scorer_, OptionsForSeed(seed));
     constexpr int kWorkers = 1000, kVacancies = 300;
     for (int i = 0; i < kWorkers; ++i) {
       v1::Worker w = city.Worker(i);
