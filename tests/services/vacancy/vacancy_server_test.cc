@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "common/grpc_status.h"
 #include "common/proto_util.h"
@@ -411,6 +412,34 @@ TEST_F(VacancyServerTest, ReusedRequestIdWithOtherContentIsRefused) {
   EXPECT_EQ(stored.headcount(), 2);
   EXPECT_EQ(stored.title(), "叉车司机");
   EXPECT_EQ(stored.version(), 1);
+}
+
+// A Redis outage under the real binary: its log says once that Redis went
+// down and once that it came back, however many calls failed meanwhile.
+TEST_F(VacancyServerTest, RedisOutageIsLoggedOnceEachWay) {
+  v1::Employer e = MustUpsertEmployer("MA62Q1234");
+  auto lines = [&](absl::string_view phrase) {
+    int n = 0;
+    for (absl::string_view line :
+         absl::StrSplit(labor::testing::ReadFileOrEmpty(harness_->log_path()), '\n')) {
+      n += absl::StrContains(line, "redis redis (") && absl::StrContains(line, phrase) ? 1 : 0;
+    }
+    return n;
+  };
+  redis_.Stop();
+  v1::PostVacancyResponse posted;
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(Post(LocalJob(e.employer_id()), &posted).ok());  // writes go on without Redis
+  }
+  EXPECT_TRUE(labor::testing::WaitFor([&] { return lines(" is down: ") == 1; }, absl::Seconds(10)));
+  absl::SleepFor(absl::Seconds(1));  // the relay keeps retrying meanwhile
+  ASSERT_TRUE(redis_.Restart().ok());
+  EXPECT_TRUE(labor::testing::WaitFor([&] { return lines(" is up again after ") == 1; },
+                                      absl::Seconds(10)));
+  EXPECT_TRUE(
+      labor::testing::WaitFor([&] { return StreamTypes().size() >= 6; }, absl::Seconds(10)));
+  EXPECT_EQ(lines(" is down: "), 1);
+  EXPECT_EQ(lines(" is up again after "), 1);
 }
 
 TEST_F(VacancyServerTest, ImportMixedItemsAndReplayIdempotently) {
