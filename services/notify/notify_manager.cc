@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "common/idempotency.h"
 #include "common/log.h"
 #include "common/pii.h"
 #include "common/proto_util.h"
@@ -39,18 +40,6 @@ v1::Actor ActorOf(const Caller& caller) {
   actor.set_tenant(caller.tenant);
   actor.set_principal(caller.principal);
   return actor;
-}
-
-std::string RequestHash(const v1::Notification& n) {
-  std::string bytes;
-  google::protobuf::io::StringOutputStream stream(&bytes);
-  google::protobuf::io::CodedOutputStream out(&stream);
-  out.SetSerializationDeterministic(true);
-  n.SerializeToCodedStream(&out);
-  out.Trim();
-  // Stable across processes (absl::Hash is seeded per process): a replay
-  // after a restart must match.
-  return Sha256Hex(bytes);
 }
 
 std::string WaitingCode(absl::string_view reason) {
@@ -426,16 +415,17 @@ absl::StatusOr<v1::EnqueueResponse> NotifyManager::EnqueueAs(const std::string& 
   std::vector<std::string> unexpanded;
   for (int i = 0; i < request.notifications_size(); ++i) {
     const v1::Notification& n = request.notifications(i);
-    const std::string hash = RequestHash(n);
-    const std::string field = absl::StrCat("notifications[", i, "].idempotency_key");
-    auto conflict = [&](absl::string_view id) {
-      return absl::AlreadyExistsError(absl::StrCat(
-          field, " \"", n.idempotency_key(), "\" was used for a different notification (", id,
-          ") within ", absl::FormatDuration(options_.dedup_window)));
+    const std::string hash = ContentFingerprint(n);
+    // The one rule of common/idempotency.h: a replay gets the original, a
+    // reused key with other content ALREADY_EXISTS.
+    auto check = [&](absl::string_view first_hash, absl::string_view id) {
+      return CheckReplay(absl::StrCat("notifications[", i, "].idempotency_key"),
+                         n.idempotency_key(), first_hash, hash, absl::StrCat("notification ", id),
+                         absl::FormatDuration(options_.dedup_window));
     };
     if (auto seen = in_batch.find(n.idempotency_key()); seen != in_batch.end()) {
-      if (seen->second.first != hash)
-        return conflict(response.results(seen->second.second).notification_id());
+      RETURN_IF_ERROR(
+          check(seen->second.first, response.results(seen->second.second).notification_id()));
       v1::EnqueueResult* result = response.add_results();
       *result = response.results(seen->second.second);
       result->set_duplicate(true);
@@ -444,7 +434,7 @@ absl::StatusOr<v1::EnqueueResponse> NotifyManager::EnqueueAs(const std::string& 
     ASSIGN_OR_RETURN(std::optional<StoredIdempotency> seen,
                      deps_.store->GetIdempotency(tenant, n.idempotency_key()));
     if (seen && absl::FromUnixMicros(seen->created_micros()) + options_.dedup_window > now) {
-      if (seen->request_hash() != hash) return conflict(seen->notification_id());
+      RETURN_IF_ERROR(check(seen->request_hash(), seen->notification_id()));
       ASSIGN_OR_RETURN(std::optional<StoredNotification> original,
                        deps_.store->GetNotification(seen->notification_id()));
       v1::EnqueueResult* result = response.add_results();

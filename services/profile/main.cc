@@ -97,6 +97,7 @@ int Run() {
   ServerOptions server_options = ServerOptionsFromFlags("labor.v1.ProfileService");
   GrpcServer server(server_options, [&worker_store] { return worker_store.Health(); });
   ProfileServiceImpl service(&manager, &auth, &pool, &server.metrics());
+  server.metrics().TrackRedis(&redis);
   server.AddService(&service);
   server.AddShutdownHook([&relay] { relay.Stop(); });
   server.AddShutdownHook([store] {

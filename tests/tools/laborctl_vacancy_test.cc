@@ -222,13 +222,22 @@ TEST_F(LaborctlVacancyTest, VacancyPostGetListUpdateCloseFill) {
   ASSERT_EQ(dg_employer.exit_code, 0) << dg_employer.err;
   EXPECT_EQ(ParseJson<v1::Employer>(dg_employer.out).employer_id(), electronics.employer_id());
   // The same request_id again is a retry: the same vacancy comes back.
-  Result retry = Ctl(
-      {"vacancy", "post", absl::StrCat("--credit_code=", dg_code), "--name=东莞市鑫达电子有限公司",
-       "--title=电子厂普工", "--occupation=6-25-04-07", "--location=441900", "--wage=4800-6500",
-       "--headcount=50", absl::StrCat("--expires=", DayFromToday(60)), "--request_id=dg-post-1", "--json"});
+  Result retry =
+      Ctl({"vacancy", "post", absl::StrCat("--credit_code=", dg_code),
+           "--name=东莞市鑫达电子有限公司", "--title=电子厂普工", "--occupation=6-25-04-07",
+           "--location=441900", "--wage=4800-6500", "--headcount=50", "--benefits=room,board",
+           absl::StrCat("--expires=", DayFromToday(60)), "--request_id=dg-post-1", "--json"});
   ASSERT_EQ(retry.exit_code, 0) << retry.err;
   EXPECT_EQ(ParseJson<v1::PostVacancyResponse>(retry.out).vacancy().vacancy_id(),
             electronics.vacancy_id());
+  // The same request_id for other content (no benefits) is refused, naming
+  // the vacancy the key already stands for.
+  Result reused = Ctl(
+      {"vacancy", "post", absl::StrCat("--credit_code=", dg_code), "--name=东莞市鑫达电子有限公司",
+       "--title=电子厂普工", "--occupation=6-25-04-07", "--location=441900", "--wage=4800-6500",
+       "--headcount=50", absl::StrCat("--expires=", DayFromToday(60)), "--request_id=dg-post-1"});
+  EXPECT_EQ(reused.exit_code, 1) << reused.out << reused.err;
+  EXPECT_THAT(reused.err, HasSubstr(electronics.vacancy_id()));
 
   Result get = Ctl({"vacancy", "get", absl::StrCat("--vacancy_id=", f.vacancy_id())});
   ASSERT_EQ(get.exit_code, 0) << get.out << get.err;

@@ -90,6 +90,7 @@ TEST_F(NotifyManagerTest, IdempotencyKeyReplaysTheOriginal) {
   auto conflict = manager_->Enqueue(MakeCaller(Role::kService), other);
   EXPECT_EQ(conflict.status().code(), absl::StatusCode::kAlreadyExists);
   EXPECT_THAT(conflict.status().message(), HasSubstr("notifications[0].idempotency_key"));
+  EXPECT_THAT(conflict.status().message(), HasSubstr(first->results(0).notification_id()));
 
   // Keys are per tenant.
   auto admin = manager_->Enqueue(MakeCaller(Role::kAdmin), r);
