@@ -80,7 +80,7 @@ class UnaryDispatcher {
     Metrics* metrics = metrics_;
     ServerDrain* drain = drain_;
     if (!drain->TryEnter()) {
-      Finish(reactor, method, start, ShuttingDownError());
+      FinishCall(reactor, method, start, metrics, ShuttingDownError());
       return reactor;
     }
     auto finish = [reactor, method, start, metrics, drain](const absl::Status& status) {
@@ -145,10 +145,6 @@ class UnaryDispatcher {
   absl::StatusOr<Caller> Authenticate(const grpc::ServerContextBase& ctx,
                                       absl::string_view method) const {
     return auth_->Check(ctx, FullMethod(method));
-  }
-  void Finish(grpc::ServerUnaryReactor* reactor, const char* method, absl::Time start,
-              const absl::Status& status) const {
-    FinishCall(reactor, method, start, metrics_, status);
   }
   static void Record(Metrics* metrics, absl::string_view method, absl::Time start,
                      const absl::Status& status);
