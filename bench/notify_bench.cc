@@ -72,11 +72,9 @@ ABSL_FLAG(std::string, profile_target, "127.0.0.1:50051", "ProfileService addres
 ABSL_FLAG(std::string, token_file, "",
           "admin token (first line): RegisterWorker, Enqueue, GetStats");
 ABSL_FLAG(std::string, subscriber_token_file, "",
-          "token of the WeChat channel backend (first line; e.g. the service token): Subscribe, "
-          "Ack");
-ABSL_FLAG(std::string, subscriber_openid, "",
-          "sent as x-labor-openid by the subscribers (needed when their token has the wechat "
-          "role)");
+          "token of the WeChat channel backend (first line; e.g. the service token or a "
+          "wechat-role one, which subscribes for the whole channel without an openid): "
+          "Subscribe, Ack");
 ABSL_FLAG(int, workers, 20000, "synthetic workers registered and addressed");
 ABSL_FLAG(int64_t, worker_offset, 3000000,
           "synthetic index of the first worker (same offset = same workers, reused)");
@@ -448,11 +446,7 @@ class Subscriber {
     std::vector<std::string> message_ids;
   };
 
-  void Authorize(grpc::ClientContext* ctx) {
-    AddAuth(ctx, token_);
-    const std::string openid = absl::GetFlag(FLAGS_subscriber_openid);
-    if (!openid.empty()) ctx->AddMetadata("x-labor-openid", openid);
-  }
+  void Authorize(grpc::ClientContext* ctx) { AddAuth(ctx, token_); }
 
   void ReadLoop() {
     v1::SubscribeRequest request;

@@ -323,6 +323,7 @@ absl::Status PgMatcher::Init() {
       {"@FRESH_S@", absl::StrCat(int64_t{w.freshness_days} * 86400)},
       {"@RET_BEFORE@", absl::StrCat(w.return_window_before_days)},
       {"@RET_AFTER@", absl::StrCat(w.return_window_after_days)},
+      {"@RET_DECAY@", absl::StrCat(w.return_decay_days)},
       {"@BRAND1@", absl::StrCat(Scorer::BrandBranch(v1::LABOR_BRAND_BASHAN_MEIZI))},
       {"@BRAND2@", absl::StrCat(Scorer::BrandBranch(v1::LABOR_BRAND_BASHAN_CHUSHI))},
       {"@BRAND3@", absl::StrCat(Scorer::BrandBranch(v1::LABOR_BRAND_BASHAN_JIANGONG))},

@@ -7,8 +7,8 @@
 -- with a line "-- name: <section>". Before use it replaces @NAME@ with the
 -- scorer's weights (@W_SKILL@ … @W_RETURN@, @MINOR@, @MIDDLE@, @PENALTY@,
 -- @REF_WAGE@, @FRESH_S@ = freshness_days x 86400, @RET_BEFORE@,
--- @RET_AFTER@, @BRAND1@..@BRAND3@ = Scorer::BrandBranch) and assembles the
--- queries: "score" wraps @INNER@ = "top_workers" or "top_vacancies", which
+-- @RET_AFTER@, @RET_DECAY@, @BRAND1@..@BRAND3@ = Scorer::BrandBranch) and
+-- assembles the queries: "score" wraps @INNER@ = "top_workers" or "top_vacancies", which
 -- paste the fragments @OPEN_VACANCY@, @PAIR_VETO@, @PARTS@ and
 -- @CANDIDATES@ ("" for the scan, the *_candidates section for the GIN path).
 --
@@ -184,10 +184,15 @@ greatest(0, 1000 - greatest(0, $2 - v.posted_at_s) * 1000 / @FRESH_S@)::int AS f
 CASE WHEN occ_depth(CASE w.brand WHEN 1 THEN @BRAND1@ WHEN 2 THEN @BRAND2@
                                  WHEN 3 THEN @BRAND3@ ELSE 0 END, v.occupation) = 4
      THEN 1000 ELSE 0 END AS brand,
+-- return_plan (Scorer::ReturnTimeValue): full from @RET_BEFORE@ days before
+-- the return, fading with the lead before that, 0 after the window.
 CASE WHEN w.return_intent = 1 AND w.planned_return IS NOT NULL
-          AND $3 >= w.planned_return - @RET_BEFORE@ AND $3 <= w.planned_return + @RET_AFTER@
+          AND $3 <= w.planned_return + @RET_AFTER@
           AND w.hukou_keys[3] = v.loc_keys[3]
-     THEN 1000 ELSE 0 END AS return_plan,
+     THEN CASE WHEN w.planned_return - @RET_BEFORE@ - $3 <= 0 THEN 1000
+               ELSE (1000::bigint * @RET_DECAY@
+                     / (@RET_DECAY@ + (w.planned_return - @RET_BEFORE@ - $3)))::int END
+     ELSE 0 END AS return_plan,
 w.skill_codes, w.skill_levels, v.req_codes, v.req_levels
 
 -- name: score

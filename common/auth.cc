@@ -174,6 +174,11 @@ MethodPolicy& MethodPolicy::Allow(absl::string_view method, std::vector<Role> ro
   return *this;
 }
 
+MethodPolicy& MethodPolicy::ChannelWide(absl::string_view method) {
+  channel_wide_.insert(std::string(method));
+  return *this;
+}
+
 bool MethodPolicy::Allowed(absl::string_view method, Role role) const {
   auto it = roles_.find(method);
   return it != roles_.end() && it->second.contains(role);
@@ -206,7 +211,14 @@ absl::StatusOr<Caller> Authenticator::Check(absl::string_view authorization,
   std::optional<Caller> caller = tokens_->Lookup(token);
   if (!caller.has_value()) return absl::UnauthenticatedError("unknown token");
 
-  if (caller->role == Role::kWechat) {
+  if (caller->role == Role::kWechat && policy_.IsChannelWide(method)) {
+    if (!absl::StripAsciiWhitespace(openid).empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          kOpenIdMetadata, ": ", MethodShortName(method),
+          " serves the whole WeChat channel (every worker's deliveries); it names no worker"));
+    }
+    caller->openid.clear();
+  } else if (caller->role == Role::kWechat) {
     openid = absl::StripAsciiWhitespace(openid);
     if (openid.empty()) {
       return absl::UnauthenticatedError(absl::StrCat("wechat calls must carry ", kOpenIdMetadata));
@@ -239,6 +251,5 @@ absl::StatusOr<std::string> ReadTokenFile(const std::string& path) {
   }
   return absl::InvalidArgumentError(absl::StrCat("token file ", path, " is empty"));
 }
-
 
 }  // namespace labor

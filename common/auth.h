@@ -54,9 +54,17 @@ class MethodPolicy {
   MethodPolicy& Allow(absl::string_view method, std::vector<Role> roles);
   bool Allowed(absl::string_view method, Role role) const;
   bool Covers(absl::string_view method) const { return roles_.contains(method); }
+  // A method the WeChat backend calls for its whole channel, as the one
+  // trusted principal delivering for all its users (taking and acking
+  // deliveries), not on behalf of one worker: a wechat call takes no
+  // x-labor-openid there, and one carrying it is refused rather than
+  // silently acting for every worker.
+  MethodPolicy& ChannelWide(absl::string_view method);
+  bool IsChannelWide(absl::string_view method) const { return channel_wide_.contains(method); }
 
  private:
   absl::flat_hash_map<std::string, absl::flat_hash_set<Role>> roles_;
+  absl::flat_hash_set<std::string> channel_wide_;
 };
 
 // A freshly issued bearer token and the tokens-file line that grants it.
@@ -75,8 +83,10 @@ class Authenticator {
       : tokens_(tokens), policy_(std::move(policy)) {}
   // Authenticates the call ("authorization: Bearer <token>") and checks the
   // policy for `method`. UNAUTHENTICATED: missing/malformed/unknown token, or
-  // a wechat call without a well-formed x-labor-openid. PERMISSION_DENIED:
-  // role not allowed. Caller.openid is set for the wechat role only.
+  // a wechat call without a well-formed x-labor-openid (except on a
+  // channel-wide method). INVALID_ARGUMENT: a wechat call of a channel-wide
+  // method naming a worker. PERMISSION_DENIED: role not allowed.
+  // Caller.openid is set for the wechat role's per-worker methods only.
   absl::StatusOr<Caller> Check(const grpc::ServerContextBase& ctx, absl::string_view method) const;
   // Same from raw metadata values (for tests and non-gRPC callers); an empty
   // value means the header is absent. The gRPC overload also refuses a call

@@ -50,6 +50,23 @@ ABSL_FLAG(std::string, tls_client_ca_file, "",
 ABSL_FLAG(int, max_message_bytes, 4 << 20, "largest gRPC message accepted or sent");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "on shutdown, how long in-flight calls may finish before they are cancelled");
+// Connection and memory bounds; defaults from ServerOptions (one place).
+ABSL_FLAG(int64_t, max_request_memory_bytes, labor::ServerOptions().max_request_memory_bytes,
+          "memory requests in flight may hold; beyond it new calls get RESOURCE_EXHAUSTED");
+ABSL_FLAG(absl::Duration, max_connection_idle, labor::ServerOptions().max_connection_idle,
+          "a connection without calls for this long is closed");
+ABSL_FLAG(absl::Duration, max_connection_age, labor::ServerOptions().max_connection_age,
+          "every connection is closed after this (clients reconnect)");
+ABSL_FLAG(absl::Duration, max_connection_age_grace, labor::ServerOptions().max_connection_age_grace,
+          "calls open when a connection reaches its age get this long before they are cut");
+ABSL_FLAG(absl::Duration, handshake_timeout, labor::ServerOptions().handshake_timeout,
+          "a connection that has not completed the HTTP/2 handshake by then is closed");
+ABSL_FLAG(absl::Duration, keepalive_time, labor::ServerOptions().keepalive_time,
+          "the server pings a connection silent for this long");
+ABSL_FLAG(absl::Duration, keepalive_timeout, labor::ServerOptions().keepalive_timeout,
+          "a connection whose ping is not answered within this is closed");
+ABSL_FLAG(absl::Duration, min_client_ping_interval, labor::ServerOptions().min_client_ping_interval,
+          "clients pinging more often than this are disconnected");
 
 namespace labor {
 
@@ -121,6 +138,14 @@ ServerOptions ServerOptionsFromFlags(const std::string& service_name) {
   options.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca_file);
   options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   options.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
+  options.max_request_memory_bytes = absl::GetFlag(FLAGS_max_request_memory_bytes);
+  options.max_connection_idle = absl::GetFlag(FLAGS_max_connection_idle);
+  options.max_connection_age = absl::GetFlag(FLAGS_max_connection_age);
+  options.max_connection_age_grace = absl::GetFlag(FLAGS_max_connection_age_grace);
+  options.handshake_timeout = absl::GetFlag(FLAGS_handshake_timeout);
+  options.keepalive_time = absl::GetFlag(FLAGS_keepalive_time);
+  options.keepalive_timeout = absl::GetFlag(FLAGS_keepalive_timeout);
+  options.min_client_ping_interval = absl::GetFlag(FLAGS_min_client_ping_interval);
   return options;
 }
 

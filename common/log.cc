@@ -4,8 +4,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <utility>
 
 #include "absl/strings/ascii.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 
@@ -43,7 +45,25 @@ const char* LevelName(LogLevel level) {
   return "?";
 }
 
+struct SinkSlot {
+  std::atomic<bool> set{false};  // lines skip the lock while no sink is set
+  absl::Mutex mu;
+  LogSink sink ABSL_GUARDED_BY(mu);
+};
+
+SinkSlot& Sink() {
+  static SinkSlot* slot = new SinkSlot;  // never destroyed: logging at exit stays safe
+  return *slot;
+}
+
 }  // namespace
+
+void SetLogSink(LogSink sink) {
+  SinkSlot& slot = Sink();
+  absl::MutexLock lock(&slot.mu);
+  slot.set.store(static_cast<bool>(sink));
+  slot.sink = std::move(sink);
+}
 
 void SetMinLogLevel(LogLevel level) { MinLevel().store(static_cast<int>(level)); }
 LogLevel MinLogLevel() { return static_cast<LogLevel>(MinLevel().load()); }
@@ -56,8 +76,12 @@ LogMessage::LogMessage(LogLevel level, const char* file, int line) : level_(leve
 }
 
 LogMessage::~LogMessage() {
-  stream_ << '\n';
   std::string line = stream_.str();
+  if (SinkSlot& slot = Sink(); slot.set.load()) {
+    absl::MutexLock lock(&slot.mu);
+    if (slot.sink) slot.sink(level_, line);
+  }
+  line.push_back('\n');
   std::fwrite(line.data(), 1, line.size(), stderr);
   if (level_ == LogLevel::kFatal) {
     std::fflush(stderr);

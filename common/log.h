@@ -2,6 +2,7 @@
 // Never pass PII (ID numbers, phones, names) to these: log worker ids.
 #pragma once
 
+#include <functional>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -25,6 +26,12 @@ enum class LogLevel {
 // Messages below this level are dropped. Default kInfo; LABOR_LOG_LEVEL=debug|info|warning|error.
 void SetMinLogLevel(LogLevel level);
 LogLevel MinLogLevel();
+
+// Also hands every line written (without its newline) to `sink`; lines
+// still go to stderr. An empty function removes the sink. Tests capture
+// logs through it.
+using LogSink = std::function<void(LogLevel level, std::string_view line)>;
+void SetLogSink(LogSink sink);
 
 class LogMessage {
  public:

@@ -57,6 +57,48 @@ Metrics::Metrics(std::string service)
                   .Name("labor_rpc_latency_seconds")
                   .Help("RPC handling time, from handler start to status")
                   .Register(*registry_);
+  redis_up_ = &prometheus::BuildGauge()
+                   .Name("labor_redis_up")
+                   .Help("1 while the Redis client's calls are answered, 0 while it is down")
+                   .Register(*registry_);
+  redis_transitions_ = &prometheus::BuildCounter()
+                            .Name("labor_redis_transitions_total")
+                            .Help("Changes of labor_redis_up (the first state seen included)")
+                            .Register(*registry_);
+}
+
+// The series of one tracked client. The client's observer holds it, so it
+// outlives whichever of the two goes first; `alive` says whether the
+// registry (and so the series) still exists.
+struct Metrics::RedisSeries {
+  absl::Mutex mu;
+  bool alive ABSL_GUARDED_BY(mu) = true;
+  prometheus::Gauge* up = nullptr;
+  prometheus::Counter* went_up = nullptr;
+  prometheus::Counter* went_down = nullptr;
+  int64_t reported_up ABSL_GUARDED_BY(mu) = 0;
+  int64_t reported_down ABSL_GUARDED_BY(mu) = 0;
+};
+
+void Metrics::TrackRedis(RedisClient* client) {
+  auto series = std::make_shared<RedisSeries>();
+  const std::string& name = client->options().name;
+  series->up = &redis_up_->Add({{"service", service_}, {"client", name}});
+  series->went_up =
+      &redis_transitions_->Add({{"service", service_}, {"client", name}, {"to", "up"}});
+  series->went_down =
+      &redis_transitions_->Add({{"service", service_}, {"client", name}, {"to", "down"}});
+  redis_series_.push_back(series);
+  client->ObserveHealth([series](const RedisHealth& health) {
+    absl::MutexLock lock(&series->mu);
+    if (!series->alive) return;
+    series->up->Set(health.state == RedisHealth::State::kUp ? 1 : 0);
+    // Counters only grow: add what the client counted since the last report.
+    series->went_up->Increment(static_cast<double>(health.went_up - series->reported_up));
+    series->went_down->Increment(static_cast<double>(health.went_down - series->reported_down));
+    series->reported_up = health.went_up;
+    series->reported_down = health.went_down;
+  });
 }
 
 absl::Status Metrics::Serve(const std::string& address) {
@@ -81,7 +123,13 @@ absl::Status Metrics::Serve(const std::string& address) {
   return absl::OkStatus();
 }
 
-Metrics::~Metrics() { StopServing(); }
+Metrics::~Metrics() {
+  StopServing();
+  for (const std::shared_ptr<RedisSeries>& series : redis_series_) {
+    absl::MutexLock lock(&series->mu);
+    series->alive = false;
+  }
+}
 
 void Metrics::StopServing() {
   if (exposer_ == nullptr) return;

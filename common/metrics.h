@@ -4,6 +4,7 @@
 #include <array>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
@@ -12,6 +13,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/redis.h"
 #include "grpcpp/support/status.h"
 #include "prometheus/counter.h"
 #include "prometheus/exposer.h"
@@ -40,6 +42,11 @@ class Metrics {
   // labor_rpc_requests_total{service,method,code} and
   // labor_rpc_latency_seconds{service,method}.
   void ObserveRpc(absl::string_view method, int grpc_code, absl::Duration latency);
+  // Exports the health of `client` (RedisClient::ObserveHealth) as
+  // labor_redis_up{service,client} (1 answering, 0 down or not reached yet)
+  // and labor_redis_transitions_total{service,client,to="up"|"down"}. Either
+  // may be destroyed first.
+  void TrackRedis(RedisClient* client);
 
  private:
   std::string service_;
@@ -56,6 +63,10 @@ class Metrics {
     prometheus::Histogram* latency = nullptr;
     std::array<prometheus::Counter*, 17> requests_by_code{};
   };
+  prometheus::Family<prometheus::Gauge>* redis_up_;
+  prometheus::Family<prometheus::Counter>* redis_transitions_;
+  struct RedisSeries;
+  std::vector<std::shared_ptr<RedisSeries>> redis_series_;  // marked dead on destruction
   absl::Mutex series_mu_;
   absl::flat_hash_map<std::string, MethodSeries> series_ ABSL_GUARDED_BY(series_mu_);
 };

@@ -1,5 +1,6 @@
 #include "common/redis.h"
 
+#include <errno.h>
 #include <hiredis/hiredis.h>
 #include <signal.h>
 #include <sys/time.h>
@@ -150,23 +151,29 @@ absl::StatusOr<std::vector<RedisReply>> RedisClient::Pipeline(
 
   Connection* conn = Acquire();
   ConnectionLease lease([this, conn] { Release(conn); });
+  const absl::Time started = absl::Now();
   const std::string where = absl::StrCat("redis ", options_.host, ":", options_.port);
 
   if (conn->ctx == nullptr) {
     {
       absl::MutexLock lock(&mu_);
       if (absl::Now() < down_until_) {
+        // Already noted down by the call that failed.
         return absl::UnavailableError(absl::StrCat(where, ": down, retrying later"));
       }
     }
     timeval connect_tv = TimevalOf(options_.connect_timeout);
     redisContext* ctx = redisConnectWithTimeout(options_.host.c_str(), options_.port, connect_tv);
     if (ctx == nullptr || ctx->err != 0) {
-      std::string why = ctx == nullptr ? "cannot allocate context" : ctx->errstr;
+      std::string why = absl::StrCat("connect failed: ",
+                                     ctx == nullptr ? "cannot allocate context" : ctx->errstr);
       if (ctx != nullptr) redisFree(ctx);
-      absl::MutexLock lock(&mu_);
-      down_until_ = absl::Now() + options_.retry_backoff;
-      return absl::UnavailableError(absl::StrCat(where, ": connect failed: ", why));
+      {
+        absl::MutexLock lock(&mu_);
+        down_until_ = absl::Now() + options_.retry_backoff;
+      }
+      NoteHealth(RedisHealth::State::kDown, started, why);
+      return absl::UnavailableError(absl::StrCat(where, ": ", why));
     }
     if (redisSetTimeout(ctx, TimevalOf(options_.command_timeout)) != REDIS_OK) {
       std::string why = ctx->errstr;
@@ -184,6 +191,7 @@ absl::StatusOr<std::vector<RedisReply>> RedisClient::Pipeline(
                                args.lens.data()) != REDIS_OK) {
       std::string why = conn->ctx->errstr;
       conn->Drop();
+      NoteHealth(RedisHealth::State::kDown, started, why);
       return absl::UnavailableError(absl::StrCat(where, ": ", why));
     }
   }
@@ -192,15 +200,63 @@ absl::StatusOr<std::vector<RedisReply>> RedisClient::Pipeline(
     void* raw = nullptr;
     if (redisGetReply(conn->ctx, &raw) != REDIS_OK || raw == nullptr) {
       // The message is hiredis' I/O error text, never command arguments.
+      const bool timed_out =
+          conn->ctx->err == REDIS_ERR_IO && (errno == EAGAIN || errno == EWOULDBLOCK);
       std::string why = conn->ctx->err != 0 ? conn->ctx->errstr : "no reply";
+      if (timed_out) {
+        why = absl::StrCat("no reply within ", absl::FormatDuration(options_.command_timeout));
+      }
       if (raw != nullptr) freeReplyObject(raw);
       conn->Drop();
+      NoteHealth(RedisHealth::State::kDown, started, why);
       return absl::UnavailableError(absl::StrCat(where, ": ", why));
     }
     replies.push_back(Convert(static_cast<redisReply*>(raw)));
     freeReplyObject(raw);
   }
+  NoteHealth(RedisHealth::State::kUp, started, "");
   return replies;
+}
+
+RedisHealth RedisClient::health() const {
+  absl::MutexLock lock(&health_mu_);
+  return health_;
+}
+
+void RedisClient::ObserveHealth(std::function<void(const RedisHealth&)> observer) {
+  absl::MutexLock lock(&health_mu_);
+  observer_ = std::move(observer);
+  if (observer_) observer_(health_);
+}
+
+void RedisClient::NoteHealth(RedisHealth::State state, absl::Time started, const std::string& why) {
+  if (state_.load(std::memory_order_relaxed) == state) return;  // every call but a change
+  absl::MutexLock lock(&health_mu_);
+  const RedisHealth::State before = health_.state;
+  // A call that began before the last change reports older news (a reply
+  // that was on its way when Redis died): it must not flip the state back.
+  if (before == state || started < changed_at_) return;
+  health_.state = state;
+  state_.store(state, std::memory_order_relaxed);
+  const std::string who =
+      absl::StrCat("redis ", options_.name, " (", options_.host, ":", options_.port, ")");
+  const absl::Time now = absl::Now();
+  const absl::Time down_since = changed_at_;
+  changed_at_ = now;
+  if (state == RedisHealth::State::kDown) {
+    ++health_.went_down;
+    LABOR_LOG(WARNING) << who << " is down: " << why
+                       << "; its calls fail with UNAVAILABLE until it answers again";
+  } else {
+    ++health_.went_up;
+    if (before == RedisHealth::State::kDown) {
+      LABOR_LOG(INFO) << who << " is up again after "
+                      << absl::FormatDuration(absl::Trunc(now - down_since, absl::Milliseconds(1)));
+    } else {
+      LABOR_LOG(INFO) << who << " connected";
+    }
+  }
+  if (observer_) observer_(health_);
 }
 
 absl::StatusOr<RedisReply> RedisClient::Command(const std::vector<std::string>& argv) {

@@ -2,11 +2,14 @@
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/resource_quota.h>
 #include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -15,6 +18,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
+#include "common/rpc_handler.h"
 #include "common/status.h"
 
 namespace labor {
@@ -122,7 +126,10 @@ GrpcServer::~GrpcServer() {
   Shutdown();
 }
 
-void GrpcServer::AddService(grpc::Service* service) { services_.push_back(service); }
+void GrpcServer::AddService(grpc::Service* service) {
+  if (auto* drainable = dynamic_cast<DrainableService*>(service)) drainable->AttachDrain(&drain_);
+  services_.push_back(service);
+}
 
 void GrpcServer::AddShutdownHook(std::function<void()> hook) { hooks_.push_back(std::move(hook)); }
 
@@ -154,6 +161,18 @@ absl::Status GrpcServer::Start() {
     credentials = grpc::SslServerCredentials(ssl);
   }
 
+  for (grpc::Service* service : services_) {
+    // A method left to the generated synchronous default would answer
+    // UNIMPLEMENTED from threads this callback server does not run.
+    if (service->has_synchronous_methods()) {
+      return absl::FailedPreconditionError(
+          "a service has a method without a callback handler (register every method)");
+    }
+  }
+  if (options_.max_request_memory_bytes <= 0) {
+    return absl::InvalidArgumentError("max_request_memory_bytes must be positive");
+  }
+
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
@@ -162,6 +181,27 @@ absl::Status GrpcServer::Start() {
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
   builder.SetMaxSendMessageSize(options_.max_message_bytes);
+  // Requests are buffered whole before a handler sees them: the quota bounds
+  // what all of them together may hold (beyond it: RESOURCE_EXHAUSTED).
+  grpc::ResourceQuota quota(absl::StrCat(options_.service_name, " requests"));
+  quota.Resize(static_cast<size_t>(options_.max_request_memory_bytes));
+  builder.SetResourceQuota(quota);
+  // Connections that hold a descriptor without doing anything are closed:
+  // no handshake, no call, or a dead peer under an open stream.
+  auto ms = [](absl::Duration d) {
+    return static_cast<int>(std::clamp<int64_t>(absl::ToInt64Milliseconds(d), 1, INT32_MAX));
+  };
+  builder.AddChannelArgument(GRPC_ARG_SERVER_HANDSHAKE_TIMEOUT_MS, ms(options_.handshake_timeout));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS, ms(options_.max_connection_idle));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS, ms(options_.max_connection_age));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
+                             ms(options_.max_connection_age_grace));
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, ms(options_.keepalive_time));
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, ms(options_.keepalive_timeout));
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
+                             ms(options_.min_client_ping_interval));
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 2);
   builder.AddListeningPort(options_.listen_address, credentials, &port_);
   for (grpc::Service* service : services_) builder.RegisterService(service);
   server_ = builder.BuildAndStart();
@@ -235,10 +275,19 @@ void GrpcServer::Shutdown() {
     health->SetServingStatus(options_.service_name, false);
     health->SetServingStatus(false);
   }
+  // Calls in flight are answered; new ones are refused UNAVAILABLE (which
+  // clients retry) and streams end at once. Only once that is done does
+  // the transport shut down: calls it holds but has not handed over yet
+  // would be cut CANCELLED, and clients do not retry those.
+  const absl::Time start = absl::Now();
+  const absl::Time deadline = start + options_.shutdown_grace;
+  drain_.Start();
+  if (!drain_.WaitQuiet(options_.shutdown_quiet, deadline)) {
+    LABOR_LOG(WARNING) << "shutdown: calls still in flight after the grace period";
+  }
   // Stops accepting calls, lets in-flight ones finish until the deadline,
   // then cancels the rest and waits for their handlers.
-  const absl::Time start = absl::Now();
-  server_->Shutdown(absl::ToChronoTime(start + options_.shutdown_grace));
+  server_->Shutdown(absl::ToChronoTime(deadline));
   server_->Wait();
   LABOR_LOG(INFO) << "shutdown: calls drained in " << absl::FormatDuration(absl::Now() - start);
   for (const auto& hook : hooks_) hook();

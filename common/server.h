@@ -1,7 +1,9 @@
 // Server bootstrap shared by every service: callback-API gRPC server,
 // grpc.health.v1 tied to a store probe, reflection, Prometheus metrics,
-// optional (m)TLS, and a graceful shutdown on SIGTERM/SIGINT that drains
-// in-flight calls and then runs the service's flush hooks (WAL sync).
+// optional (m)TLS, bounds on what connections and requests in flight may
+// hold, and a graceful shutdown on SIGTERM/SIGINT that drains in-flight
+// calls (refusing new ones UNAVAILABLE, ending open streams at once) and
+// then runs the service's flush hooks (WAL sync).
 #pragma once
 
 #include <grpcpp/grpcpp.h>
@@ -17,6 +19,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
+#include "common/drain.h"
 #include "common/metrics.h"
 
 namespace labor {
@@ -28,7 +31,31 @@ struct ServerOptions {
   std::string port_file;        // written after bind when not empty
   std::string tls_cert_file, tls_key_file, tls_client_ca_file;
   int max_message_bytes = 4 << 20;
+  // Memory that requests in flight may hold in the transport (gRPC resource
+  // quota); beyond it new calls are refused RESOURCE_EXHAUSTED.
+  int64_t max_request_memory_bytes = int64_t{128} << 20;
+  // A connection with no call for this long is closed (GOAWAY).
+  absl::Duration max_connection_idle = absl::Minutes(5);
+  // Every connection is closed after max_connection_age (GOAWAY: clients
+  // reconnect for new calls); calls still open get max_connection_age_grace
+  // more, then are cut (a Subscribe stream ends UNAVAILABLE and is resumed).
+  absl::Duration max_connection_age = absl::Hours(1);
+  absl::Duration max_connection_age_grace = absl::Minutes(5);
+  // A connection must finish the HTTP/2 handshake (preface and SETTINGS)
+  // within this, or it is closed.
+  absl::Duration handshake_timeout = absl::Seconds(10);
+  // The server pings a connection silent for keepalive_time and closes it
+  // when the answer takes longer than keepalive_timeout (dead peers holding
+  // streams). Clients may ping no more often than min_client_ping_interval
+  // (more often twice: the connection is closed).
+  absl::Duration keepalive_time = absl::Minutes(2);
+  absl::Duration keepalive_timeout = absl::Seconds(20);
+  absl::Duration min_client_ping_interval = absl::Seconds(30);
   absl::Duration shutdown_grace = absl::Seconds(10);
+  // At shutdown, after the last call in flight: how long no call may arrive
+  // before the listener closes (calls already on their way are answered
+  // UNAVAILABLE rather than cut when the transport shuts down).
+  absl::Duration shutdown_quiet = absl::Milliseconds(200);
   absl::Duration health_interval = absl::Seconds(1);
 };
 
@@ -39,15 +66,17 @@ class GrpcServer {
   GrpcServer(ServerOptions options, std::function<absl::Status()> health_probe);
   ~GrpcServer();
 
-  void AddService(grpc::Service* service);  // before Start
+  // Before Start. A service built on RpcService shares the server's drain.
+  void AddService(grpc::Service* service);
   // Called after the server drained, in order (e.g. stop relays, sync WAL).
   void AddShutdownHook(std::function<void()> hook);
 
   // Builds and starts the server, sets health from one probe, serves
   // metrics, writes port_file and prints "listening on <host>:<port>" on
   // stdout. UNAVAILABLE when the address (or the metrics address) cannot be
-  // bound; INVALID_ARGUMENT / NOT_FOUND for bad TLS files;
-  // FAILED_PRECONDITION when called twice.
+  // bound; INVALID_ARGUMENT / NOT_FOUND for bad TLS files or limits;
+  // FAILED_PRECONDITION when called twice or when a service left a method
+  // without a callback handler.
   absl::Status Start();
   int port() const { return port_; }
   Metrics& metrics() { return *metrics_; }
@@ -55,10 +84,12 @@ class GrpcServer {
   // Blocks until Shutdown() or SIGTERM/SIGINT (when InstallSignalHandlers
   // was called), then shuts down gracefully.
   void Wait();
-  // Graceful: health NOT_SERVING, stop accepting, wait up to shutdown_grace
-  // for in-flight calls, cancel the rest, run the hooks (only when the server
-  // had started). Idempotent and thread-safe: a concurrent caller returns when
-  // the shutdown has finished.
+  // Graceful: health NOT_SERVING; new calls are refused UNAVAILABLE and
+  // open streams told to end (see ServerDrain); once no call is in flight
+  // (or shutdown_grace has passed) stop accepting, cancel what is left at
+  // the end of the grace, run the hooks (only when the server had started).
+  // Idempotent and thread-safe: a concurrent caller returns when the
+  // shutdown has finished.
   void Shutdown();
 
   // Asks Wait() to return after a graceful shutdown; returns at once.
@@ -79,6 +110,7 @@ class GrpcServer {
   ServerOptions options_;
   std::function<absl::Status()> health_probe_;
   std::vector<grpc::Service*> services_;
+  ServerDrain drain_;
   std::vector<std::function<void()>> hooks_;
   std::unique_ptr<Metrics> metrics_;
   std::unique_ptr<grpc::Server> server_;

@@ -333,6 +333,12 @@ void LoadVacancyData(const ClientOptions& client, labor::v1::VacancyService::Stu
     call(&pctx);
     grpc::Status s = stub.PostVacancy(&pctx, req, &resp);
     if (!s.ok()) {
+      if (s.error_code() == grpc::StatusCode::ALREADY_EXISTS) {
+        // A rerun on another day: the request_id names the first run's post,
+        // whose dates differed; that post stands.
+        summary.vacancies_existing.fetch_add(1);
+        return;
+      }
       if (s.error_code() == grpc::StatusCode::FAILED_PRECONDITION && listed.contains(dv.employer)) {
         // A rerun: the employer was listed by the first run.
         summary.vacancies_listed_employer.fetch_add(1);

@@ -9,8 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "absl/container/flat_hash_set.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/flags/declare.h"
+#include "absl/flags/flag.h"
 #include "absl/status/status.h"
 #include "common/regions.h"
 #include "common/server.h"
@@ -50,6 +51,7 @@ ABSL_DECLARE_FLAG(bool, consent_sms);
 ABSL_DECLARE_FLAG(bool, consent_partner);
 ABSL_DECLARE_FLAG(bool, upsert);
 ABSL_DECLARE_FLAG(bool, reveal);
+ABSL_DECLARE_FLAG(bool, reveal_phone);
 ABSL_DECLARE_FLAG(std::string, purpose);
 ABSL_DECLARE_FLAG(int64_t, expected_version);
 // Employment records.
@@ -90,14 +92,14 @@ struct CtlContext {
   std::unique_ptr<labor::v1::NotificationService::Stub> notify;
   std::unique_ptr<RegionRegistry> regions;  // null when --data_dir could not be loaded
   bool json = false;
-  // Flags named on the command line (so update can build its FieldMask from
-  // exactly the fields the operator gave).
-  absl::flat_hash_set<std::string> given_flags;
-  // The command line as typed (argv[1..]), for flags that may be repeated
-  // (notify send --field=k=v --field=…): absl keeps only the last value.
-  std::vector<std::string> argv;
+  // The values of each flag on the command line, in order (the flag itself
+  // holds the last): update builds its FieldMask from exactly the flags
+  // given, and some flags may be repeated (notify send --field=k=v --field=…).
+  absl::flat_hash_map<std::string, std::vector<std::string>> flag_values;
 
-  bool Given(const std::string& flag) const { return given_flags.contains(flag); }
+  bool Given(const std::string& flag) const { return flag_values.contains(flag); }
+  // Every value given for `flag`, in command-line order; empty when not given.
+  const std::vector<std::string>& Values(const std::string& flag) const;
   // A ClientContext with token, openid and deadline set.
   std::unique_ptr<grpc::ClientContext> NewCall() const;
 };
@@ -110,6 +112,22 @@ int RpcError(const grpc::Status& status);
 // A township code as given, or the code of the Tongchuan township with that
 // name ("罗江镇"; needs the reference data). "" stays "".
 absl::StatusOr<std::string> ResolveTownship(const CtlContext& ctx, const std::string& text);
+
+// Calls `call(*req, &page)` for the page `req` names and, with --all, for
+// every following page; `take(page, merged)` moves each page's items into
+// `merged`, whose page field ends as the last page's.
+template <typename Response, typename Request, typename Call, typename Take>
+grpc::Status FollowPages(Request* req, Call call, Take take, Response* merged) {
+  for (;;) {
+    Response page;
+    grpc::Status s = call(*req, &page);
+    if (!s.ok()) return s;
+    take(page, merged);
+    *merged->mutable_page() = page.page();
+    if (!absl::GetFlag(FLAGS_all) || page.page().next_page_token().empty()) return s;
+    req->mutable_page()->set_page_token(page.page().next_page_token());
+  }
+}
 
 // `args` are the words after the group name ("get", "list", …).
 int RunWorkerCommand(CtlContext& ctx, const std::vector<std::string>& args);

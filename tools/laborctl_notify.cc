@@ -79,34 +79,11 @@ int FlagError(absl::string_view flag, absl::string_view message) {
   return UsageError(absl::StrCat("--", flag, ": ", message));
 }
 
-// Every value of a flag that may be repeated, in command-line order
-// ("--field=a=1 --field b=2" gives {"a=1", "b=2"}); absl keeps only the last,
-// so they come from the raw command line. When the command line has none,
-// the flag's own value (e.g. from the environment), if any.
-std::vector<std::string> RepeatedFlag(const CtlContext& ctx, absl::string_view name,
-                                      const std::string& flag_value) {
-  std::vector<std::string> values;
-  for (size_t i = 0; i < ctx.argv.size(); ++i) {
-    absl::string_view arg = ctx.argv[i];
-    if (arg == "--") break;
-    if (!absl::ConsumePrefix(&arg, "--") && !absl::ConsumePrefix(&arg, "-")) continue;
-    if (absl::ConsumePrefix(&arg, name)) {
-      if (absl::ConsumePrefix(&arg, "=")) {
-        values.emplace_back(arg);
-      } else if (arg.empty() && i + 1 < ctx.argv.size()) {
-        values.push_back(ctx.argv[++i]);
-      }
-    }
-  }
-  if (values.empty() && !flag_value.empty()) values.push_back(flag_value);
-  return values;
-}
-
-// RepeatedFlag with each value split at commas ("--township=a,b --township=c").
-std::vector<std::string> ListFlag(const CtlContext& ctx, absl::string_view name,
-                                  const std::string& flag_value) {
+// Every value of a flag that may be repeated, each split at commas
+// ("--township=a,b --township=c" gives {"a", "b", "c"}).
+std::vector<std::string> ListFlag(const CtlContext& ctx, const std::string& name) {
   std::vector<std::string> out;
-  for (const std::string& value : RepeatedFlag(ctx, name, flag_value)) {
+  for (const std::string& value : ctx.Values(name)) {
     for (absl::string_view item : absl::StrSplit(value, ',', absl::SkipWhitespace())) {
       out.emplace_back(absl::StripAsciiWhitespace(item));
     }
@@ -124,10 +101,6 @@ absl::StatusOr<std::string> IdArgument(const std::vector<std::string>& args, con
         absl::StrCat("the id \"", positional, "\" and --", flag, " differ; give one"));
   }
   return positional.empty() ? flag_value : positional;
-}
-
-int NoPositional(const std::vector<std::string>& args) {
-  return UsageError(absl::StrCat("notify ", args[0], " takes flags only, not \"", args[1], "\""));
 }
 
 // --worker, or the older spelling --worker_id; both given and different is
@@ -296,7 +269,7 @@ std::string DefaultKey(Notification n) {
 // service's own table), so a typo is named before anything is sent.
 std::optional<int> PayloadFromFlags(const CtlContext& ctx, Notification* n) {
   auto* payload = n->mutable_payload();
-  for (const std::string& entry : RepeatedFlag(ctx, "field", absl::GetFlag(FLAGS_field))) {
+  for (const std::string& entry : ctx.Values("field")) {
     const size_t eq = entry.find('=');
     const std::string key(absl::StripAsciiWhitespace(absl::string_view(entry).substr(0, eq)));
     if (eq == std::string::npos || key.empty()) {
@@ -323,7 +296,7 @@ std::optional<int> PayloadFromFlags(const CtlContext& ctx, Notification* n) {
 
 // The segment from the segment flags; false in *any when none was given.
 std::optional<int> SegmentFromFlags(const CtlContext& ctx, labor::v1::Segment* s, bool* any) {
-  for (const std::string& text : ListFlag(ctx, "township", absl::GetFlag(FLAGS_township))) {
+  for (const std::string& text : ListFlag(ctx, "township")) {
     absl::StatusOr<std::string> code = ResolveTownship(ctx, text);
     if (!code.ok()) return FlagError("township", code.status().message());
     if (ctx.regions != nullptr) {
@@ -334,10 +307,10 @@ std::optional<int> SegmentFromFlags(const CtlContext& ctx, labor::v1::Segment* s
     }
     s->add_townships(*code);
   }
-  for (const std::string& prefix : ListFlag(ctx, "occupation", absl::GetFlag(FLAGS_occupation))) {
+  for (const std::string& prefix : ListFlag(ctx, "occupation")) {
     s->add_occupation_prefixes(prefix);
   }
-  for (const std::string& text : ListFlag(ctx, "status", absl::GetFlag(FLAGS_status))) {
+  for (const std::string& text : ListFlag(ctx, "status")) {
     absl::StatusOr<labor::v1::EmploymentStatus> status = ParseEmploymentStatus(text);
     if (!status.ok()) return FlagError("status", status.status().message());
     s->add_statuses(*status);
@@ -378,8 +351,7 @@ std::optional<int> SegmentFromFlags(const CtlContext& ctx, labor::v1::Segment* s
   return std::nullopt;
 }
 
-int NotifySend(CtlContext& ctx, const std::vector<std::string>& args) {
-  if (args.size() > 1) return NoPositional(args);
+int NotifySend(CtlContext& ctx) {
   Notification n;
   const std::string kind_text = absl::GetFlag(FLAGS_kind);
   if (kind_text.empty()) return UsageError("notify send needs --kind=fair|policy|transport|text");
@@ -572,8 +544,7 @@ int NotifyMessage(CtlContext& ctx, const std::vector<std::string>& args) {
 // ---------------------------------------------------------------------------
 // list, stats
 
-int NotifyList(CtlContext& ctx, const std::vector<std::string>& args) {
-  if (args.size() > 1) return NoPositional(args);
+int NotifyList(CtlContext& ctx) {
   labor::v1::ListMessagesRequest req;
   absl::StatusOr<std::string> worker = WorkerArgument();
   if (!worker.ok()) return UsageError(std::string(worker.status().message()));
@@ -626,8 +597,7 @@ int NotifyList(CtlContext& ctx, const std::vector<std::string>& args) {
   return kExitOk;
 }
 
-int NotifyStats(CtlContext& ctx, const std::vector<std::string>& args) {
-  if (args.size() > 1) return NoPositional(args);
+int NotifyStats(CtlContext& ctx) {
   labor::v1::StatsRequest req;
   std::optional<absl::Time> from, to;
   if (const std::string text = absl::GetFlag(FLAGS_from); !text.empty()) {
@@ -674,11 +644,11 @@ int NotifyStats(CtlContext& ctx, const std::vector<std::string>& args) {
 
 int RunNotifyCommand(CtlContext& ctx, const std::vector<std::string>& args) {
   const std::string& cmd = args.at(0);
-  if (cmd == "send") return NotifySend(ctx, args);
+  if (cmd == "send") return NotifySend(ctx);
   if (cmd == "show") return NotifyShow(ctx, args);
   if (cmd == "message") return NotifyMessage(ctx, args);
-  if (cmd == "list") return NotifyList(ctx, args);
-  if (cmd == "stats") return NotifyStats(ctx, args);
+  if (cmd == "list") return NotifyList(ctx);
+  if (cmd == "stats") return NotifyStats(ctx);
   return UsageError(absl::StrCat("unknown notify command \"", cmd, "\""));
 }
 

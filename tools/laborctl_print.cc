@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
@@ -101,10 +102,12 @@ std::string WorkerDetail(const labor::v1::Worker& w, const RegionRegistry* regio
   };
   add("编号", absl::StrCat(w.worker_id(), "  (版本 ", w.version(), ")"));
   add("姓名", w.name());
-  add("身份证号", absl::StrCat(w.id_number(), w.pii_masked() ? "  (已脱敏)" : ""));
+  // Each value shows on its own whether it was masked (pii_masked covers both).
+  auto masked = [](const std::string& v) { return absl::StrContains(v, '*') ? "  (已脱敏)" : ""; };
+  add("身份证号", absl::StrCat(w.id_number(), masked(w.id_number())));
   add("性别", GenderLabel(w.gender()));
   add("出生日期", FormatDate(w.birth_date()));
-  add("手机", w.phone());
+  add("手机", w.phone().empty() ? "" : absl::StrCat(w.phone(), masked(w.phone())));
   add("微信openid", w.wechat_openid());
   add("户籍乡镇", RegionWithCode(regions, w.hukou_township()));
   add("当前所在地", RegionWithCode(regions, w.current_location()));

@@ -123,24 +123,26 @@ int RunAuditCommand(CtlContext& ctx, const std::vector<std::string>& args) {
   req.mutable_page()->set_page_size(absl::GetFlag(FLAGS_page_size));
   req.mutable_page()->set_page_token(absl::GetFlag(FLAGS_page_token));
   labor::v1::ListAuditRecordsResponse merged;
-  for (;;) {
-    labor::v1::ListAuditRecordsResponse resp;
-    grpc::Status s = ctx.stub->ListAuditRecords(ctx.NewCall().get(), req, &resp);
-    if (!s.ok()) return RpcError(s);
-    for (auto& r : *resp.mutable_records()) *merged.add_records() = std::move(r);
-    *merged.mutable_page() = resp.page();
-    if (!absl::GetFlag(FLAGS_all) || resp.page().next_page_token().empty()) break;
-    req.mutable_page()->set_page_token(resp.page().next_page_token());
-  }
+  grpc::Status s = FollowPages(
+      &req,
+      [&](const auto& r, auto* page) {
+        return ctx.stub->ListAuditRecords(ctx.NewCall().get(), r, page);
+      },
+      [](auto& page, auto* all) {
+        for (auto& r : *page.mutable_records()) *all->add_records() = std::move(r);
+      },
+      &merged);
+  if (!s.ok()) return RpcError(s);
   if (ctx.json) {
     PrintJson(merged);
     return kExitOk;
   }
-  TextTable table({"时间", "角色", "操作人", "动作", "劳动者编号", "目的", "说明"});
+  TextTable table({"时间", "角色", "操作人", "动作", "劳动者编号", "版本", "字段", "目的", "说明"});
   for (const labor::v1::AuditRecord& r : merged.records()) {
     std::string who = r.actor().principal();
     if (!r.actor().tenant().empty()) who = absl::StrCat(r.actor().tenant(), "/", who);
     table.AddRow({FormatTimestamp(r.at()), r.actor().role(), who, r.action(), r.worker_id(),
+                  r.version() > 0 ? absl::StrCat(r.version()) : "", absl::StrJoin(r.fields(), ","),
                   r.purpose(), r.detail()});
   }
   std::cout << table.Render() << "共 " << merged.records_size() << " 条\n";

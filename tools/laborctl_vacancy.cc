@@ -57,7 +57,9 @@ ABSL_FLAG(std::string, expires, "",
 ABSL_FLAG(std::string, description, "", "vacancy description");
 ABSL_FLAG(std::string, gender, "",
           "gender requirement any|male|female (only lawful for the exempt occupations)");
-ABSL_FLAG(std::string, request_id, "", "post: idempotency key (a retry returns the same vacancy)");
+ABSL_FLAG(std::string, request_id, "",
+          "post: idempotency key (a retry with the same content returns the same vacancy; the "
+          "same key with other content is refused)");
 // Vacancy listing.
 ABSL_FLAG(std::string, posted_after, "", "list: posted at or after (date or RFC 3339)");
 ABSL_FLAG(std::string, posted_before, "", "list: posted before (date or RFC 3339)");

@@ -1,4 +1,5 @@
-// laborctl worker …: register, get, update, employment, verify, list, erase.
+// laborctl worker …: register, get, update, employment, verify, list, erase,
+// history.
 #include <algorithm>
 #include <functional>
 #include <iostream>
@@ -258,6 +259,19 @@ std::optional<int> ResolveTarget(CtlContext& ctx, bool any_key, TargetWorker* ta
   return std::nullopt;
 }
 
+// The worker id from --worker_id, or looked up by any other key. Returns an
+// exit code on failure.
+std::optional<int> WorkerIdFromFlags(CtlContext& ctx, std::string* worker_id) {
+  if (ctx.Given("worker_id")) {
+    *worker_id = absl::GetFlag(FLAGS_worker_id);
+    return std::nullopt;
+  }
+  TargetWorker target;
+  if (std::optional<int> rc = ResolveTarget(ctx, /*any_key=*/true, &target)) return rc;
+  *worker_id = target.worker_id;
+  return std::nullopt;
+}
+
 void PrintWorker(const CtlContext& ctx, const Worker& w) {
   if (ctx.json) {
     PrintJson(w);
@@ -274,6 +288,14 @@ int Register(CtlContext& ctx) {
     return UsageError(std::string(s.message()));
   }
   req.set_upsert(absl::GetFlag(FLAGS_upsert));
+  // The record's other flags describe the initial employment --status names.
+  for (const char* flag :
+       {"destination", "employer", "effective", "registration", "urban_since", "note"}) {
+    if (ctx.Given(flag) && !ctx.Given("status")) {
+      return UsageError(absl::StrCat("worker register: --", flag,
+                                     " belongs to the initial employment; give --status too"));
+    }
+  }
   if (ctx.Given("status")) {
     absl::StatusOr<EmploymentRecord> r = RecordFromFlags();
     if (!r.ok()) return UsageError(std::string(r.status().message()));
@@ -295,9 +317,10 @@ int Get(CtlContext& ctx) {
   absl::StatusOr<GetWorkerRequest> req = LookupFromFlags(ctx, /*any_key=*/true);
   if (!req.ok()) return UsageError(std::string(req.status().message()));
   req->set_reveal_id_number(absl::GetFlag(FLAGS_reveal));
+  req->set_reveal_phone(absl::GetFlag(FLAGS_reveal_phone));
   req->set_purpose(absl::GetFlag(FLAGS_purpose));
-  if (req->reveal_id_number() && req->purpose().empty()) {
-    return UsageError("--reveal needs --purpose (the read is audit-logged)");
+  if ((req->reveal_id_number() || req->reveal_phone()) && req->purpose().empty()) {
+    return UsageError("--reveal and --reveal_phone need --purpose (the read is audit-logged)");
   }
   Worker w;
   grpc::Status s = ctx.stub->GetWorker(ctx.NewCall().get(), *req, &w);
@@ -359,13 +382,7 @@ int Employment(CtlContext& ctx) {
 
 int Verify(CtlContext& ctx) {
   labor::v1::MarkVerifiedRequest req;
-  if (ctx.Given("worker_id")) {
-    req.set_worker_id(absl::GetFlag(FLAGS_worker_id));
-  } else {
-    TargetWorker target;
-    if (std::optional<int> rc = ResolveTarget(ctx, /*any_key=*/true, &target)) return *rc;
-    req.set_worker_id(target.worker_id);
-  }
+  if (std::optional<int> rc = WorkerIdFromFlags(ctx, req.mutable_worker_id())) return *rc;
   // 0 = the service does not check the version.
   req.set_expected_version(std::max<int64_t>(0, absl::GetFlag(FLAGS_expected_version)));
   req.set_note(absl::GetFlag(FLAGS_note));
@@ -397,6 +414,16 @@ int List(CtlContext& ctx) {
     absl::StatusOr<labor::v1::Date> d = ParseDate(absl::GetFlag(FLAGS_available_to));
     if (!d.ok()) return UsageError(std::string(d.status().message()));
     *req.mutable_available_from_end() = *d;
+  }
+  if (ctx.Given("brand")) {
+    absl::StatusOr<labor::v1::LaborBrand> brand = ParseLaborBrand(absl::GetFlag(FLAGS_brand));
+    if (!brand.ok()) return UsageError(absl::StrCat("--brand: ", brand.status().message()));
+    req.set_labor_brand(*brand);  // none: the workers without a brand
+  }
+  if (ctx.Given("intent")) {
+    absl::StatusOr<labor::v1::ReturnIntent> intent = ParseReturnIntent(absl::GetFlag(FLAGS_intent));
+    if (!intent.ok()) return UsageError(absl::StrCat("--intent: ", intent.status().message()));
+    req.set_return_intent(*intent);
   }
   req.set_verification_overdue(absl::GetFlag(FLAGS_overdue));
   req.set_household_id(absl::GetFlag(FLAGS_household));
@@ -443,13 +470,7 @@ int List(CtlContext& ctx) {
 int Erase(CtlContext& ctx) {
   if (absl::GetFlag(FLAGS_reason).empty()) return UsageError("worker erase needs --reason");
   labor::v1::EraseWorkerRequest req;
-  if (ctx.Given("worker_id")) {
-    req.set_worker_id(absl::GetFlag(FLAGS_worker_id));
-  } else {
-    TargetWorker target;
-    if (std::optional<int> rc = ResolveTarget(ctx, /*any_key=*/true, &target)) return *rc;
-    req.set_worker_id(target.worker_id);
-  }
+  if (std::optional<int> rc = WorkerIdFromFlags(ctx, req.mutable_worker_id())) return *rc;
   req.set_reason(absl::GetFlag(FLAGS_reason));
   labor::v1::EraseWorkerResponse resp;
   grpc::Status s = ctx.stub->EraseWorker(ctx.NewCall().get(), req, &resp);
@@ -458,6 +479,48 @@ int Erase(CtlContext& ctx) {
     PrintJson(resp);
   } else {
     std::cout << "已删除 " << resp.worker_id() << "  " << FormatTimestamp(resp.erased_at()) << "\n";
+  }
+  return kExitOk;
+}
+
+int History(CtlContext& ctx) {
+  if (absl::GetFlag(FLAGS_purpose).empty()) {
+    return UsageError("worker history needs --purpose (the read is audit-logged)");
+  }
+  labor::v1::ListWorkerVersionsRequest req;
+  if (std::optional<int> rc = WorkerIdFromFlags(ctx, req.mutable_worker_id())) return *rc;
+  req.set_purpose(absl::GetFlag(FLAGS_purpose));
+  req.set_reveal_phone(absl::GetFlag(FLAGS_reveal_phone));
+  req.mutable_page()->set_page_size(absl::GetFlag(FLAGS_page_size));
+  req.mutable_page()->set_page_token(absl::GetFlag(FLAGS_page_token));
+  labor::v1::ListWorkerVersionsResponse merged;
+  grpc::Status s = FollowPages(
+      &req,
+      [&](const auto& r, auto* page) {
+        return ctx.stub->ListWorkerVersions(ctx.NewCall().get(), r, page);
+      },
+      [](auto& page, auto* all) {
+        for (Worker& w : *page.mutable_versions()) *all->add_versions() = std::move(w);
+      },
+      &merged);
+  if (!s.ok()) return RpcError(s);
+  if (ctx.json) {
+    PrintJson(merged);
+    return kExitOk;
+  }
+  const RegionRegistry* regions = ctx.regions.get();
+  TextTable table({"版本", "更新时间", "姓名", "手机", "户籍乡镇", "户号", "微信", "就业状态"});
+  for (const Worker& w : merged.versions()) {
+    const EmploymentRecord& e = w.employment();
+    table.AddRow({absl::StrCat(w.version()), FormatTimestamp(w.updated_at()), w.name(), w.phone(),
+                  RegionLabel(regions, w.hukou_township()), w.household_id(), w.wechat_openid(),
+                  e.status() == labor::v1::EMPLOYMENT_STATUS_UNSPECIFIED
+                      ? ""
+                      : EmploymentStatusLabel(e.status())});
+  }
+  std::cout << table.Render() << "共 " << merged.versions_size() << " 个版本\n";
+  if (!merged.page().next_page_token().empty()) {
+    std::cout << "下一页: --page_token=" << merged.page().next_page_token() << "\n";
   }
   return kExitOk;
 }
@@ -476,6 +539,7 @@ int RunWorkerCommand(CtlContext& ctx, const std::vector<std::string>& args) {
   if (cmd == "verify") return Verify(ctx);
   if (cmd == "list") return List(ctx);
   if (cmd == "erase") return Erase(ctx);
+  if (cmd == "history") return History(ctx);
   return UsageError(absl::StrCat("unknown worker command \"", cmd, "\""));
 }
 

@@ -111,6 +111,7 @@ int Run() {
   stream_redis_options.command_timeout =
       std::max(redis_options.command_timeout,
                consumer_base.block + StreamConsumer::kBlockMargin + absl::Milliseconds(100));
+  stream_redis_options.name = "streams";
   RedisClient stream_redis(stream_redis_options);
 
   Scorer scorer(*weights);
@@ -170,6 +171,8 @@ int Run() {
   ServerOptions server_options = ServerOptionsFromFlags("labor.v1.MatchingService");
   GrpcServer server(server_options, [&manager] { return manager.Health(); });
   MatchingServiceImpl service(&manager, &auth, &pool, &server.metrics());
+  server.metrics().TrackRedis(&redis);
+  server.metrics().TrackRedis(&stream_redis);
   server.AddService(&service);
 
   auto& gauges = prometheus::BuildGauge()

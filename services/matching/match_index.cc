@@ -169,10 +169,6 @@ uint32_t HeldCertBits(const WorkerRec& w, Day today) {
   return bits;
 }
 
-bool ReturningLocal(const WorkerRec& w) {
-  return w.return_intent == v1::RETURN_INTENT_LOCAL_JOB && w.planned_return != kNoDay;
-}
-
 // Per-thread visit marks: one bit per slot (a city's 1.5 million workers fit
 // in 190 KB, inside the L2 cache; clearing it costs microseconds), so the
 // check stays cheap while lists are walked.
@@ -440,7 +436,7 @@ MatchIndex::WorkerCard MatchIndex::MakeWorkerCard(uint32_t slot, int segments, O
   }
   card.flags = (other_skills ? kCardOtherSkills : 0) | (w.certs.empty() ? 0 : kCardCert) |
                (w.consent_wechat ? kCardWechat : 0) | (w.consent_sms ? kCardSms : 0) |
-               (ReturningLocal(w) ? kCardReturning : 0);
+               (Scorer::ReturnsForLocalJob(w) ? kCardReturning : 0);
   int named = 0;
   for (const CertRec& c : w.certs) {
     if (c.occupation == 0) continue;
@@ -713,7 +709,7 @@ void MatchIndex::IndexWorker(uint32_t slot, bool add) {
   if (w.brand > 0 && w.brand < 4) {
     add ? AddTo(&worker_by_brand_[w.brand], slot) : RemoveFrom(&worker_by_brand_[w.brand], slot);
   }
-  if (ReturningLocal(w)) {
+  if (Scorer::ReturnsForLocalJob(w)) {
     if (add) {
       worker_returning_local_.emplace(w.planned_return, slot);
     } else {
@@ -894,12 +890,12 @@ absl::StatusOr<QueryResult> MatchIndex::TopWorkers(absl::string_view vacancy_id,
     if (OccMatchDepth(Scorer::BrandBranch(b), v.occupation) == 4) brand_of_v = b;
   }
   bool brand_possible = brand_of_v != 0 && !worker_by_brand_[brand_of_v].empty();
-  // Returnees whose window contains today: planned return within
-  // [today - after, today + before].
+  // Returnees whose plan still counts (the return is at most
+  // return_window_after_days ago), nearest return first: their return-plan
+  // value never rises along the walk.
   auto returning_begin =
       worker_returning_local_.lower_bound(ctx.today - weights.return_window_after_days);
-  auto returning_end =
-      worker_returning_local_.upper_bound(ctx.today + weights.return_window_before_days);
+  auto returning_end = worker_returning_local_.end();
   bool bonus = brand_possible || (returning_begin != returning_end && v.location.level >= 3);
   int64_t others = OtherPartsBound(location_level, v.has_wage(), freshness, true, bonus);
 
@@ -913,9 +909,8 @@ absl::StatusOr<QueryResult> MatchIndex::TopWorkers(absl::string_view vacancy_id,
   // Scorer::StartDay from the card.
   auto card_start_day = [&](const WorkerCard& c) {
     Day start = c.available_from;
-    if (c.planned_return != kNoDay && c.planned_return > ctx.today && c.hukou_level >= 3 &&
-        v.location.level >= 3 &&
-        RegionWithin(RegionPrefix(Region{c.hukou, c.hukou_level}, 3), v.location)) {
+    if (c.planned_return != kNoDay && c.planned_return > ctx.today &&
+        Scorer::InHomeCounty(Region{c.hukou, c.hukou_level}, v.location)) {
       start = std::max(start, c.planned_return);
     }
     return start;
@@ -973,10 +968,8 @@ absl::StatusOr<QueryResult> MatchIndex::TopWorkers(absl::string_view vacancy_id,
     }
     if (cert) bound += int64_t{part[kCertificate]} * 1000;
     if (brand_of_v != 0 && c.brand == brand_of_v) bound += int64_t{part[kBrand]} * 1000;
-    if ((c.flags & kCardReturning) && scorer_->InReturnWindow(c.planned_return, ctx.today) &&
-        c.hukou_level >= 3 && v.location.level >= 3 &&
-        RegionWithin(RegionPrefix(Region{c.hukou, c.hukou_level}, 3), v.location)) {
-      bound += int64_t{part[kReturnPlan]} * 1000;
+    if ((c.flags & kCardReturning) && Scorer::InHomeCounty(hukou, v.location)) {
+      bound += int64_t{part[kReturnPlan]} * scorer_->ReturnTimeValue(c.planned_return, ctx.today);
     }
     return bound;
   };
@@ -1124,8 +1117,8 @@ absl::StatusOr<QueryResult> MatchIndex::TopWorkers(absl::string_view vacancy_id,
     if (!v.certs.empty() || (g.any & kGroupCertOccupation))
       bound += int64_t{part[kCertificate]} * 1000;
     if (brand_of_v != 0 && key.brand == brand_of_v) bound += int64_t{part[kBrand]} * 1000;
-    if ((key.bits & kCardReturning) && hukou.level >= 3 && v.location.level >= 3 &&
-        RegionWithin(RegionPrefix(hukou, 3), v.location)) {
+    // The group's returnees may plan any date: their highest value.
+    if ((key.bits & kCardReturning) && Scorer::InHomeCounty(hukou, v.location)) {
       bound += int64_t{part[kReturnPlan]} * 1000;
     }
     return bound;
@@ -1203,7 +1196,13 @@ absl::StatusOr<QueryResult> MatchIndex::TopWorkers(absl::string_view vacancy_id,
     scan.Phase(4);
     if (brand_of_v != 0) consider(&worker_by_brand_[brand_of_v]);
     if (v.location.level >= 3) {
+      const int64_t without_plan =
+          OtherPartsBound(location_level, v.has_wage(), freshness, true, false) +
+          int64_t{part[kBrand]} * 1000;
       for (auto it = returning_begin; it != returning_end; ++it) {
+        const int64_t plan =
+            int64_t{part[kReturnPlan]} * scorer_->ReturnTimeValue(it->first, ctx.today);
+        if (scan.Done(without_plan + plan)) break;  // later returns earn no more
         if (scan.Visit(it->second)) consider_card(worker_cards_[it->second], 0);
       }
     }
@@ -1283,7 +1282,10 @@ absl::StatusOr<QueryResult> MatchIndex::TopVacancies(absl::string_view worker_id
     if (c.ValidOn(ctx.today)) has_certs = true;
   }
   const uint32_t held_cert_bits = HeldCertBits(w, ctx.today);
-  bool returning = ReturningLocal(w) && scorer_->InReturnWindow(w.planned_return, ctx.today);
+  // The return-plan value of a vacancy in the home county (0 for none).
+  const int32_t return_value =
+      Scorer::ReturnsForLocalJob(w) ? scorer_->ReturnTimeValue(w.planned_return, ctx.today) : 0;
+  const bool returning = return_value > 0;
   bool bonus = Scorer::BrandBranch(w.brand) != 0 || returning;
   // Some vacancy may pay well above the floor and be posted today.
   int64_t others = OtherPartsBound(location_level, true, 1000, has_certs, bonus);
@@ -1330,7 +1332,9 @@ absl::StatusOr<QueryResult> MatchIndex::TopVacancies(absl::string_view worker_id
     if (brand_branch != 0 && OccMatchDepth(brand_branch, c.occupation) == 4) {
       bound += int64_t{part[kBrand]} * 1000;
     }
-    if (returning && Scorer::InHomeCounty(w, location)) bound += int64_t{part[kReturnPlan]} * 1000;
+    if (returning && Scorer::InHomeCounty(w, location)) {
+      bound += int64_t{part[kReturnPlan]} * return_value;
+    }
     return bound;
   };
   const std::vector<uint32_t>* fair_slots = nullptr;

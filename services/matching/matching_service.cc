@@ -21,33 +21,10 @@ MethodPolicy MatchingMethodPolicy() {
 
 MatchingServiceImpl::MatchingServiceImpl(const MatchingManager* manager, const Authenticator* auth,
                                          ThreadPool* pool, Metrics* metrics)
-    : manager_(manager), dispatch_(kService, auth, pool, metrics) {}
-
-grpc::ServerUnaryReactor* MatchingServiceImpl::RecommendVacancies(
-    grpc::CallbackServerContext* ctx, const v1::RecommendVacanciesRequest* request,
-    v1::RecommendResponse* response) {
-  return dispatch_.Handle(ctx, "RecommendVacancies", request, response,
-                          [this](const Caller& caller, const v1::RecommendVacanciesRequest& r) {
-                            return manager_->RecommendVacancies(caller, r);
-                          });
-}
-
-grpc::ServerUnaryReactor* MatchingServiceImpl::RecommendWorkers(
-    grpc::CallbackServerContext* ctx, const v1::RecommendWorkersRequest* request,
-    v1::RecommendResponse* response) {
-  return dispatch_.Handle(ctx, "RecommendWorkers", request, response,
-                          [this](const Caller& caller, const v1::RecommendWorkersRequest& r) {
-                            return manager_->RecommendWorkers(caller, r);
-                          });
-}
-
-grpc::ServerUnaryReactor* MatchingServiceImpl::Explain(grpc::CallbackServerContext* ctx,
-                                                       const v1::ExplainRequest* request,
-                                                       v1::ExplainResponse* response) {
-  return dispatch_.Handle(ctx, "Explain", request, response,
-                          [this](const Caller& caller, const v1::ExplainRequest& r) {
-                            return manager_->Explain(caller, r);
-                          });
+    : RpcService(auth, pool, metrics) {
+  Unary("RecommendVacancies", manager, &MatchingManager::RecommendVacancies);
+  Unary("RecommendWorkers", manager, &MatchingManager::RecommendWorkers);
+  Unary("Explain", manager, &MatchingManager::Explain);
 }
 
 }  // namespace labor::matching

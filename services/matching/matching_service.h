@@ -18,25 +18,11 @@ namespace labor::matching {
 // de-identified aggregates from ProfileService).
 MethodPolicy MatchingMethodPolicy();
 
-class MatchingServiceImpl final : public v1::MatchingService::CallbackService {
+class MatchingServiceImpl final : public RpcService<v1::MatchingService> {
  public:
   // All pointers must outlive the service. `metrics` may be null.
   MatchingServiceImpl(const MatchingManager* manager, const Authenticator* auth, ThreadPool* pool,
                       Metrics* metrics);
-
-  grpc::ServerUnaryReactor* RecommendVacancies(grpc::CallbackServerContext* ctx,
-                                               const v1::RecommendVacanciesRequest* request,
-                                               v1::RecommendResponse* response) override;
-  grpc::ServerUnaryReactor* RecommendWorkers(grpc::CallbackServerContext* ctx,
-                                             const v1::RecommendWorkersRequest* request,
-                                             v1::RecommendResponse* response) override;
-  grpc::ServerUnaryReactor* Explain(grpc::CallbackServerContext* ctx,
-                                    const v1::ExplainRequest* request,
-                                    v1::ExplainResponse* response) override;
-
- private:
-  const MatchingManager* manager_;
-  UnaryDispatcher dispatch_;
 };
 
 }  // namespace labor::matching

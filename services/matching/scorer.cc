@@ -68,9 +68,12 @@ bool Scorer::InScope(const WorkerRec& w, Region location) {
   return RegionWithin(RegionPrefix(w.hukou, level), location);
 }
 
-bool Scorer::InHomeCounty(const WorkerRec& w, Region location) {
-  return w.hukou.level >= 3 && location.level >= 3 &&
-         RegionWithin(RegionPrefix(w.hukou, 3), location);
+bool Scorer::InHomeCounty(Region hukou, Region location) {
+  return hukou.level >= 3 && location.level >= 3 && RegionWithin(RegionPrefix(hukou, 3), location);
+}
+
+bool Scorer::ReturnsForLocalJob(const WorkerRec& w) {
+  return w.return_intent == v1::RETURN_INTENT_LOCAL_JOB && w.planned_return != kNoDay;
 }
 
 absl::string_view VetoName(Veto veto) {
@@ -116,6 +119,9 @@ absl::Status Weights::Validate() const {
   if (freshness_days <= 0) return absl::InvalidArgumentError("freshness_days must be positive");
   if (return_window_before_days < 0 || return_window_after_days < 0) {
     return absl::InvalidArgumentError("return window days must not be negative");
+  }
+  if (return_decay_days <= 0) {
+    return absl::InvalidArgumentError("return_decay_days must be positive");
   }
   return absl::OkStatus();
 }
@@ -231,12 +237,23 @@ int32_t Scorer::FreshnessValue(int64_t posted_at_s, int64_t now_s) const {
       std::max<int64_t>(0, 1000 - age * 1000 / (int64_t{weights_.freshness_days} * 86400)));
 }
 
-int32_t Scorer::ReturnPlanValue(const WorkerRec& w, const VacancyRec& v,
-                                const QueryContext& ctx) const {
-  if (w.return_intent != v1::RETURN_INTENT_LOCAL_JOB || !InReturnWindow(w.planned_return, ctx.today)) {
+int32_t Scorer::ReturnTimeValue(Day planned_return, Day today) const {
+  if (planned_return == kNoDay || today > planned_return + weights_.return_window_after_days) {
     return 0;
   }
-  return InHomeCounty(w, v.location) ? 1000 : 0;
+  // A plan counts from the day it is declared: returnees settle their
+  // hometown job well before Spring Festival, so a far return still earns
+  // credit, fading with the distance.
+  const int64_t lead = int64_t{planned_return} - weights_.return_window_before_days - today;
+  if (lead <= 0) return 1000;
+  const int64_t decay = weights_.return_decay_days;
+  return static_cast<int32_t>(1000 * decay / (decay + lead));
+}
+
+int32_t Scorer::ReturnPlanValue(const WorkerRec& w, const VacancyRec& v,
+                                const QueryContext& ctx) const {
+  if (!ReturnsForLocalJob(w) || !InHomeCounty(w, v.location)) return 0;
+  return ReturnTimeValue(w.planned_return, ctx.today);
 }
 
 Evaluation Scorer::Evaluate(const WorkerRec& w, const VacancyRec& v,
@@ -431,6 +448,20 @@ std::string Explainer::FreshnessReason(const VacancyRec& v, const QueryContext& 
   return days == 0 ? "今天发布" : absl::StrCat(days, "天前发布");
 }
 
+std::string Explainer::ReturnPlanReason(const WorkerRec& w, const QueryContext& ctx) const {
+  const absl::CivilDay back = CivilOf(w.planned_return);
+  std::string date = absl::StrFormat("%d月%d日", back.month(), back.day());
+  if (back.year() != CivilOf(ctx.today).year()) date = absl::StrCat(back.year(), "年", date);
+  const int64_t days = int64_t{w.planned_return} - ctx.today;
+  if (days <= 0) return absl::StrCat("已于", date, "返乡，想在家门口就业：家乡岗位优先");
+  std::string reason =
+      absl::StrCat("已登记返乡就业：计划", date, "返乡（还有", days, "天），家乡岗位优先");
+  if (days > scorer_->weights().return_window_before_days) {
+    absl::StrAppend(&reason, "，离返乡越近加分越多");
+  }
+  return reason;
+}
+
 v1::Match Explainer::Describe(const WorkerRec& w, const VacancyRec& v, const QueryContext& ctx,
                               const Evaluation& e) const {
   v1::Match match;
@@ -449,7 +480,7 @@ v1::Match Explainer::Describe(const WorkerRec& w, const VacancyRec& v, const Que
     static constexpr absl::string_view kBrands[] = {"", "巴山妹子", "巴山厨师", "巴山建工"};
     reasons[kBrand] = absl::StrCat(w.brand < 4 ? kBrands[w.brand] : "", "劳务品牌对口岗位");
   }
-  if (e.values[kReturnPlan] > 0) reasons[kReturnPlan] = "返乡期间家门口就业";
+  if (e.values[kReturnPlan] > 0) reasons[kReturnPlan] = ReturnPlanReason(w, ctx);
   for (int i = 0; i < kPartCount; ++i) {
     v1::ScorePart* part = match.add_parts();
     part->set_name(std::string(PartName(i)));

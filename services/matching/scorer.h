@@ -51,10 +51,15 @@
 //   brand        1000 when the vacancy's occupation is in the worker's labor
 //                brand's branch (巴山妹子 4-10-01 家政, 巴山厨师 4-03-02 烹饪,
 //                巴山建工 6-29 建筑施工)
-//   return_plan  1000 for a returnee who wants a local job (intent
-//                LOCAL_JOB), on a day within [planned_return -
-//                return_window_before_days, planned_return +
-//                return_window_after_days], for a vacancy in the home county
+//   return_plan  for a returnee who wants a local job (intent LOCAL_JOB,
+//                planned_return given) and a vacancy in the home county,
+//                from the day the plan is declared until
+//                return_window_after_days after the return: 1000 from
+//                return_window_before_days before the return on; earlier,
+//                lead = planned_return - return_window_before_days - today
+//                days ahead of that, 1000 x return_decay_days /
+//                (return_decay_days + lead) (750 two months ahead with the
+//                defaults, half at four months); 0 after the window
 //
 // Ties: a higher score first, then the smaller id (vacancy or worker id,
 // byte order).
@@ -112,6 +117,9 @@ struct Weights {
   int32_t freshness_days = 30;
   int32_t return_window_before_days = 30;
   int32_t return_window_after_days = 60;
+  // How fast the return-plan credit fades with the distance to the window:
+  // it is halved this many days ahead of the window's start.
+  int32_t return_decay_days = 90;
 
   // INVALID_ARGUMENT naming the bad setting (negative weight, all-zero
   // weights, credits outside 0..1000, non-positive periods or reference).
@@ -162,13 +170,18 @@ class Scorer {
   // The level of the hukou area a scope accepts (4 township .. 1 province;
   // 0 for anywhere and for listed regions).
   static int ScopeLevel(uint8_t scope);
-  // Whether `location` is in the worker's home county (return-plan part).
-  static bool InHomeCounty(const WorkerRec& worker, Region location);
-  // Whether `today` lies in the return-plan window around `planned_return`.
-  bool InReturnWindow(Day planned_return, Day today) const {
-    return planned_return != kNoDay && today >= planned_return - weights_.return_window_before_days &&
-           today <= planned_return + weights_.return_window_after_days;
+  // Whether `location` is in the county of the township `hukou` (the
+  // return-plan part; the worker's home county).
+  static bool InHomeCounty(Region hukou, Region location);
+  static bool InHomeCounty(const WorkerRec& worker, Region location) {
+    return InHomeCounty(worker.hukou, location);
   }
+  // Whether the worker declared a return home for a local job (the
+  // return-plan part applies to him).
+  static bool ReturnsForLocalJob(const WorkerRec& worker);
+  // The return-plan part of such a worker for a vacancy in the home county
+  // on `today`, by the distance to `planned_return` (0..1000, see above).
+  int32_t ReturnTimeValue(Day planned_return, Day today) const;
   // Whether the worker gave the consent `need` asks for.
   static bool ConsentGiven(const WorkerRec& worker, ConsentNeed need);
   // The credit (0..1000) of a held skill at `depth` (OccMatchDepth) and
@@ -237,6 +250,7 @@ class Explainer {
   std::string LocationReason(const WorkerRec& w, const VacancyRec& v) const;
   std::string WageReason(const WorkerRec& w, const VacancyRec& v) const;
   std::string FreshnessReason(const VacancyRec& v, const QueryContext& ctx) const;
+  std::string ReturnPlanReason(const WorkerRec& w, const QueryContext& ctx) const;
   std::string RegionName(Region region) const;
 
   const Scorer* scorer_;

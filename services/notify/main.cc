@@ -169,6 +169,7 @@ int Run() {
   redis_options.command_timeout =
       std::max(redis_options.command_timeout,
                consumer_base.block + StreamConsumer::kBlockMargin + absl::Milliseconds(100));
+  redis_options.name = "streams";
   RedisClient stream_redis(redis_options);
   std::string consumer_name = absl::GetFlag(FLAGS_consumer_name);
   if (consumer_name.empty()) consumer_name = HostName();
@@ -210,6 +211,7 @@ int Run() {
   ServerOptions server_options = ServerOptionsFromFlags("labor.v1.NotificationService");
   GrpcServer server(server_options, [&manager] { return manager.Health(); });
   NotifyServiceImpl service(&manager, &auth, &pool, &server.metrics());
+  server.metrics().TrackRedis(&stream_redis);
   server.AddService(&service);
 
   auto& gauges = prometheus::BuildGauge()

@@ -10,26 +10,27 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "common/idempotency.h"
 #include "common/log.h"
 #include "common/pii.h"
 #include "common/proto_util.h"
 #include "common/status.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "services/notify/manager_internal.h"
+#include "services/notify/sms_content.h"
 #include "services/notify/templates.h"
 
 namespace labor::notify {
+
+using internal::kMaxBatch;
+using internal::kMaxIdChars;
+using internal::PrintableAscii;
+
 namespace {
 
-constexpr int kMaxBatch = 1000;
 constexpr size_t kMaxKeyChars = 128;
-constexpr size_t kMaxIdChars = 64;
 constexpr size_t kMaxSmsQueue = 1000;
-constexpr int32_t kWechatUserRefused = 43101;
-
-bool PrintableAscii(absl::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return c > 0x20 && c < 0x7f; });
-}
 
 int64_t Micros(absl::Time t) { return absl::ToUnixMicros(t); }
 
@@ -39,18 +40,6 @@ v1::Actor ActorOf(const Caller& caller) {
   actor.set_tenant(caller.tenant);
   actor.set_principal(caller.principal);
   return actor;
-}
-
-std::string RequestHash(const v1::Notification& n) {
-  std::string bytes;
-  google::protobuf::io::StringOutputStream stream(&bytes);
-  google::protobuf::io::CodedOutputStream out(&stream);
-  out.SetSerializationDeterministic(true);
-  n.SerializeToCodedStream(&out);
-  out.Trim();
-  // Stable across processes (absl::Hash is seeded per process): a replay
-  // after a restart must match.
-  return Sha256Hex(bytes);
 }
 
 // The segment's region codes in the form workers' records hold (validated
@@ -75,7 +64,9 @@ std::string LocalClock(absl::Time t) { return absl::FormatTime("%H:%M", t, Shang
 }  // namespace
 
 NotifyManager::NotifyManager(NotifyDeps deps, NotifyOptions options)
-    : deps_(deps), options_(std::move(options)) {
+    : deps_(deps),
+      options_(std::move(options)),
+      subscribers_(std::max(1, options_.max_in_flight_per_subscriber)) {
   LABOR_CHECK(deps_.store != nullptr && deps_.directory != nullptr && deps_.clock != nullptr)
       << "NotifyManager needs a store, a directory and a clock";
   uint64_t seed =
@@ -142,7 +133,11 @@ void NotifyManager::SetRouted(Pending* p, v1::Channel channel) {
 }
 
 void NotifyManager::Unschedule(Pending* p) {
-  if (p->m.due_micros() > 0) schedule_.erase({p->m.due_micros(), p->m.message().message_id()});
+  if (p->m.due_micros() > 0) {
+    const std::pair<int64_t, std::string> entry{p->m.due_micros(), p->m.message().message_id()};
+    schedule_.erase(entry);
+    deadlines_.erase(entry);
+  }
   p->m.set_due_micros(0);
   ++p->epoch;
 }
@@ -150,7 +145,8 @@ void NotifyManager::Unschedule(Pending* p) {
 void NotifyManager::Reschedule(Pending* p, absl::Time due) {
   Unschedule(p);
   p->m.set_due_micros(std::max<int64_t>(1, Micros(due)));
-  schedule_.insert({p->m.due_micros(), p->m.message().message_id()});
+  (p->m.message().status() == v1::NOTIFICATION_STATUS_SENT ? deadlines_ : schedule_)
+      .insert({p->m.due_micros(), p->m.message().message_id()});
 }
 
 void NotifyManager::AddHistory(Pending* p, v1::NotificationStatus status, absl::Time at,
@@ -193,8 +189,7 @@ bool NotifyManager::NoteWaiting(Pending* p, absl::Time at, const std::string& re
 
 void NotifyManager::ReleaseFromSubscriber(Pending* p) {
   if (p->subscriber == 0) return;
-  auto it = subscribers_.find(p->subscriber);
-  if (it != subscribers_.end()) it->second->in_flight.erase(p->m.message().message_id());
+  subscribers_.Release(p->subscriber, p->m.message().message_id());
   p->subscriber = 0;
 }
 
@@ -230,7 +225,7 @@ void NotifyManager::RetryOrFail(Pending* p, absl::Time now, const std::string& r
                                 int32_t error_code, Changed* changed) {
   ReleaseFromSubscriber(p);
   const RetryPolicy& policy = RetryFor(p->m.routed());
-  const int attempts = p->m.message().attempts();
+  const int attempts = ChargedAttempts(p->m);
   if (attempts >= policy.max_attempts) {
     Settle(p, v1::NOTIFICATION_STATUS_FAILED, now,
            absl::StrCat(reason, "（已尝试", attempts, "次，不再重试）"), changed, error_code);
@@ -251,24 +246,6 @@ absl::StatusOr<int32_t> NotifyManager::DailyCount(const std::string& worker_id, 
   ASSIGN_OR_RETURN(int32_t count, deps_.store->GetDailyCount(worker_id, day));
   daily_[key] = count;
   return count;
-}
-
-NotifyManager::Subscriber* NotifyManager::PickSubscriber(v1::Channel channel,
-                                                         const std::string& township,
-                                                         bool* exists) {
-  std::vector<Subscriber*> eligible;
-  *exists = false;
-  for (auto& [handle, sub] : subscribers_) {
-    if (sub->channel != channel) continue;
-    if (channel == v1::CHANNEL_KIOSK && !absl::StartsWith(township, sub->region)) continue;
-    *exists = true;
-    if (static_cast<int>(sub->in_flight.size()) >= options_.max_in_flight_per_subscriber) continue;
-    eligible.push_back(sub.get());
-  }
-  if (eligible.empty()) return nullptr;
-  std::sort(eligible.begin(), eligible.end(),
-            [](const Subscriber* a, const Subscriber* b) { return a->handle < b->handle; });
-  return eligible[round_robin_++ % eligible.size()];
 }
 
 void NotifyManager::Flush(absl::ReleasableMutexLock* lock, Changed changed,
@@ -383,6 +360,9 @@ absl::Status NotifyManager::ValidateNotification(const Caller& caller, const v1:
       v->Add("channel", "SMS may not carry recruitment content: job alerts go by WeChat");
     } else if (deps_.sms == nullptr) {
       v->Add("channel", "no SMS gateway is configured");
+    } else {
+      // Refused here rather than FAILED by the gateway after the fact.
+      v->Merge(CheckSmsContent(n.kind(), n.payload()));
     }
   }
   if (!v1::Priority_IsValid(n.priority())) v->Add("priority", "not a priority");
@@ -457,16 +437,17 @@ absl::StatusOr<v1::EnqueueResponse> NotifyManager::EnqueueAs(const std::string& 
   std::vector<std::string> unexpanded;
   for (int i = 0; i < request.notifications_size(); ++i) {
     const v1::Notification& n = request.notifications(i);
-    const std::string hash = RequestHash(n);
-    const std::string field = absl::StrCat("notifications[", i, "].idempotency_key");
-    auto conflict = [&](absl::string_view id) {
-      return absl::AlreadyExistsError(absl::StrCat(
-          field, " \"", n.idempotency_key(), "\" was used for a different notification (", id,
-          ") within ", absl::FormatDuration(options_.dedup_window)));
+    const std::string hash = ContentFingerprint(n);
+    // The one rule of common/idempotency.h: a replay gets the original, a
+    // reused key with other content ALREADY_EXISTS.
+    auto check = [&](absl::string_view first_hash, absl::string_view id) {
+      return CheckReplay(absl::StrCat("notifications[", i, "].idempotency_key"),
+                         n.idempotency_key(), first_hash, hash, absl::StrCat("notification ", id),
+                         absl::FormatDuration(options_.dedup_window));
     };
     if (auto seen = in_batch.find(n.idempotency_key()); seen != in_batch.end()) {
-      if (seen->second.first != hash)
-        return conflict(response.results(seen->second.second).notification_id());
+      RETURN_IF_ERROR(
+          check(seen->second.first, response.results(seen->second.second).notification_id()));
       v1::EnqueueResult* result = response.add_results();
       *result = response.results(seen->second.second);
       result->set_duplicate(true);
@@ -475,7 +456,7 @@ absl::StatusOr<v1::EnqueueResponse> NotifyManager::EnqueueAs(const std::string& 
     ASSIGN_OR_RETURN(std::optional<StoredIdempotency> seen,
                      deps_.store->GetIdempotency(tenant, n.idempotency_key()));
     if (seen && absl::FromUnixMicros(seen->created_micros()) + options_.dedup_window > now) {
-      if (seen->request_hash() != hash) return conflict(seen->notification_id());
+      RETURN_IF_ERROR(check(seen->request_hash(), seen->notification_id()));
       ASSIGN_OR_RETURN(std::optional<StoredNotification> original,
                        deps_.store->GetNotification(seen->notification_id()));
       v1::EnqueueResult* result = response.add_results();
@@ -643,15 +624,13 @@ NotifyManager::Outcome NotifyManager::Decide(Pending* p, const absl::StatusOr<Co
     return Outcome::kDone;
   }
   if (msg.status() == v1::NOTIFICATION_STATUS_SENT) {
-    RetryOrFail(
-        p, now,
-        absl::StrCat("no_ack: ", absl::FormatDuration(options_.ack_timeout), "内接收端未确认"), 0,
-        changed);
+    AckTimedOut(p, now, changed);
     return Outcome::kDone;
   }
-  if (msg.attempts() >= RetryFor(p->m.routed()).max_attempts && msg.attempts() > 0) {
+  if (const int charged = ChargedAttempts(p->m);
+      charged >= RetryFor(p->m.routed()).max_attempts && charged > 0) {
     Settle(p, v1::NOTIFICATION_STATUS_FAILED, now,
-           absl::StrCat("attempts_exhausted: 已尝试", msg.attempts(), "次"), changed);
+           absl::StrCat("attempts_exhausted: 已尝试", charged, "次"), changed);
     return Outcome::kDone;
   }
   if (!contact.ok()) {
@@ -670,10 +649,18 @@ NotifyManager::Outcome NotifyManager::Decide(Pending* p, const absl::StatusOr<Co
   const std::string key = absl::StrCat(msg.worker_id(), std::string(1, '\0'));
   if (revoked_.contains(absl::StrCat(key, v1::CHANNEL_WECHAT))) c.consent_wechat = false;
   if (revoked_.contains(absl::StrCat(key, v1::CHANNEL_SMS))) c.consent_sms = false;
-  const Route route = ChooseChannel(msg.channel(), msg.kind(), c, deps_.sms != nullptr);
+  const Route route =
+      ChooseChannel(msg.channel(), msg.kind(), msg.payload(), c, deps_.sms != nullptr);
   if (!route.suppressed.empty()) {
     Settle(p, v1::NOTIFICATION_STATUS_SUPPRESSED, now, route.suppressed, changed);
     return Outcome::kDone;
+  }
+  if (!route.fallback.empty() &&
+      std::none_of(msg.history().begin(), msg.history().end(),
+                   [&](const v1::StatusChange& c) { return c.reason() == route.fallback; })) {
+    // Once: the waiting notes that follow (no_subscriber, …) do not repeat it.
+    AddHistory(p, msg.status(), now, route.fallback, v1::CHANNEL_KIOSK);
+    Keep(changed, p->m);
   }
   if (msg.priority() != v1::PRIORITY_URGENT) {
     const absl::Time allowed = NextAllowedTime(now, options_.quiet_hours);
@@ -686,6 +673,7 @@ NotifyManager::Outcome NotifyManager::Decide(Pending* p, const absl::StatusOr<Co
       return Outcome::kDone;
     }
   }
+  if (route.sms_notice) MaybeSmsNotice(p, now, changed, sms);
   Subscriber* subscriber = nullptr;
   if (route.channel == v1::CHANNEL_SMS) {
     if (sms_queue_.size() + sms->size() >= kMaxSmsQueue) {
@@ -694,7 +682,7 @@ NotifyManager::Outcome NotifyManager::Decide(Pending* p, const absl::StatusOr<Co
     }
   } else {
     bool exists = false;
-    subscriber = PickSubscriber(route.channel, c.hukou_township, &exists);
+    subscriber = subscribers_.Pick(route.channel, c.hukou_township, p->avoid, &exists);
     if (subscriber == nullptr && exists) {
       // Every subscriber is at its window: keep the message's place in line
       // and wait for acks (not a waiting reason worth recording).
@@ -784,8 +772,9 @@ NotifyManager::Outcome NotifyManager::Decide(Pending* p, const absl::StatusOr<Co
   // now: its merged alerts must not go out again one by one.
   if (!m->merged().empty()) Keep(changed, p->m);
   if (subscriber != nullptr) {
-    subscriber->in_flight.insert(m->message_id());
+    subscribers_.Hold(subscriber, m->message_id());
     p->subscriber = subscriber->handle;
+    p->sent_at = now;
     out->push_back(
         Offer{subscriber->handle, subscriber->sink, MakeDelivery(*p, route.channel, c, merged)});
   } else {
@@ -803,6 +792,30 @@ NotifyManager::Outcome NotifyManager::Decide(Pending* p, const absl::StatusOr<Co
   return Outcome::kDone;
 }
 
+void NotifyManager::MaybeSmsNotice(Pending* p, absl::Time now, Changed* changed,
+                                   std::vector<SmsJob>* sms) {
+  const v1::Message& msg = p->m.message();
+  if (p->m.sms_notice_sent() || sms_queue_.size() + sms->size() >= kMaxSmsQueue) return;
+  // One a day per worker is enough to send them to look; more would be spam.
+  const int64_t day = ShanghaiDayNumber(now);
+  int64_t& noticed = notice_day_[msg.worker_id()];
+  p->m.set_sms_notice_sent(true);
+  if (noticed == day) return;
+  noticed = day;
+  SmsJob job;
+  job.message_id = msg.message_id();
+  job.worker_id = msg.worker_id();
+  job.notice = true;
+  job.request.sign_name = options_.sms_sign_name;
+  job.request.template_code = std::string(kSmsServiceNoticeTemplate);
+  job.request.out_id = absl::StrCat(msg.message_id(), "#notice");
+  sms->push_back(std::move(job));
+  AddHistory(p, msg.status(), now,
+             absl::StrCat("sms_notice: 已发短信提醒（不含招聘内容）：", kSmsServiceNoticeText),
+             v1::CHANNEL_KIOSK);
+  Keep(changed, p->m);
+}
+
 int NotifyManager::DispatchOnce() {
   struct Item {
     std::string id;
@@ -815,17 +828,20 @@ int NotifyManager::DispatchOnce() {
     kicked_ = false;
     capacity_kicked_ = false;
     const int64_t now_us = Micros(deps_.clock->Now());
-    while (!schedule_.empty() && static_cast<int>(items.size()) < options_.dispatch_batch) {
-      auto first = schedule_.begin();
-      if (first->first > now_us) break;
-      auto it = pending_.find(first->second);
-      const int64_t due = first->first;
-      schedule_.erase(first);
-      if (it == pending_.end()) continue;
-      Pending* p = it->second.get();
-      p->m.set_due_micros(0);
-      p->popped_due = due;
-      items.push_back({p->m.message().message_id(), p->epoch, p->m.message().worker_id()});
+    // Timeouts first: they free the windows the queued messages wait for.
+    for (auto* queue : {&deadlines_, &schedule_}) {
+      while (!queue->empty() && static_cast<int>(items.size()) < options_.dispatch_batch) {
+        auto first = queue->begin();
+        if (first->first > now_us) break;
+        auto it = pending_.find(first->second);
+        const int64_t due = first->first;
+        queue->erase(first);
+        if (it == pending_.end()) continue;
+        Pending* p = it->second.get();
+        p->m.set_due_micros(0);
+        p->popped_due = due;
+        items.push_back({p->m.message().message_id(), p->epoch, p->m.message().worker_id()});
+      }
     }
     if (items.empty()) blocked_ = false;
   }
@@ -877,7 +893,8 @@ int NotifyManager::SendSmsOnce() {
       sms_queue_.pop_front();
     }
     absl::StatusOr<SmsReceipt> result;
-    absl::StatusOr<std::string> phone = deps_.directory->GetPhone(job.worker_id);
+    absl::StatusOr<std::string> phone =
+        deps_.directory->GetPhone(job.worker_id, absl::StrCat("sms delivery ", job.message_id));
     if (phone.ok()) {
       job.request.phone = *phone;
       result = deps_.sms->Send(job.request);
@@ -892,6 +909,22 @@ int NotifyManager::SendSmsOnce() {
 void NotifyManager::OnSmsResult(const SmsJob& job, const absl::StatusOr<SmsReceipt>& result) {
   absl::ReleasableMutexLock lock(&mu_);
   auto it = pending_.find(job.message_id);
+  if (job.notice) {
+    // A pointer, not the message: its fate does not change the message's
+    // (the history's channel stays the message's own, the kiosk).
+    if (it == pending_.end()) return;
+    Pending* p = it->second.get();
+    Changed changed;
+    AddHistory(
+        p, p->m.message().status(), deps_.clock->Now(),
+        result.ok()
+            ? absl::StrCat("sms_notice_accepted: 短信网关已受理提醒 (BizId ", result->biz_id, ")")
+            : absl::StrCat("sms_notice_failed: 短信提醒未发出：", result.status().message()),
+        v1::CHANNEL_KIOSK);
+    Keep(&changed, p->m);
+    Flush(&lock, std::move(changed), {}, {});
+    return;
+  }
   if (it == pending_.end()) return;
   Pending* p = it->second.get();
   if (p->m.message().status() != v1::NOTIFICATION_STATUS_SENT ||
@@ -914,170 +947,6 @@ void NotifyManager::OnSmsResult(const SmsJob& job, const absl::StatusOr<SmsRecei
     }
   }
   Flush(&lock, std::move(changed), {}, {});
-}
-
-// ------------------------------------------------------------- subscribers
-
-absl::StatusOr<int64_t> NotifyManager::Subscribe(const Caller& caller,
-                                                 const v1::SubscribeRequest& request,
-                                                 DeliverySink* sink) {
-  ViolationCollector v;
-  std::string region = request.region();
-  if (request.channel() != v1::CHANNEL_WECHAT && request.channel() != v1::CHANNEL_KIOSK) {
-    v.Add("channel", "WECHAT or KIOSK (SMS goes to the gateway, not to subscribers)");
-  }
-  if (request.subscriber_id().empty() || request.subscriber_id().size() > kMaxIdChars ||
-      !PrintableAscii(request.subscriber_id())) {
-    v.Add("subscriber_id", "1..64 printable ASCII characters");
-  }
-  if (request.channel() == v1::CHANNEL_KIOSK) {
-    if (request.region().empty()) {
-      v.Add("region", "required for a kiosk: the township (or area) it serves");
-    } else if (deps_.regions != nullptr) {
-      absl::StatusOr<std::string> code = deps_.regions->Canonical(request.region());
-      if (!code.ok()) v.Add("region", code.status().message());
-      if (code.ok()) region = *std::move(code);
-    }
-  }
-  RETURN_IF_ERROR(v.ToStatus());
-  if ((caller.role == Role::kWechat && request.channel() != v1::CHANNEL_WECHAT) ||
-      (caller.role == Role::kKiosk && request.channel() != v1::CHANNEL_KIOSK)) {
-    return absl::PermissionDeniedError(absl::StrCat("a ", RoleName(caller.role),
-                                                    " caller may not take ",
-                                                    ChannelName(request.channel()), " deliveries"));
-  }
-  absl::MutexLock lock(&mu_);
-  auto sub = std::make_unique<Subscriber>();
-  sub->handle = next_handle_++;
-  sub->id = request.subscriber_id();
-  sub->channel = request.channel();
-  sub->region = region;
-  sub->sink = sink;
-  const int64_t handle = sub->handle;
-  subscribers_[handle] = std::move(sub);
-  capacity_kicked_ = true;
-  {
-    absl::MutexLock offering(&offer_mu_);
-    live_sinks_.insert(handle);
-  }
-  return handle;
-}
-
-void NotifyManager::Unsubscribe(int64_t handle) {
-  {
-    // From here on no offer reaches the sink.
-    absl::MutexLock offering(&offer_mu_);
-    live_sinks_.erase(handle);
-  }
-  absl::ReleasableMutexLock lock(&mu_);
-  auto it = subscribers_.find(handle);
-  if (it == subscribers_.end()) return;
-  const absl::Time now = deps_.clock->Now();
-  Changed changed;
-  for (const std::string& id : it->second->in_flight) {
-    auto p = pending_.find(id);
-    if (p == pending_.end()) continue;
-    p->second->subscriber = 0;
-    p->second->note.clear();
-    AddHistory(p->second.get(), v1::NOTIFICATION_STATUS_QUEUED, now,
-               "subscriber_gone: 接收端断开，未确认的消息重新投递", p->second->m.routed());
-    Reschedule(p->second.get(), now);
-    Keep(&changed, p->second->m);
-  }
-  subscribers_.erase(it);
-  capacity_kicked_ = true;
-  Flush(&lock, std::move(changed), {}, {});
-}
-
-absl::StatusOr<v1::AckResponse> NotifyManager::Ack(const Caller& caller,
-                                                   const v1::AckRequest& request) {
-  if (request.acks().empty()) return InvalidField("acks", "at least one");
-  if (request.acks_size() > kMaxBatch) {
-    return InvalidField("acks", absl::StrCat("at most ", kMaxBatch, " per request"));
-  }
-  struct Parsed {
-    std::string message_id;
-    int attempt = 0;
-  };
-  std::vector<Parsed> parsed;
-  for (int i = 0; i < request.acks_size(); ++i) {
-    const std::string& id = request.acks(i).delivery_id();
-    size_t hash = id.rfind('#');
-    Parsed p;
-    if (hash == std::string::npos || hash == 0 ||
-        !absl::SimpleAtoi(id.substr(hash + 1), &p.attempt)) {
-      return InvalidField(absl::StrCat("acks[", i, "].delivery_id"),
-                          "not a delivery id (\"<message_id>#<attempt>\")");
-    }
-    p.message_id = id.substr(0, hash);
-    parsed.push_back(std::move(p));
-  }
-  v1::AckResponse response;
-  std::vector<std::string> to_revoke;
-  {
-    absl::ReleasableMutexLock lock(&mu_);
-    const absl::Time now = deps_.clock->Now();
-    // A subscriber acks only what its channel carries.
-    for (size_t i = 0; i < parsed.size(); ++i) {
-      auto it = pending_.find(parsed[i].message_id);
-      if (it == pending_.end()) continue;
-      const v1::Channel routed = it->second->m.routed();
-      if ((caller.role == Role::kWechat && routed != v1::CHANNEL_WECHAT) ||
-          (caller.role == Role::kKiosk && routed != v1::CHANNEL_KIOSK)) {
-        return absl::PermissionDeniedError(absl::StrCat("acks[", i, "]: a ", RoleName(caller.role),
-                                                        " caller may not ack a ",
-                                                        ChannelName(routed), " delivery"));
-      }
-    }
-    Changed changed;
-    for (int i = 0; i < request.acks_size(); ++i) {
-      const v1::DeliveryAck& ack = request.acks(i);
-      auto it = pending_.find(parsed[i].message_id);
-      if (it == pending_.end() ||
-          it->second->m.message().status() != v1::NOTIFICATION_STATUS_SENT ||
-          !it->second->m.message().merged_into().empty()) {
-        response.set_stale(response.stale() + 1);
-        continue;
-      }
-      Pending* p = it->second.get();
-      if (ack.ok()) {
-        // Any attempt's ack proves delivery, even one that came late.
-        Settle(p, v1::NOTIFICATION_STATUS_DELIVERED, now, "delivered: 接收端已确认送达", &changed);
-        response.set_applied(response.applied() + 1);
-        continue;
-      }
-      if (parsed[i].attempt != p->m.message().attempts()) {
-        response.set_stale(response.stale() + 1);  // an old attempt's failure
-        continue;
-      }
-      const std::string error = ack.channel_error().substr(0, 200);
-      if (ack.channel_error_code() == kWechatUserRefused && p->m.routed() == v1::CHANNEL_WECHAT) {
-        const std::string worker = p->m.message().worker_id();
-        revoked_.insert(absl::StrCat(worker, std::string(1, '\0'), v1::CHANNEL_WECHAT));
-        to_revoke.push_back(worker);
-        Settle(p, v1::NOTIFICATION_STATUS_FAILED, now,
-               "user_refused: 用户拒收微信订阅消息 (43101)，已关闭其微信通知", &changed,
-               ack.channel_error_code());
-      } else {
-        RetryOrFail(p, now, absl::StrCat("channel_error: ", ack.channel_error_code(), " ", error),
-                    ack.channel_error_code(), &changed);
-      }
-      response.set_applied(response.applied() + 1);
-    }
-    if (response.applied() > 0) capacity_kicked_ = true;
-    Flush(&lock, std::move(changed), {}, {});
-  }
-  for (const std::string& worker : to_revoke) RevokeLater(worker, v1::CHANNEL_WECHAT);
-  return response;
-}
-
-void NotifyManager::RevokeLater(const std::string& worker_id, v1::Channel channel) {
-  // The refusal is already in force here (revoked_); ProfileService keeps it
-  // for good, so matching stops proposing pushes too.
-  absl::Status done = deps_.directory->RevokeConsent(worker_id, channel);
-  if (!done.ok() && done.code() != absl::StatusCode::kNotFound) {
-    LABOR_LOG(WARNING) << "could not record a refused channel in ProfileService: " << done;
-  }
 }
 
 // ---------------------------------------------------------------- segments
@@ -1411,6 +1280,10 @@ void NotifyManager::DispatchLoop() {
           wait =
               std::min(wait, absl::FromUnixMicros(schedule_.begin()->first) - deps_.clock->Now());
         }
+        if (!deadlines_.empty()) {
+          wait =
+              std::min(wait, absl::FromUnixMicros(deadlines_.begin()->first) - deps_.clock->Now());
+        }
         if (wait > absl::ZeroDuration()) {
           mu_.AwaitWithTimeout(absl::Condition(+ready, this), wait);
         }
@@ -1468,10 +1341,9 @@ NotifyManager::Counters NotifyManager::counters() {
   absl::MutexLock lock(&mu_);
   Counters c;
   c.pending = static_cast<int64_t>(pending_.size());
-  c.scheduled = static_cast<int64_t>(schedule_.size());
-  for (const auto& [handle, sub] : subscribers_) c.in_flight += sub->in_flight.size();
-  c.in_flight += static_cast<int64_t>(sms_queue_.size());
-  c.subscribers = static_cast<int64_t>(subscribers_.size());
+  c.scheduled = static_cast<int64_t>(schedule_.size() + deadlines_.size());
+  c.in_flight = subscribers_.in_flight() + static_cast<int64_t>(sms_queue_.size());
+  c.subscribers = subscribers_.size();
   c.unexpanded = static_cast<int64_t>(unexpanded_.size());
   c.enqueued = enqueued_;
   c.settled = settled_;

@@ -40,6 +40,7 @@
 #include "services/notify/policy.h"
 #include "services/notify/profile_directory.h"
 #include "services/notify/sms_gateway.h"
+#include "services/notify/subscribers.h"
 
 namespace labor::notify {
 
@@ -63,6 +64,8 @@ struct NotifyOptions {
   // Unsettled messages a channel may hold before Enqueue answers
   // RESOURCE_EXHAUSTED.
   int64_t max_pending_per_channel = 200'000;
+  // A subscriber's window of unacked deliveries (a stalled one gets one;
+  // services/notify/subscribers.h).
   int max_in_flight_per_subscriber = 2'000;
   int max_digest = 10;                                   // job alerts in one digest message
   absl::Duration job_alert_hold = absl::ZeroDuration();  // let bursts merge
@@ -161,21 +164,16 @@ class NotifyManager {
     int64_t popped_due = 0;  // the due time it had when the dispatcher took it
     uint64_t epoch = 0;      // bumped on every change
     int64_t subscriber = 0;  // handle holding it in flight (0 = none)
+    absl::Time sent_at;      // when it went to that subscriber
+    int64_t avoid = 0;       // the subscriber its last attempt timed out at
     std::string note;        // last waiting reason recorded (no repeats)
-  };
-  struct Subscriber {
-    int64_t handle = 0;
-    std::string id;
-    v1::Channel channel = v1::CHANNEL_UNSPECIFIED;
-    std::string region;
-    DeliverySink* sink = nullptr;
-    absl::flat_hash_set<std::string> in_flight;  // message ids
   };
   struct SmsJob {
     std::string message_id;
     int32_t attempt = 0;
     std::string worker_id;
-    SmsRequest request;  // phone filled by the sender
+    SmsRequest request;   // phone filled by the sender
+    bool notice = false;  // SMS_SERVICE_NOTICE for the message, not the message
   };
   // Message records to write: (id, serialized record), taken while the lock
   // is held so the write can happen after it is released.
@@ -223,16 +221,23 @@ class NotifyManager {
   void RetryOrFail(Pending* p, absl::Time now, const std::string& reason, int32_t error_code,
                    Changed* changed) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void ReleaseFromSubscriber(Pending* p) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // A SENT message whose ack did not come in time. When its subscriber
+  // stalled, the attempt is not charged and it goes to another one at once;
+  // otherwise it backs off (RetryOrFail).
+  void AckTimedOut(Pending* p, absl::Time now, Changed* changed) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Attempts counted against the channel's limit.
+  static int ChargedAttempts(const StoredMessage& m) {
+    return m.message().attempts() - m.uncharged_attempts();
+  }
   void CountStats(const StoredMessage& m, int delta) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // A subscriber of the channel (for KIOSK: serving the township) with room
-  // in its window, round robin; null when none. `exists` tells whether one
-  // is connected at all (then all are full).
-  Subscriber* PickSubscriber(v1::Channel channel, const std::string& township, bool* exists)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::StatusOr<int32_t> DailyCount(const std::string& worker_id, int64_t day)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   v1::Delivery MakeDelivery(const Pending& p, v1::Channel channel, const Contact& contact,
                             const std::vector<const Pending*>& merged) const;
+  // The kiosk fallback's SMS_SERVICE_NOTICE: once per message, at most one a
+  // day per worker.
+  void MaybeSmsNotice(Pending* p, absl::Time now, Changed* changed, std::vector<SmsJob>* sms)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   Outcome Decide(Pending* p, const absl::StatusOr<Contact>& contact, absl::Time now,
                  Changed* changed, std::vector<Offer>* out, std::vector<SmsJob>* sms,
                  std::vector<NotifyMutation::DailyCount>* daily) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -270,16 +275,19 @@ class NotifyManager {
   absl::flat_hash_set<int64_t> live_sinks_ ABSL_GUARDED_BY(offer_mu_);
   absl::flat_hash_map<std::string, std::unique_ptr<Pending>> pending_ ABSL_GUARDED_BY(mu_);
   absl::btree_set<std::pair<int64_t, std::string>> schedule_ ABSL_GUARDED_BY(mu_);
+  // SENT messages by ack deadline, apart from schedule_: messages waiting
+  // for a full subscriber keep their (earlier) place there and must not
+  // starve the timeouts that free the window.
+  absl::btree_set<std::pair<int64_t, std::string>> deadlines_ ABSL_GUARDED_BY(mu_);
   // Queued job alerts per worker: digest candidates.
   absl::flat_hash_map<std::string, absl::btree_set<std::string>> alerts_by_worker_
       ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<int, int64_t> pending_by_channel_ ABSL_GUARDED_BY(mu_);
   std::map<StatsKey, int64_t> stats_ ABSL_GUARDED_BY(mu_);
-  absl::flat_hash_map<std::string, int32_t> daily_ ABSL_GUARDED_BY(mu_);  // worker\0day
-  absl::flat_hash_set<std::string> revoked_ ABSL_GUARDED_BY(mu_);         // worker\0channel
-  absl::flat_hash_map<int64_t, std::unique_ptr<Subscriber>> subscribers_ ABSL_GUARDED_BY(mu_);
-  int64_t next_handle_ ABSL_GUARDED_BY(mu_) = 1;
-  size_t round_robin_ ABSL_GUARDED_BY(mu_) = 0;
+  absl::flat_hash_map<std::string, int32_t> daily_ ABSL_GUARDED_BY(mu_);       // worker\0day
+  absl::flat_hash_set<std::string> revoked_ ABSL_GUARDED_BY(mu_);              // worker\0channel
+  absl::flat_hash_map<std::string, int64_t> notice_day_ ABSL_GUARDED_BY(mu_);  // last SMS notice
+  SubscriberPool subscribers_ ABSL_GUARDED_BY(mu_);
   std::deque<std::string> unexpanded_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, std::string> expansion_errors_ ABSL_GUARDED_BY(mu_);
   std::deque<SmsJob> sms_queue_ ABSL_GUARDED_BY(mu_);

@@ -1,6 +1,7 @@
 #include "services/notify/notify_service.h"
 
 #include <deque>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "common/grpc_status.h"
@@ -14,15 +15,35 @@ constexpr absl::string_view kService = "labor.v1.NotificationService";
 // blocking); they are written one at a time in order. The reactor deletes
 // itself in OnDone, after it has left the manager, so the manager never
 // offers to a dead sink.
-class SubscribeReactor final : public grpc::ServerWriteReactor<v1::Delivery>, public DeliverySink {
+class SubscribeReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
+                               public DeliverySink {
  public:
-  explicit SubscribeReactor(NotifyManager* manager) : manager_(manager) {}
+  SubscribeReactor(NotifyManager* manager, const UnaryDispatcher* dispatch)
+      : manager_(manager), dispatch_(dispatch), start_(absl::Now()) {}
 
-  void Begin(const absl::StatusOr<Caller>& caller, const v1::SubscribeRequest& request) {
+  // `caller` is the admission's answer, `request` what the client sent.
+  void Begin(const absl::StatusOr<Caller>& caller, const grpc::ByteBuffer& request_bytes) {
     if (!caller.ok()) {
       FinishOnce(caller.status());
       return;
     }
+    v1::SubscribeRequest request;
+    if (absl::Status parsed = ParseRequest(request_bytes, &request); !parsed.ok()) {
+      FinishOnce(parsed);
+      return;
+    }
+    // A shutdown ends the stream at once (its unacked deliveries go to
+    // other subscribers or wait for the restart) instead of holding the
+    // shutdown until the grace period cuts it.
+    std::optional<int64_t> watch = dispatch_->drain()->Watch([this] {
+      Leave();
+      FinishOnce(ShuttingDownError());
+    });
+    if (!watch.has_value()) {
+      FinishOnce(ShuttingDownError());
+      return;
+    }
+    watch_ = *watch;
     absl::StatusOr<int64_t> handle = manager_->Subscribe(*caller, request, this);
     if (!handle.ok()) {
       FinishOnce(handle.status());
@@ -41,9 +62,11 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<v1::Delivery>, pu
   }
 
   bool Offer(const v1::Delivery& delivery) override {
+    grpc::ByteBuffer bytes;
+    if (!SerializeResponse(delivery, &bytes).ok()) return false;
     absl::MutexLock lock(&mu_);
     if (closed_) return false;
-    queue_.push_back(delivery);
+    queue_.push_back(std::move(bytes));
     if (!writing_) {
       writing_ = true;
       WriteFront();
@@ -78,6 +101,7 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<v1::Delivery>, pu
 
   void OnDone() override {
     Leave();
+    if (watch_ != 0) dispatch_->drain()->Unwatch(watch_);
     delete this;
   }
 
@@ -111,12 +135,16 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<v1::Delivery>, pu
       finished_ = true;
       closed_ = true;
     }
+    dispatch_->RecordStreamEnd("Subscribe", start_, status);
     Finish(ToGrpcStatus(status));
   }
 
   NotifyManager* manager_;
+  const UnaryDispatcher* dispatch_;
+  const absl::Time start_;
+  int64_t watch_ = 0;  // the drain watcher, 0 = none
   absl::Mutex mu_;
-  std::deque<v1::Delivery> queue_ ABSL_GUARDED_BY(mu_);  // front is being written
+  std::deque<grpc::ByteBuffer> queue_ ABSL_GUARDED_BY(mu_);  // front is being written
   bool writing_ ABSL_GUARDED_BY(mu_) = false;
   bool closed_ ABSL_GUARDED_BY(mu_) = false;
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
@@ -135,72 +163,29 @@ MethodPolicy NotifyMethodPolicy() {
       .Allow(m("ListMessages"), {R::kAdmin, R::kService, R::kKiosk, R::kWechat})
       .Allow(m("Subscribe"), {R::kAdmin, R::kService, R::kKiosk, R::kWechat})
       .Allow(m("Ack"), {R::kAdmin, R::kService, R::kKiosk, R::kWechat})
-      .Allow(m("GetStats"), {R::kAdmin, R::kService});
+      .Allow(m("GetStats"), {R::kAdmin, R::kService})
+      // The WeChat backend takes and acks every worker's WeChat deliveries
+      // as one principal; reads stay per worker (its openid).
+      .ChannelWide(m("Subscribe"))
+      .ChannelWide(m("Ack"));
   return policy;
 }
 
 NotifyServiceImpl::NotifyServiceImpl(NotifyManager* manager, const Authenticator* auth,
                                      ThreadPool* pool, Metrics* metrics)
-    : manager_(manager), dispatch_(kService, auth, pool, metrics) {}
-
-grpc::ServerUnaryReactor* NotifyServiceImpl::Enqueue(grpc::CallbackServerContext* ctx,
-                                                     const v1::EnqueueRequest* request,
-                                                     v1::EnqueueResponse* response) {
-  return dispatch_.Handle(ctx, "Enqueue", request, response,
-                          [this](const Caller& caller, const v1::EnqueueRequest& r) {
-                            return manager_->Enqueue(caller, r);
-                          });
-}
-
-grpc::ServerUnaryReactor* NotifyServiceImpl::GetNotification(
-    grpc::CallbackServerContext* ctx, const v1::GetNotificationRequest* request,
-    v1::Notification* response) {
-  return dispatch_.Handle(ctx, "GetNotification", request, response,
-                          [this](const Caller& caller, const v1::GetNotificationRequest& r) {
-                            return manager_->GetNotification(caller, r);
-                          });
-}
-
-grpc::ServerUnaryReactor* NotifyServiceImpl::GetMessage(grpc::CallbackServerContext* ctx,
-                                                        const v1::GetMessageRequest* request,
-                                                        v1::Message* response) {
-  return dispatch_.Handle(ctx, "GetMessage", request, response,
-                          [this](const Caller& caller, const v1::GetMessageRequest& r) {
-                            return manager_->GetMessage(caller, r);
-                          });
-}
-
-grpc::ServerUnaryReactor* NotifyServiceImpl::ListMessages(grpc::CallbackServerContext* ctx,
-                                                          const v1::ListMessagesRequest* request,
-                                                          v1::ListMessagesResponse* response) {
-  return dispatch_.Handle(ctx, "ListMessages", request, response,
-                          [this](const Caller& caller, const v1::ListMessagesRequest& r) {
-                            return manager_->ListMessages(caller, r);
-                          });
-}
-
-grpc::ServerWriteReactor<v1::Delivery>* NotifyServiceImpl::Subscribe(
-    grpc::CallbackServerContext* ctx, const v1::SubscribeRequest* request) {
-  auto* reactor = new SubscribeReactor(manager_);
-  reactor->Begin(dispatch_.Authenticate(*ctx, "Subscribe"), *request);
-  return reactor;
-}
-
-grpc::ServerUnaryReactor* NotifyServiceImpl::Ack(grpc::CallbackServerContext* ctx,
-                                                 const v1::AckRequest* request,
-                                                 v1::AckResponse* response) {
-  return dispatch_.Handle(
-      ctx, "Ack", request, response,
-      [this](const Caller& caller, const v1::AckRequest& r) { return manager_->Ack(caller, r); });
-}
-
-grpc::ServerUnaryReactor* NotifyServiceImpl::GetStats(grpc::CallbackServerContext* ctx,
-                                                      const v1::StatsRequest* request,
-                                                      v1::StatsResponse* response) {
-  return dispatch_.Handle(ctx, "GetStats", request, response,
-                          [this](const Caller& caller, const v1::StatsRequest& r) {
-                            return manager_->GetStats(caller, r);
-                          });
+    : RpcService(auth, pool, metrics), manager_(manager) {
+  Unary("Enqueue", manager_, &NotifyManager::Enqueue);
+  Unary("GetNotification", manager_, &NotifyManager::GetNotification);
+  Unary("GetMessage", manager_, &NotifyManager::GetMessage);
+  Unary("ListMessages", manager_, &NotifyManager::ListMessages);
+  ServerStreaming("Subscribe",
+                  [this](grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* request) {
+                    auto* reactor = new SubscribeReactor(manager_, &dispatch_);
+                    reactor->Begin(dispatch_.Admit(*ctx, "Subscribe"), *request);
+                    return reactor;
+                  });
+  Unary("Ack", manager_, &NotifyManager::Ack);
+  Unary("GetStats", manager_, &NotifyManager::GetStats);
 }
 
 }  // namespace labor::notify

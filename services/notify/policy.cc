@@ -4,10 +4,12 @@
 #include <cmath>
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "common/clock.h"
 #include "common/status.h"
+#include "services/notify/sms_content.h"
 #include "services/notify/templates.h"
 
 namespace labor::notify {
@@ -78,44 +80,66 @@ absl::Duration DefaultTtl(v1::NotificationKind kind) {
   }
 }
 
-Route ChooseChannel(v1::Channel requested, v1::NotificationKind kind, const Contact& contact,
-                    bool sms_available) {
+Route ChooseChannel(v1::Channel requested, v1::NotificationKind kind,
+                    const google::protobuf::Map<std::string, std::string>& payload,
+                    const Contact& contact, bool sms_available) {
+  struct Problem {
+    std::string code, text;  // both empty: none
+    std::string reason() const { return code.empty() ? "" : absl::StrCat(code, ": ", text); }
+  };
+  auto wechat_problem = [&]() -> Problem {
+    if (!contact.consent_wechat) return {"no_consent", "本人未同意微信通知"};
+    if (contact.wechat_openid.empty()) return {"no_openid", "未绑定微信"};
+    return {};
+  };
+  // Consent first: for a worker who refused SMS what it could carry is moot.
+  auto sms_problem = [&]() -> Problem {
+    if (!contact.consent_sms) return {"no_consent", "本人未同意短信通知"};
+    if (!SmsAllowed(kind)) {
+      return {"sms_forbidden", "岗位信息不能经短信发送（短信网关不接受招聘类内容）"};
+    }
+    if (absl::Status content = CheckSmsContent(kind, payload); !content.ok()) {
+      const std::string word = RecruitmentWordIn(content.message());
+      return {"sms_content", absl::StrCat("短信网关不接受含招聘类词语",
+                                          word.empty() ? "" : "“" + word + "”", "的内容")};
+    }
+    if (!sms_available) return {"sms_unavailable", "未配置短信网关"};
+    return {};
+  };
   Route route;
-  auto wechat_problem = [&]() -> std::string {
-    if (!contact.consent_wechat) return "no_consent: 本人未同意微信通知";
-    if (contact.wechat_openid.empty()) return "no_openid: 未绑定微信";
-    return "";
-  };
-  auto sms_problem = [&]() -> std::string {
-    if (!SmsAllowed(kind)) return "sms_forbidden: 招聘类内容不经短信发送";
-    if (!contact.consent_sms) return "no_consent: 本人未同意短信通知";
-    if (!sms_available) return "sms_unavailable: 未配置短信网关";
-    return "";
-  };
   switch (requested) {
     case v1::CHANNEL_WECHAT:
-      route.suppressed = wechat_problem();
+      route.suppressed = wechat_problem().reason();
       if (route.suppressed.empty()) route.channel = v1::CHANNEL_WECHAT;
       return route;
     case v1::CHANNEL_SMS:
-      route.suppressed = sms_problem();
+      route.suppressed = sms_problem().reason();
       if (route.suppressed.empty()) route.channel = v1::CHANNEL_SMS;
       return route;
     case v1::CHANNEL_KIOSK:
       route.channel = v1::CHANNEL_KIOSK;
       return route;
     default: {
-      std::string wechat = wechat_problem();
-      if (wechat.empty()) {
+      const Problem wechat = wechat_problem();
+      if (wechat.code.empty()) {
         route.channel = v1::CHANNEL_WECHAT;
         return route;
       }
-      std::string sms = sms_problem();
-      if (sms.empty()) {
+      const Problem sms = sms_problem();
+      if (sms.code.empty()) {
         route.channel = v1::CHANNEL_SMS;
         return route;
       }
-      route.suppressed = "no_channel: 本人未同意任何推送渠道（微信、短信）";
+      if (contact.consent_sms) {
+        // The worker asked to be reached: the kiosk of their township shows
+        // it, and an SMS without the content tells them to look there.
+        route.channel = v1::CHANNEL_KIOSK;
+        route.fallback = absl::StrCat("kiosk_fallback: ", wechat.text, "，", sms.text,
+                                      "：改在户籍镇服务站自助终端显示");
+        route.sms_notice = sms_available;
+        return route;
+      }
+      route.suppressed = absl::StrCat("no_channel: ", wechat.text, "，", sms.text);
       return route;
     }
   }

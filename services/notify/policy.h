@@ -52,14 +52,26 @@ absl::Duration DefaultTtl(v1::NotificationKind kind);
 struct Route {
   v1::Channel channel = v1::CHANNEL_UNSPECIFIED;
   std::string suppressed;  // "<code>: <plain Chinese>" when no channel may carry it
+  // "kiosk_fallback: <why>" when the worker consented to SMS but SMS cannot
+  // carry this message, so it goes to the kiosk of their township instead.
+  std::string fallback;
+  // With the fallback: also send SMS_SERVICE_NOTICE, which carries no
+  // recruitment content and points the worker to the kiosk / official
+  // account (an SMS gateway is configured).
+  bool sms_notice = false;
 };
 
 // The requested channel if the worker consented to it and it can carry the
-// kind; for UNSPECIFIED the best one: WeChat, then SMS (never recruitment
-// content). KIOSK needs no consent: nothing is pushed, a kiosk shows it when
-// the worker is there. `sms_available`: an SMS gateway is configured.
-Route ChooseChannel(v1::Channel requested, v1::NotificationKind kind, const Contact& contact,
-                    bool sms_available);
+// message; for UNSPECIFIED the best one: WeChat, then SMS (never recruitment
+// content: not the JOB_ALERT kind, nor a payload the gateway refuses,
+// CheckSmsContent). A worker who consented to SMS that cannot carry the
+// message gets the kiosk fallback (Route.fallback); one who consented to
+// neither channel is suppressed ("no_channel", saying what is missing).
+// KIOSK needs no consent: nothing is pushed, a kiosk shows it when the
+// worker is there. `sms_available`: an SMS gateway is configured.
+Route ChooseChannel(v1::Channel requested, v1::NotificationKind kind,
+                    const google::protobuf::Map<std::string, std::string>& payload,
+                    const Contact& contact, bool sms_available);
 
 // Short names for logs, metrics and stats: "WECHAT", "DELIVERED", "JOB_ALERT".
 std::string ChannelName(v1::Channel channel);

@@ -108,10 +108,12 @@ absl::StatusOr<std::string> GrpcProfileDirectory::WorkerIdForOpenid(const std::s
   return worker.worker_id();
 }
 
-absl::StatusOr<std::string> GrpcProfileDirectory::GetPhone(const std::string& worker_id) {
+absl::StatusOr<std::string> GrpcProfileDirectory::GetPhone(const std::string& worker_id,
+                                                           const std::string& purpose) {
   v1::GetWorkerRequest request;
   request.set_worker_id(worker_id);
   request.set_reveal_phone(true);
+  request.set_purpose(purpose);
   ASSIGN_OR_RETURN(v1::Worker worker, FetchWorker(request));
   if (worker.phone().empty()) return absl::NotFoundError("the worker has no phone number");
   return worker.phone();

@@ -50,8 +50,11 @@ class ProfileDirectory {
   }
   // The worker bound to a WeChat openid; NOT_FOUND when none.
   virtual absl::StatusOr<std::string> WorkerIdForOpenid(const std::string& openid) = 0;
-  // The worker's full mobile number, for one SMS. Errors as GetContact.
-  virtual absl::StatusOr<std::string> GetPhone(const std::string& worker_id) = 0;
+  // The worker's full mobile number, for one SMS. ProfileService audits
+  // every such read under `purpose` (e.g. the message id). Errors as
+  // GetContact.
+  virtual absl::StatusOr<std::string> GetPhone(const std::string& worker_id,
+                                               const std::string& purpose) = 0;
 
   struct Page {
     std::vector<v1::Worker> workers;
@@ -83,7 +86,8 @@ class GrpcProfileDirectory : public ProfileDirectory {
   std::vector<absl::StatusOr<Contact>> GetContacts(
       const std::vector<std::string>& worker_ids) override;
   absl::StatusOr<std::string> WorkerIdForOpenid(const std::string& openid) override;
-  absl::StatusOr<std::string> GetPhone(const std::string& worker_id) override;
+  absl::StatusOr<std::string> GetPhone(const std::string& worker_id,
+                                       const std::string& purpose) override;
   absl::StatusOr<Page> ListWorkers(const v1::ListWorkersRequest& request) override;
   absl::Status RevokeConsent(const std::string& worker_id, v1::Channel channel) override;
   void ApplyEvent(const v1::Event& event) override;

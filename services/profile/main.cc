@@ -62,6 +62,10 @@ int Run() {
   // committed at shutdown are written and answered before the server is gone.
   GroupCommitter committer(store);
   RocksWorkerStore worker_store(store, outbox, &committer);
+  if (absl::Status s = worker_store.IndexEarlierAuditRecords(); !s.ok()) {
+    LABOR_LOG(ERROR) << "indexing the audit log: " << s;
+    return 1;
+  }
   ProfileDeps deps;
   deps.store = &worker_store;
   deps.cipher = cipher->get();
@@ -93,6 +97,7 @@ int Run() {
   ServerOptions server_options = ServerOptionsFromFlags("labor.v1.ProfileService");
   GrpcServer server(server_options, [&worker_store] { return worker_store.Health(); });
   ProfileServiceImpl service(&manager, &auth, &pool, &server.metrics());
+  server.metrics().TrackRedis(&redis);
   server.AddService(&service);
   server.AddShutdownHook([&relay] { relay.Stop(); });
   server.AddShutdownHook([store] {

@@ -26,15 +26,6 @@ namespace {
 using google::protobuf::util::FieldMaskUtil;
 using google::protobuf::util::TimeUtil;
 
-constexpr char kNotOwnWorker[] = "a wechat caller may only access the worker bound to its openid";
-
-// A wechat caller hears the same answer whether a worker is missing or not
-// its own, so it cannot probe who is registered; others get NOT_FOUND.
-absl::Status NotFoundFor(const Caller& caller, absl::string_view message) {
-  if (caller.role == Role::kWechat) return absl::PermissionDeniedError(kNotOwnWorker);
-  return absl::NotFoundError(message);
-}
-
 bool HasOccupationIn(const v1::Worker& w, absl::string_view prefix) {
   for (const auto& s : w.skills()) {
     if (OccupationInBranch(prefix, s.occupation_code())) return true;
@@ -52,6 +43,11 @@ const v1::EmploymentRecord* StatusAsOf(const v1::Worker& w, absl::CivilDay as_of
 }
 
 }  // namespace
+
+absl::Status ProfileManager::NotFoundFor(const Caller& caller, absl::string_view message) {
+  if (caller.role == Role::kWechat) return absl::PermissionDeniedError(kNotOwnWorker);
+  return absl::NotFoundError(message);
+}
 
 ProfileManager::ProfileManager(ProfileDeps deps, ProfileManagerOptions options)
     : deps_(std::move(deps)), options_(options) {
@@ -89,39 +85,6 @@ absl::StatusOr<std::string> ProfileManager::SealPii(absl::string_view worker_id,
   return deps_.cipher->Encrypt(pii.SerializeAsString(), worker_id);
 }
 
-absl::StatusOr<std::optional<StoredWorker>> ProfileManager::LoadStored(
-    absl::string_view worker_id) {
-  if (deps_.local_cache != nullptr) {
-    if (auto hit = deps_.local_cache->Get(worker_id); hit != nullptr) {
-      return std::optional<StoredWorker>(*hit);
-    }
-  }
-  auto remember = [&](const StoredWorker& stored) {
-    if (deps_.local_cache != nullptr) {
-      deps_.local_cache->Put(worker_id, stored.worker().version(),
-                             std::make_shared<const StoredWorker>(stored));
-    }
-  };
-  if (deps_.cache != nullptr) {
-    if (auto cached = deps_.cache->Get(worker_id); cached.has_value()) {
-      StoredWorker stored;
-      if (stored.ParseFromString(*cached) && stored.worker().worker_id() == worker_id) {
-        remember(stored);
-        return std::optional<StoredWorker>(std::move(stored));
-      }
-      LABOR_LOG(WARNING) << "ignoring undecodable cache entry for worker " << worker_id;
-    }
-  }
-  ASSIGN_OR_RETURN(auto stored, deps_.store->Get(worker_id));
-  if (stored.has_value()) {
-    remember(*stored);
-    if (deps_.cache != nullptr) {
-      deps_.cache->Put(worker_id, stored->worker().version(), stored->SerializeAsString());
-    }
-  }
-  return stored;
-}
-
 absl::Status ProfileManager::CheckOwnership(const Caller& caller,
                                             const StoredWorker& stored) const {
   if (caller.role != Role::kWechat) return absl::OkStatus();
@@ -129,49 +92,6 @@ absl::Status ProfileManager::CheckOwnership(const Caller& caller,
     return absl::OkStatus();
   }
   return absl::PermissionDeniedError(kNotOwnWorker);
-}
-
-v1::Worker ProfileManager::Present(const Caller& caller, const StoredWorker& stored,
-                                   const store::v1::WorkerPii& pii, bool reveal_id) const {
-  v1::Worker out = stored.worker();
-  for (auto& s : *out.mutable_skills()) {
-    s.set_occupation_name(deps_.occupations->Name(s.occupation_code()));
-  }
-  switch (caller.role) {
-    case Role::kAdmin:
-    case Role::kWechat:  // the worker's own record
-      out.set_name(pii.name());
-      out.set_phone(pii.phone());
-      break;
-    case Role::kKiosk:
-    case Role::kPartner:
-    case Role::kService:
-      out.set_name(MaskName(pii.name()));
-      out.set_phone(MaskPhone(pii.phone()));
-      break;
-  }
-  if (reveal_id) {
-    out.set_id_number(pii.id_number());
-  } else {
-    out.set_id_number(MaskIdNumber(pii.id_number()));
-  }
-  out.set_pii_masked(!reveal_id || caller.role != Role::kAdmin);
-  return out;
-}
-
-v1::AuditRecord ProfileManager::MakeAudit(const Caller& caller, absl::string_view action,
-                                          absl::string_view worker_id, absl::string_view purpose,
-                                          absl::string_view detail) const {
-  v1::AuditRecord r;
-  *r.mutable_at() = ToProto(deps_.clock->Now());
-  r.mutable_actor()->set_role(std::string(RoleName(caller.role)));
-  r.mutable_actor()->set_tenant(caller.tenant);
-  r.mutable_actor()->set_principal(caller.principal);
-  r.set_action(std::string(action));
-  r.set_worker_id(std::string(worker_id));
-  r.set_purpose(std::string(purpose));
-  r.set_detail(std::string(detail));
-  return r;
 }
 
 Mutation ProfileManager::MakeMutation(const StoredWorker* before, const StoredWorker* after,
@@ -274,16 +194,17 @@ void ProfileManager::RegisterAsync(const Caller& caller, const v1::RegisterWorke
     return;
   }
   auto pending = std::make_shared<Decided>(*std::move(decided));
-  deps_.store->ApplyAsync(MakeMutation(nullptr, pending->created.get(), "worker.registered", {}),
-                          [this, pending, done = std::move(done)](absl::Status status) {
-                            claims_.Release(pending->claims);
-                            if (!status.ok()) {
-                              done(status);
-                              return;
-                            }
-                            AfterCommit(nullptr, pending->created.get());
-                            done(std::move(pending->response));
-                          });
+  deps_.store->ApplyAsync(
+      MakeMutation(nullptr, pending->created.get(), "worker.registered", std::move(pending->audit)),
+      [this, pending, done = std::move(done)](absl::Status status) {
+        claims_.Release(pending->claims);
+        if (!status.ok()) {
+          done(status);
+          return;
+        }
+        AfterCommit(nullptr, pending->created.get());
+        done(std::move(pending->response));
+      });
 }
 
 absl::StatusOr<ProfileManager::Decided> ProfileManager::DecideRegistration(
@@ -359,6 +280,7 @@ absl::StatusOr<ProfileManager::Decided> ProfileManager::DecideRegistration(
     ASSIGN_OR_RETURN(auto before, deps_.store->Get(*existing_id));
     if (!before.has_value()) return absl::InternalError("ID index points to a missing worker");
     RETURN_IF_ERROR(CheckOwnership(caller, *before));
+    ASSIGN_OR_RETURN(store::v1::WorkerPii before_pii, OpenPii(*before));
     StoredWorker after = *before;
     v1::Worker& w = *after.mutable_worker();
     if (!input.wechat_openid().empty()) w.set_wechat_openid(input.wechat_openid());
@@ -378,7 +300,13 @@ absl::StatusOr<ProfileManager::Decided> ProfileManager::DecideRegistration(
     after.set_phone_index(phone_index);
     w.set_version(w.version() + 1);
     *w.mutable_updated_at() = ToProto(now);
-    RETURN_IF_ERROR(Commit(caller, &*before, &after, "worker.updated", {}));
+    // Allowed (a kiosk re-registers a walk-in), but what it replaced stays
+    // recoverable: the store keeps the previous version.
+    RETURN_IF_ERROR(
+        Commit(caller, &*before, &after, "worker.updated",
+               AuditChange(caller, "upsert", &*before, &before_pii, after, pii,
+                           absl::StrCat("registration onto an existing ID number; version ",
+                                        before->worker().version(), " kept"))));
     Decided decided;
     *decided.response.mutable_worker() = Present(caller, after, pii, false);
     decided.response.set_created(false);
@@ -419,92 +347,10 @@ absl::StatusOr<ProfileManager::Decided> ProfileManager::DecideRegistration(
   stored.set_phone_index(phone_index);
   *decided.response.mutable_worker() = Present(caller, stored, pii, false);
   decided.response.set_created(true);
+  decided.audit = AuditChange(caller, "register", nullptr, nullptr, stored, pii, "");
   decided.claims = std::move(claims);
   claims_handed_over = true;
   return decided;
-}
-
-absl::StatusOr<v1::Worker> ProfileManager::Get(const Caller& caller,
-                                               const v1::GetWorkerRequest& request) {
-  if (request.reveal_phone() && caller.role != Role::kService && caller.role != Role::kAdmin) {
-    return absl::PermissionDeniedError("only services may ask for the full phone number");
-  }
-  if (request.reveal_id_number()) {
-    if (caller.role != Role::kAdmin) {
-      return absl::PermissionDeniedError("only staff (admin) may reveal a full ID number");
-    }
-    if (!ValidateText(request.purpose(), kMaxTextChars, true).ok()) {
-      return InvalidField("purpose", "required (1..200 characters) to reveal an ID number");
-    }
-  }
-  std::string worker_id;
-  switch (request.key_case()) {
-    case v1::GetWorkerRequest::kWorkerId:
-      if (request.worker_id().empty()) return InvalidField("worker_id", "required");
-      worker_id = request.worker_id();
-      break;
-    case v1::GetWorkerRequest::kIdNumber: {
-      std::string id = NormalizeResidentId(request.id_number());
-      absl::Status s = ParseResidentId(id, Today(), *deps_.regions).status();
-      if (!s.ok()) return PrefixFields(InvalidField("", s.message()), "id_number");
-      ASSIGN_OR_RETURN(auto found,
-                       deps_.store->FindByIdNumberIndex(deps_.cipher->BlindIndex("id_number", id)));
-      if (!found.has_value()) {
-        return NotFoundFor(caller, "no worker with this ID number");
-      }
-      worker_id = *found;
-      break;
-    }
-    case v1::GetWorkerRequest::kWechatOpenid: {
-      if (request.wechat_openid().empty()) return InvalidField("wechat_openid", "required");
-      ASSIGN_OR_RETURN(auto found, deps_.store->FindByOpenId(request.wechat_openid()));
-      if (!found.has_value()) {
-        // The WeChat backend asking for its own openid learns it is not
-        // registered yet (NOT_FOUND); any other openid is none of its business.
-        if (caller.role == Role::kWechat && request.wechat_openid() != caller.openid) {
-          return absl::PermissionDeniedError(kNotOwnWorker);
-        }
-        return absl::NotFoundError("no worker is bound to this openid");
-      }
-      worker_id = *found;
-      break;
-    }
-    case v1::GetWorkerRequest::kPhone: {
-      std::string phone = NormalizeMobile(request.phone());
-      absl::Status s = ValidateMobile(phone);
-      if (!s.ok()) return InvalidField("phone", s.message());
-      ASSIGN_OR_RETURN(auto found,
-                       deps_.store->FindByPhoneIndex(deps_.cipher->BlindIndex("phone", phone)));
-      if (found.empty()) {
-        return NotFoundFor(caller, "no worker with this phone number");
-      }
-      if (found.size() > 1) {
-        return absl::FailedPreconditionError(
-            absl::StrCat("this phone number is shared by ", found.size(),
-                         " workers; look the worker up by ID number or worker id"));
-      }
-      worker_id = found.front();
-      break;
-    }
-    case v1::GetWorkerRequest::KEY_NOT_SET:
-      return InvalidField("key", "one of worker_id, id_number, wechat_openid, phone is required");
-  }
-  ASSIGN_OR_RETURN(auto stored, LoadStored(worker_id));
-  if (!stored.has_value()) {
-    return NotFoundFor(caller, absl::StrCat("no worker ", worker_id));
-  }
-  RETURN_IF_ERROR(CheckOwnership(caller, *stored));
-  ASSIGN_OR_RETURN(auto pii, OpenPii(*stored));
-  if (request.reveal_id_number()) {
-    // The audit record is durable before the number leaves the service.
-    Mutation m;  // audit only: the record itself is not rewritten
-    m.audit.push_back(MakeAudit(caller, "reveal_id_number", worker_id, request.purpose(), ""));
-    RETURN_IF_ERROR(deps_.store->Apply(m));
-  }
-  v1::Worker out = Present(caller, *stored, pii, request.reveal_id_number());
-  // NotificationService needs the number an SMS goes to, and nothing more.
-  if (request.reveal_phone() && caller.role == Role::kService) out.set_phone(pii.phone());
-  return out;
 }
 
 absl::StatusOr<ProfileManager::Loaded> ProfileManager::LoadForWrite(const Caller& caller,
@@ -624,7 +470,8 @@ absl::StatusOr<v1::Worker> ProfileManager::Update(const Caller& caller,
   ASSIGN_OR_RETURN(*after.mutable_sealed_pii(), SealPii(w.worker_id(), pii));
   w.set_version(w.version() + 1);
   *w.mutable_updated_at() = ToProto(now);
-  RETURN_IF_ERROR(Commit(caller, &before, &after, "worker.updated", {}));
+  RETURN_IF_ERROR(Commit(caller, &before, &after, "worker.updated",
+                         AuditChange(caller, "update", &before, &loaded.pii, after, pii, "")));
   return Present(caller, after, pii, false);
 }
 
@@ -664,7 +511,10 @@ absl::StatusOr<v1::Worker> ProfileManager::UpdateEmployment(
   if (!record.destination_region().empty()) w.set_current_location(record.destination_region());
   w.set_version(w.version() + 1);
   *w.mutable_updated_at() = ToProto(now);
-  RETURN_IF_ERROR(Commit(caller, &loaded.stored, &after, "worker.employment_changed", {}));
+  RETURN_IF_ERROR(
+      Commit(caller, &loaded.stored, &after, "worker.employment_changed",
+             AuditChange(caller, "employment", &loaded.stored, &loaded.pii, after, loaded.pii,
+                         absl::StrCat("status ", v1::EmploymentStatus_Name(record.status())))));
   return Present(caller, after, loaded.pii, false);
 }
 
@@ -684,9 +534,9 @@ absl::StatusOr<v1::Worker> ProfileManager::MarkVerified(const Caller& caller,
   *w.mutable_last_verified_at() = ToProto(now);
   w.set_version(w.version() + 1);
   *w.mutable_updated_at() = ToProto(now);
-  std::vector<v1::AuditRecord> audit;
-  audit.push_back(MakeAudit(caller, "verify", w.worker_id(), "", request.note()));
-  RETURN_IF_ERROR(Commit(caller, &loaded.stored, &after, "worker.verified", std::move(audit)));
+  RETURN_IF_ERROR(Commit(caller, &loaded.stored, &after, "worker.verified",
+                         AuditChange(caller, "verify", &loaded.stored, &loaded.pii, after,
+                                     loaded.pii, request.note())));
   return Present(caller, after, loaded.pii, false);
 }
 
@@ -703,6 +553,12 @@ absl::StatusOr<v1::ListWorkersResponse> ProfileManager::List(
     if (code.ok()) township = *std::move(code);
   }
   if (!v1::EmploymentStatus_IsValid(request.status())) violations.Add("status", "unknown status");
+  if (request.has_labor_brand() && !v1::LaborBrand_IsValid(request.labor_brand())) {
+    violations.Add("labor_brand", "unknown labor brand");
+  }
+  if (request.has_return_intent() && !v1::ReturnIntent_IsValid(request.return_intent())) {
+    violations.Add("return_intent", "unknown return intent");
+  }
   if (!request.occupation_code().empty()) {
     violations.Merge(deps_.occupations->ValidatePrefix(request.occupation_code()),
                      "occupation_code");
@@ -724,6 +580,10 @@ absl::StatusOr<v1::ListWorkersResponse> ProfileManager::List(
       return false;
     }
     if (!request.occupation_code().empty() && !HasOccupationIn(w, request.occupation_code())) {
+      return false;
+    }
+    if (request.has_labor_brand() && w.labor_brand() != request.labor_brand()) return false;
+    if (request.has_return_intent() && w.return_plan().intent() != request.return_intent()) {
       return false;
     }
     const auto& from = w.preferences().available_from();
@@ -777,7 +637,9 @@ absl::StatusOr<v1::EraseWorkerResponse> ProfileManager::Erase(
   ASSIGN_OR_RETURN(Loaded loaded, LoadForWrite(caller, request.worker_id(), 0, false));
   std::vector<v1::AuditRecord> audit;
   audit.push_back(MakeAudit(caller, "erase", request.worker_id(), request.reason(),
-                            absl::StrCat("erased at version ", loaded.stored.worker().version())));
+                            absl::StrCat("erased at version ", loaded.stored.worker().version(),
+                                         " with its earlier versions")));
+  audit.back().set_version(loaded.stored.worker().version());
   RETURN_IF_ERROR(Commit(caller, &loaded.stored, nullptr, "worker.erased", std::move(audit)));
   v1::EraseWorkerResponse response;
   response.set_worker_id(request.worker_id());
@@ -902,21 +764,6 @@ absl::StatusOr<v1::EmploymentReport> ProfileManager::TransferEmploymentReport(
 absl::StatusOr<v1::EmploymentReport> ProfileManager::PartnerSupplyReport(
     const Caller& caller, const v1::PartnerSupplyReportRequest& request) {
   return BuildReport(request.year(), request.quarter(), /*partner_view=*/true);
-}
-
-absl::StatusOr<v1::ListAuditRecordsResponse> ProfileManager::ListAudit(
-    const Caller& caller, const v1::ListAuditRecordsRequest& request) {
-  ASSIGN_OR_RETURN(int page_size, PageSizeOf(request.page()));
-  const std::string fingerprint = absl::StrCat("audit:", request.worker_id());
-  ASSIGN_OR_RETURN(std::string start_after,
-                   ParsePageToken(request.page().page_token(), fingerprint));
-  std::string next;
-  ASSIGN_OR_RETURN(auto records,
-                   deps_.store->ListAudit(request.worker_id(), start_after, page_size, &next));
-  v1::ListAuditRecordsResponse response;
-  for (auto& r : records) *response.add_records() = std::move(r);
-  if (!next.empty()) response.mutable_page()->set_next_page_token(MakePageToken(fingerprint, next));
-  return response;
 }
 
 }  // namespace labor::profile

@@ -67,8 +67,11 @@ class ProfileManager {
                      RegisterDone done);
 
   // NOT_FOUND when no worker matches; PERMISSION_DENIED for a wechat caller
-  // asking for anyone but its own worker, or a non-admin asking to reveal the
-  // ID number; FAILED_PRECONDITION for a phone shared by several workers.
+  // asking for anyone but its own worker, a non-admin asking to reveal the
+  // ID number, or a caller neither admin nor service asking to reveal the
+  // phone; INVALID_ARGUMENT for a reveal without a purpose;
+  // FAILED_PRECONDITION for a phone shared by several workers. Each reveal
+  // is audit-logged before the value is returned.
   absl::StatusOr<v1::Worker> Get(const Caller& caller, const v1::GetWorkerRequest& request);
 
   // ABORTED on a stale expected_version; INVALID_ARGUMENT for unknown or
@@ -86,7 +89,8 @@ class ProfileManager {
   absl::StatusOr<v1::ListWorkersResponse> List(const Caller& caller,
                                                const v1::ListWorkersRequest& request);
 
-  // Deletes the worker's record, indexes and cache entry; keeps an audit record.
+  // Deletes the worker's record, its earlier versions, indexes and cache
+  // entry; keeps an audit record.
   absl::StatusOr<v1::EraseWorkerResponse> Erase(const Caller& caller,
                                                 const v1::EraseWorkerRequest& request);
 
@@ -100,8 +104,18 @@ class ProfileManager {
 
   absl::StatusOr<v1::ListAuditRecordsResponse> ListAudit(
       const Caller& caller, const v1::ListAuditRecordsRequest& request);
+  // The current and earlier versions of a worker, newest first (audited;
+  // purpose required). NOT_FOUND for an unknown or erased worker.
+  absl::StatusOr<v1::ListWorkerVersionsResponse> ListVersions(
+      const Caller& caller, const v1::ListWorkerVersionsRequest& request);
 
  private:
+  static constexpr char kNotOwnWorker[] =
+      "a wechat caller may only access the worker bound to its openid";
+  // A wechat caller hears the same answer whether a worker is missing or not
+  // its own, so it cannot probe who is registered; others get NOT_FOUND.
+  static absl::Status NotFoundFor(const Caller& caller, absl::string_view message);
+
   // Keys (an ID number's blind index, an openid) of registrations decided
   // but not yet committed: a second registration of the same person waits
   // for the first to land instead of deciding on a store that lacks it.
@@ -123,7 +137,8 @@ class ProfileManager {
   struct Decided {
     v1::RegisterWorkerResponse response;
     std::shared_ptr<StoredWorker> created;
-    std::vector<std::string> claims;  // held until `created` commits
+    std::vector<v1::AuditRecord> audit;  // committed with `created`
+    std::vector<std::string> claims;     // held until `created` commits
   };
   absl::StatusOr<Decided> DecideRegistration(const Caller& caller,
                                              const v1::RegisterWorkerRequest& request);
@@ -140,9 +155,11 @@ class ProfileManager {
   absl::StatusOr<std::string> SealPii(absl::string_view worker_id,
                                       const store::v1::WorkerPii& pii) const;
   absl::Status CheckOwnership(const Caller& caller, const StoredWorker& stored) const;
-  // The worker as `caller` may see it.
+  // The worker as `caller` may see it; the ID number and phone in full only
+  // when revealed (the caller checked the role and audited the reveal).
   v1::Worker Present(const Caller& caller, const StoredWorker& stored,
-                     const store::v1::WorkerPii& pii, bool reveal_id) const;
+                     const store::v1::WorkerPii& pii, bool reveal_id,
+                     bool reveal_phone = false) const;
   // Commits `after` (null: erases `before`) with its event and audit records,
   // then moves both caches forward.
   absl::Status Commit(const Caller& caller, const StoredWorker* before, const StoredWorker* after,
@@ -152,6 +169,17 @@ class ProfileManager {
                         absl::string_view event_type, std::vector<v1::AuditRecord> audit) const;
   // Moves both caches forward after a successful commit.
   void AfterCommit(const StoredWorker* before, const StoredWorker* after);
+  // The audit records of a change from `before` (null: a new worker) to
+  // `after`: one `action` record naming the fields changed, and a "consent"
+  // record when consent moved.
+  std::vector<v1::AuditRecord> AuditChange(const Caller& caller, absl::string_view action,
+                                           const StoredWorker* before,
+                                           const store::v1::WorkerPii* before_pii,
+                                           const StoredWorker& after,
+                                           const store::v1::WorkerPii& after_pii,
+                                           absl::string_view detail) const;
+  // Commits audit records of a read; returns once they are durable.
+  absl::Status RecordDisclosure(std::vector<v1::AuditRecord> audit);
   v1::AuditRecord MakeAudit(const Caller& caller, absl::string_view action,
                             absl::string_view worker_id, absl::string_view purpose,
                             absl::string_view detail) const;

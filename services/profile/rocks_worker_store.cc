@@ -12,6 +12,15 @@ namespace {
 constexpr absl::string_view kWorkersCf = "workers";
 constexpr absl::string_view kIndexCf = "index";
 constexpr absl::string_view kAuditCf = "audit";
+constexpr absl::string_view kVersionsCf = "versions";
+
+std::string VersionPrefix(absl::string_view worker_id) {
+  return absl::StrCat(worker_id, absl::string_view("\0", 1));
+}
+
+std::string VersionKey(absl::string_view worker_id, int64_t version) {
+  return absl::StrCat(VersionPrefix(worker_id), EncodeBigEndian64(static_cast<uint64_t>(version)));
+}
 
 template <typename... Parts>
 std::string Key(Parts... parts) {
@@ -35,15 +44,44 @@ labor::IndexEntries WorkerIndexEntries(const StoredWorker& stored) {
 }  // namespace
 
 std::vector<std::string> RocksWorkerStore::ColumnFamilies() {
-  return {std::string(kWorkersCf), std::string(kIndexCf), std::string(kAuditCf),
-          std::string(kOutboxCf), std::string(kMetaCf)};
+  return {std::string(kWorkersCf),  std::string(kIndexCf),  std::string(kAuditCf),
+          std::string(kVersionsCf), std::string(kOutboxCf), std::string(kMetaCf)};
 }
 
-RocksWorkerStore::RocksWorkerStore(RocksStore* store, Outbox* outbox, GroupCommitter* committer)
-    : store_(store), outbox_(outbox), committer_(committer) {
+RocksWorkerStore::RocksWorkerStore(RocksStore* store, Outbox* outbox, GroupCommitter* committer,
+                                   int versions_kept)
+    : store_(store), outbox_(outbox), committer_(committer), versions_kept_(versions_kept) {
   // Audit keys are <micros><seq>; seq only separates records of the same
   // microsecond, so starting from the wall clock keeps it unique across restarts.
   audit_seq_ = static_cast<uint64_t>(absl::ToUnixNanos(absl::Now()));
+}
+
+absl::Status RocksWorkerStore::IndexEarlierAuditRecords() {
+  constexpr absl::string_view kMarker = "profile.audit_indexed_by_worker";
+  ASSIGN_OR_RETURN(auto done, store_->Get(kMetaCf, kMarker));
+  if (done.has_value()) return absl::OkStatus();
+  auto* index = store_->cf(kIndexCf);
+  rocksdb::WriteBatch batch;
+  int64_t indexed = 0;
+  auto it = store_->NewIterator(kAuditCf);
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    v1::AuditRecord record;
+    if (!record.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return absl::DataLossError("audit record is corrupt");
+    }
+    if (record.worker_id().empty()) continue;
+    RETURN_IF_ERROR(
+        FromRocks(batch.Put(index, Key("au", record.worker_id(), it->key().ToString()), "")));
+    if (++indexed % 10000 == 0) {
+      RETURN_IF_ERROR(store_->Write(&batch));
+      batch.Clear();
+    }
+  }
+  RETURN_IF_ERROR(FromRocks(it->status()));
+  RETURN_IF_ERROR(FromRocks(batch.Put(store_->cf(kMetaCf), std::string(kMarker), "")));
+  RETURN_IF_ERROR(store_->Write(&batch));
+  if (indexed > 0) LABOR_LOG(INFO) << "indexed " << indexed << " earlier audit records by worker";
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::optional<StoredWorker>> RocksWorkerStore::Get(absl::string_view worker_id) {
@@ -115,14 +153,65 @@ absl::Status RocksWorkerStore::Prepare(const Mutation& mutation, rocksdb::WriteB
   } else if (mutation.before != nullptr) {
     RETURN_IF_ERROR(FromRocks(batch.Delete(workers, mutation.before->worker().worker_id())));
   }  // neither: an audit-only mutation
+  RETURN_IF_ERROR(PutVersions(mutation, &batch));
 
   for (const auto& record : mutation.audit) {
     int64_t micros = google::protobuf::util::TimeUtil::TimestampToMicroseconds(record.at());
     std::string key = absl::StrCat(EncodeBigEndian64(static_cast<uint64_t>(micros)),
                                    EncodeBigEndian64(audit_seq_.fetch_add(1)));
     RETURN_IF_ERROR(FromRocks(batch.Put(audit, key, record.SerializeAsString())));
+    if (!record.worker_id().empty()) {
+      RETURN_IF_ERROR(FromRocks(batch.Put(index, Key("au", record.worker_id(), key), "")));
+    }
   }
   return absl::OkStatus();
+}
+
+absl::Status RocksWorkerStore::PutVersions(const Mutation& mutation, rocksdb::WriteBatch* batch) {
+  if (mutation.before == nullptr) return absl::OkStatus();
+  auto* versions = store_->cf(kVersionsCf);
+  const std::string& worker_id = mutation.before->worker().worker_id();
+  if (mutation.after == nullptr) {
+    const std::string prefix = VersionPrefix(worker_id);
+    auto it = store_->NewIterator(kVersionsCf);
+    for (it->Seek(prefix); it->Valid() && KeyHasPrefix(it->key(), prefix); it->Next()) {
+      RETURN_IF_ERROR(FromRocks(batch->Delete(versions, it->key())));
+    }
+    return FromRocks(it->status());
+  }
+  const int64_t version = mutation.before->worker().version();
+  RETURN_IF_ERROR(FromRocks(
+      batch->Put(versions, VersionKey(worker_id, version), mutation.before->SerializeAsString())));
+  // Versions are consecutive, so the one falling out of the window is known
+  // without a read.
+  if (version > versions_kept_) {
+    RETURN_IF_ERROR(
+        FromRocks(batch->Delete(versions, VersionKey(worker_id, version - versions_kept_))));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<StoredWorker>> RocksWorkerStore::ListVersions(
+    absl::string_view worker_id, int64_t below_version, int limit) {
+  std::vector<StoredWorker> out;
+  const std::string prefix = VersionPrefix(worker_id);
+  auto it = store_->NewIterator(kVersionsCf);
+  if (below_version > 0) {
+    it->SeekForPrev(VersionKey(worker_id, below_version - 1));
+  } else {
+    it->SeekForPrev(absl::StrCat(worker_id, absl::string_view("\1", 1)));
+  }
+  for (; it->Valid() && KeyHasPrefix(it->key(), prefix) && static_cast<int>(out.size()) < limit;
+       it->Prev()) {
+    StoredWorker stored;
+    if (!stored.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return absl::DataLossError(
+          absl::StrCat("a kept version of worker ", worker_id, " is corrupt"));
+    }
+    out.push_back(std::move(stored));
+  }
+  RETURN_IF_ERROR(FromRocks(it->status()));
+  return out;
 }
 
 absl::Status RocksWorkerStore::ScanIndexPrefix(
@@ -172,9 +261,39 @@ absl::Status RocksWorkerStore::Scan(const ScanOptions& options,
   return FromRocks(it->status());
 }
 
+absl::StatusOr<std::vector<v1::AuditRecord>> RocksWorkerStore::ListWorkerAudit(
+    absl::string_view worker_id, absl::string_view start_after, int limit,
+    std::string* next_cursor) {
+  std::vector<v1::AuditRecord> out;
+  next_cursor->clear();
+  const std::string prefix = Key("au", worker_id, "");
+  auto it = store_->NewIterator(kIndexCf);
+  it->Seek(absl::StrCat(prefix, start_after));
+  if (!start_after.empty() && it->Valid() &&
+      it->key() == rocksdb::Slice(absl::StrCat(prefix, start_after))) {
+    it->Next();
+  }
+  for (; it->Valid() && KeyHasPrefix(it->key(), prefix); it->Next()) {
+    if (static_cast<int>(out.size()) == limit) return out;  // more follow
+    const std::string audit_key = it->key().ToString().substr(prefix.size());
+    ASSIGN_OR_RETURN(auto value, store_->Get(kAuditCf, audit_key));
+    if (!value.has_value()) continue;
+    v1::AuditRecord record;
+    if (!record.ParseFromString(*value)) return absl::DataLossError("audit record is corrupt");
+    out.push_back(std::move(record));
+    *next_cursor = audit_key;
+  }
+  RETURN_IF_ERROR(FromRocks(it->status()));
+  next_cursor->clear();  // reached the end: no further page
+  return out;
+}
+
 absl::StatusOr<std::vector<v1::AuditRecord>> RocksWorkerStore::ListAudit(
     absl::string_view worker_id, absl::string_view start_after, int limit,
     std::string* next_cursor) {
+  // One worker's records through their index: the log holds a record per
+  // change of every worker.
+  if (!worker_id.empty()) return ListWorkerAudit(worker_id, start_after, limit, next_cursor);
   std::vector<v1::AuditRecord> out;
   next_cursor->clear();
   auto it = store_->NewIterator(kAuditCf);
@@ -191,7 +310,6 @@ absl::StatusOr<std::vector<v1::AuditRecord>> RocksWorkerStore::ListAudit(
     if (!record.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
       return absl::DataLossError("audit record is corrupt");
     }
-    if (!worker_id.empty() && record.worker_id() != worker_id) continue;
     if (static_cast<int>(out.size()) == limit) {
       break;
     }

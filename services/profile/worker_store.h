@@ -1,6 +1,7 @@
 // The ProfileService's store, behind an interface so the domain logic does not
 // know RocksDB. One Apply() is one atomic commit: the worker record, its
-// secondary indexes, audit records and outbox events together.
+// secondary indexes, the version it replaced, audit records and outbox
+// events together.
 #pragma once
 
 #include <functional>
@@ -23,9 +24,11 @@ using store::v1::StoredWorker;
 // audit records and events (e.g. the audit of a read).
 struct Mutation {
   // The record before the change (null for a new worker); the store derives
-  // which index entries to delete from it. Not owned; valid during Apply.
+  // which index entries to delete from it, and keeps it as an earlier
+  // version when `after` replaces it. Not owned; valid during Apply.
   const StoredWorker* before = nullptr;
-  // The record after the change; null erases the worker and its indexes.
+  // The record after the change; null erases the worker, its indexes and
+  // every earlier version kept.
   const StoredWorker* after = nullptr;
   std::vector<v1::AuditRecord> audit;
   std::vector<v1::Event> events;
@@ -65,6 +68,12 @@ class WorkerStore {
   // given) until `visit` returns false.
   virtual absl::Status Scan(const ScanOptions& options,
                             const std::function<bool(const StoredWorker&)>& visit) = 0;
+
+  // Earlier versions of a worker kept by Apply, newest first, each below
+  // `below_version` (0 = from the newest); at most `limit`.
+  virtual absl::StatusOr<std::vector<StoredWorker>> ListVersions(absl::string_view worker_id,
+                                                                 int64_t below_version,
+                                                                 int limit) = 0;
 
   // Audit records, oldest first, optionally of one worker; `start_after` is
   // an opaque cursor returned as `next_cursor`.

@@ -106,6 +106,7 @@ int Run() {
 
   ServerOptions server_options = ServerOptionsFromFlags("labor.v1.VacancyService");
   GrpcServer server(server_options, [&vacancy_store] { return vacancy_store.Health(); });
+  server.metrics().TrackRedis(&redis);
   VacancyServiceOptions service_options;
   service_options.max_batch_items = std::max(1, absl::GetFlag(FLAGS_import_batch_items));
   VacancyServiceImpl service(&manager, &auth, &pool, &server.metrics(), service_options);

@@ -121,9 +121,19 @@ absl::StatusOr<std::optional<std::string>> RocksVacancyStore::FindVacancyBySourc
   return store_->Get(kIndexCf, IndexKey("src", source_key));
 }
 
-absl::StatusOr<std::optional<std::string>> RocksVacancyStore::FindVacancyByRequestId(
+absl::StatusOr<std::optional<StoredPostRequest>> RocksVacancyStore::FindPostRequest(
     absl::string_view request_id) {
-  return store_->Get(kIndexCf, IndexKey("req", request_id));
+  ASSIGN_OR_RETURN(std::optional<std::string> value,
+                   store_->Get(kIndexCf, IndexKey("req", request_id)));
+  if (!value.has_value()) return std::nullopt;
+  StoredPostRequest request;
+  // Entries written before fingerprints hold the bare vacancy id ("v_...",
+  // never a valid record): without a fingerprint a retry is taken as a replay.
+  if (!request.ParseFromString(*value) || request.vacancy_id().empty()) {
+    request.Clear();
+    request.set_vacancy_id(*value);
+  }
+  return request;
 }
 
 absl::StatusOr<std::vector<std::string>> RocksVacancyStore::IdsUnder(const std::string& prefix,
@@ -249,7 +259,11 @@ absl::Status RocksVacancyStore::Apply(const VacancyMutation& mutation) {
                                  VacancyEntries(*change.after)));
     const std::string& id = change.after->vacancy().vacancy_id();
     if (!change.request_id.empty()) {
-      RETURN_IF_ERROR(FromRocks(batch.Put(index, IndexKey("req", change.request_id), id)));
+      StoredPostRequest request;
+      request.set_vacancy_id(id);
+      request.set_fingerprint(change.request_fingerprint);
+      RETURN_IF_ERROR(FromRocks(
+          batch.Put(index, IndexKey("req", change.request_id), request.SerializeAsString())));
     }
     RETURN_IF_ERROR(
         FromRocks(batch.Put(store_->cf(kVacanciesCf), id, change.after->SerializeAsString())));

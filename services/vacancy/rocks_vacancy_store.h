@@ -40,7 +40,7 @@ class RocksVacancyStore : public VacancyStore {
       absl::string_view credit_code) override;
   absl::StatusOr<std::optional<std::string>> FindVacancyBySource(
       absl::string_view source_key) override;
-  absl::StatusOr<std::optional<std::string>> FindVacancyByRequestId(
+  absl::StatusOr<std::optional<StoredPostRequest>> FindPostRequest(
       absl::string_view request_id) override;
   absl::StatusOr<std::vector<std::string>> FindOpenByEmployer(
       absl::string_view employer_id) override;

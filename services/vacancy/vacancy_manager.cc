@@ -16,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
+#include "common/idempotency.h"
 #include "common/log.h"
 #include "common/pii.h"
 #include "common/proto_util.h"
@@ -169,8 +170,9 @@ class VacancyManager::WorkUnit {
     if (!entry.dirty) vacancy_order_.push_back(v->vacancy().vacancy_id());
     entry.dirty = true;
   }
-  void SetRequestId(const std::string& vacancy_id, const std::string& request_id) {
-    if (!request_id.empty()) request_ids_[vacancy_id] = request_id;
+  void SetRequestId(const std::string& vacancy_id, const std::string& request_id,
+                    const std::string& fingerprint) {
+    if (!request_id.empty()) request_ids_[vacancy_id] = {request_id, fingerprint};
   }
 
   absl::StatusOr<StoredEmployer*> Employer(const std::string& id) {
@@ -365,8 +367,12 @@ class VacancyManager::WorkUnit {
     for (const auto& id : vacancy_order_) {
       auto& e = vacancies_.at(id);
       auto rid = request_ids_.find(id);
-      mutation.vacancies.push_back({e.before.get(), &e.after,
-                                    rid == request_ids_.end() ? "" : rid->second});
+      if (rid == request_ids_.end()) {
+        mutation.vacancies.push_back({e.before.get(), &e.after, "", ""});
+      } else {
+        mutation.vacancies.push_back(
+            {e.before.get(), &e.after, rid->second.first, rid->second.second});
+      }
     }
     for (const auto& id : fair_order_) {
       auto& e = fairs_.at(id);
@@ -459,7 +465,8 @@ class VacancyManager::WorkUnit {
   absl::flat_hash_map<std::string, Entry<StoredEmployer>> employers_;
   absl::flat_hash_map<std::string, Entry<StoredFair>> fairs_;
   std::vector<std::string> vacancy_order_, employer_order_, fair_order_;
-  absl::flat_hash_map<std::string, std::string> request_ids_;
+  // vacancy id -> (request id, request fingerprint)
+  absl::flat_hash_map<std::string, std::pair<std::string, std::string>> request_ids_;
   absl::flat_hash_map<std::string, std::string> new_credit_codes_;
   absl::flat_hash_map<std::string, std::string> by_source_;
   absl::flat_hash_map<std::string, std::vector<std::string>> by_dedup_key_;
@@ -911,7 +918,7 @@ absl::StatusOr<const StoredEmployer*> VacancyManager::ResolveEmployer(
 
 absl::StatusOr<VacancyManager::PostOutcome> VacancyManager::PostInUnit(
     WorkUnit& unit, v1::Vacancy vacancy, const v1::VacancySource& source,
-    const std::string& fingerprint, const std::string& request_id) {
+    const std::string& fingerprint, const PostRequestKey& request) {
   StoredEmployer fresh;
   ASSIGN_OR_RETURN(const StoredEmployer* employer, ResolveEmployer(unit, vacancy, &fresh));
   RETURN_IF_ERROR(CheckNotBlacklisted(*employer));
@@ -958,7 +965,7 @@ absl::StatusOr<VacancyManager::PostOutcome> VacancyManager::PostInUnit(
     if (vacancy.headcount() > t->headcount()) SetHeadcount(t, vacancy.headcount());
     if (fair != nullptr) AddUnique(t->mutable_fair_ids(), fair->fair().fair_id());
     unit.TouchVacancy(target);
-    unit.SetRequestId(t->vacancy_id(), request_id);
+    unit.SetRequestId(t->vacancy_id(), request.id, request.fingerprint);
     unit.Emit(MakeEvent("vacancy.updated", t->vacancy_id(), t->version(), *t));
     outcome.vacancy_id = t->vacancy_id();
     outcome.duplicate_of = t->vacancy_id();
@@ -983,7 +990,7 @@ absl::StatusOr<VacancyManager::PostOutcome> VacancyManager::PostInUnit(
     outcome.created = true;
     unit.Emit(MakeEvent("vacancy.created", v->vacancy_id(), 1, *v));
     unit.AddVacancy(std::move(stored));
-    unit.SetRequestId(outcome.vacancy_id, request_id);
+    unit.SetRequestId(outcome.vacancy_id, request.id, request.fingerprint);
   }
   if (fair != nullptr) {
     bool changed = AddUnique(fair->mutable_fair()->mutable_vacancy_ids(), outcome.vacancy_id);
@@ -1083,13 +1090,21 @@ absl::StatusOr<v1::PostVacancyResponse> VacancyManager::PostVacancy(
   VacancyRuleContext ctx{deps_.regions, deps_.occupations, deps_.policy, deps_.clock->Now()};
   RETURN_IF_ERROR(NormalizeVacancy(ctx, &vacancy, "vacancy"));
 
+  // The request's content as sent (before normalization, which depends on
+  // the day): a retry sends the same bytes.
+  const PostRequestKey key{request.request_id(), ContentFingerprint(request.vacancy())};
   WriterLock lock(this);
   v1::PostVacancyResponse response;
-  if (!request.request_id().empty()) {
-    ASSIGN_OR_RETURN(auto earlier, deps_.store->FindVacancyByRequestId(request.request_id()));
+  if (!key.id.empty()) {
+    ASSIGN_OR_RETURN(auto earlier, deps_.store->FindPostRequest(key.id));
     if (earlier.has_value()) {
-      ASSIGN_OR_RETURN(auto stored, deps_.store->GetVacancy(*earlier));
-      LABOR_CHECK(stored.has_value()) << "request index names a missing vacancy " << *earlier;
+      const std::string& id = earlier->vacancy_id();
+      if (!earlier->fingerprint().empty()) {
+        RETURN_IF_ERROR(CheckReplay("request_id", key.id, earlier->fingerprint(), key.fingerprint,
+                                    absl::StrCat("vacancy ", id)));
+      }
+      ASSIGN_OR_RETURN(auto stored, deps_.store->GetVacancy(id));
+      LABOR_CHECK(stored.has_value()) << "request index names a missing vacancy " << id;
       *response.mutable_vacancy() = Present(caller, *stored);
       return response;
     }
@@ -1098,7 +1113,7 @@ absl::StatusOr<v1::PostVacancyResponse> VacancyManager::PostVacancy(
   unit.set_now(deps_.clock->Now());
   const std::string fingerprint = Fingerprint(vacancy);
   ASSIGN_OR_RETURN(PostOutcome outcome,
-                   PostInUnit(unit, std::move(vacancy), source, fingerprint, request.request_id()));
+                   PostInUnit(unit, std::move(vacancy), source, fingerprint, key));
   ASSIGN_OR_RETURN(StoredVacancy * stored, unit.Vacancy(outcome.vacancy_id));
   *response.mutable_vacancy() = Present(caller, *stored);
   response.set_duplicate_of(outcome.duplicate_of);
@@ -1637,7 +1652,7 @@ absl::StatusOr<v1::ImportResult> VacancyManager::ImportOne(WorkUnit& unit, const
     return result;
   }
 
-  auto outcome = PostInUnit(unit, std::move(vacancy), source, fingerprint, "");
+  auto outcome = PostInUnit(unit, std::move(vacancy), source, fingerprint, {});
   if (!outcome.ok()) {
     if (outcome.status().code() == absl::StatusCode::kInvalidArgument ||
         outcome.status().code() == absl::StatusCode::kFailedPrecondition ||

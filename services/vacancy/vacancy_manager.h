@@ -178,6 +178,11 @@ class VacancyManager {
   class WriterLock;
   friend class WriterLock;
 
+  // A PostVacancy request_id and its content's fingerprint (empty id: none).
+  struct PostRequestKey {
+    std::string id;
+    std::string fingerprint;
+  };
   struct PostOutcome {
     std::string vacancy_id;
     std::string duplicate_of;
@@ -189,7 +194,7 @@ class VacancyManager {
   absl::StatusOr<PostOutcome> PostInUnit(WorkUnit& unit, v1::Vacancy vacancy,
                                          const v1::VacancySource& source,
                                          const std::string& fingerprint,
-                                         const std::string& request_id);
+                                         const PostRequestKey& request);
   absl::StatusOr<v1::ImportResult> ImportOne(WorkUnit& unit, const Caller& caller,
                                              PreparedItem& item);
   // The employer a vacancy names: the unit's record when known (by id or

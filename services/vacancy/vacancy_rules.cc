@@ -12,12 +12,10 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "common/clock.h"
-#include "common/pii.h"
+#include "common/idempotency.h"
 #include "common/proto_util.h"
 #include "common/status.h"
 #include "common/validation.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 
 namespace labor::vacancy {
 namespace {
@@ -741,15 +739,6 @@ std::string Fingerprint(const v1::Vacancy& vacancy) {
   return FingerprintAsIs(content);
 }
 
-std::string FingerprintAsIs(const v1::Vacancy& vacancy) {
-  std::string bytes;
-  {
-    google::protobuf::io::StringOutputStream stream(&bytes);
-    google::protobuf::io::CodedOutputStream coded(&stream);
-    coded.SetSerializationDeterministic(true);
-    vacancy.SerializeToCodedStream(&coded);
-  }
-  return Sha256Hex(bytes);
-}
+std::string FingerprintAsIs(const v1::Vacancy& vacancy) { return ContentFingerprint(vacancy); }
 
 }  // namespace labor::vacancy

@@ -9,6 +9,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "common/grpc_status.h"
+#include "common/status.h"
 
 namespace labor::vacancy {
 namespace {
@@ -69,46 +70,6 @@ MethodPolicy VacancyMethodPolicy() {
   return policy;
 }
 
-VacancyServiceImpl::VacancyServiceImpl(VacancyManager* manager, const Authenticator* auth,
-                                       ThreadPool* pool, Metrics* metrics,
-                                       VacancyServiceOptions options)
-    : manager_(manager), dispatch_(kService, auth, pool, metrics), options_(options) {}
-
-template <typename Request, typename Response, typename Method>
-grpc::ServerUnaryReactor* VacancyServiceImpl::Handle(grpc::CallbackServerContext* ctx,
-                                                     const char* method, const Request* request,
-                                                     Response* response, Method fn) {
-  return dispatch_.Handle(
-      ctx, method, request, response,
-      [this, fn](const Caller& caller, const Request& r) { return (manager_->*fn)(caller, r); });
-}
-
-#define LABOR_VACANCY_UNARY(Method, Request, Response, ManagerMethod)                         \
-  grpc::ServerUnaryReactor* VacancyServiceImpl::Method(                                       \
-      grpc::CallbackServerContext* ctx, const v1::Request* request, v1::Response* response) { \
-    return Handle(ctx, #Method, request, response, &VacancyManager::ManagerMethod);           \
-  }
-
-LABOR_VACANCY_UNARY(UpsertEmployer, UpsertEmployerRequest, Employer, UpsertEmployer)
-LABOR_VACANCY_UNARY(GetEmployer, GetEmployerRequest, Employer, GetEmployer)
-LABOR_VACANCY_UNARY(BlacklistEmployer, BlacklistEmployerRequest, BlacklistEntry, BlacklistEmployer)
-LABOR_VACANCY_UNARY(LiftBlacklist, LiftBlacklistRequest, BlacklistEntry, LiftBlacklist)
-LABOR_VACANCY_UNARY(IsBlacklisted, IsBlacklistedRequest, IsBlacklistedResponse, IsBlacklisted)
-LABOR_VACANCY_UNARY(ListBlacklist, ListBlacklistRequest, ListBlacklistResponse, ListBlacklist)
-LABOR_VACANCY_UNARY(PostVacancy, PostVacancyRequest, PostVacancyResponse, PostVacancy)
-LABOR_VACANCY_UNARY(GetVacancy, GetVacancyRequest, Vacancy, GetVacancy)
-LABOR_VACANCY_UNARY(UpdateVacancy, UpdateVacancyRequest, Vacancy, UpdateVacancy)
-LABOR_VACANCY_UNARY(ChangeVacancyStatus, ChangeVacancyStatusRequest, Vacancy, ChangeVacancyStatus)
-LABOR_VACANCY_UNARY(ListVacancies, ListVacanciesRequest, ListVacanciesResponse, ListVacancies)
-LABOR_VACANCY_UNARY(CreateFair, CreateFairRequest, JobFair, CreateFair)
-LABOR_VACANCY_UNARY(GetFair, GetFairRequest, JobFair, GetFair)
-LABOR_VACANCY_UNARY(AttachToFair, AttachToFairRequest, JobFair, AttachToFair)
-LABOR_VACANCY_UNARY(CheckIn, CheckInRequest, CheckInResponse, CheckIn)
-LABOR_VACANCY_UNARY(GetFairStats, GetFairStatsRequest, FairStats, GetFairStats)
-LABOR_VACANCY_UNARY(ListFairs, ListFairsRequest, ListFairsResponse, ListFairs)
-
-#undef LABOR_VACANCY_UNARY
-
 // One import stream, as a pipeline: reads run ahead (bounded); a batch is
 // prepared (validated, normalized, fingerprinted: no lock) on one pool
 // thread while the previous batch is applied and committed on another;
@@ -116,11 +77,17 @@ LABOR_VACANCY_UNARY(ListFairs, ListFairsRequest, ListFairsResponse, ListFairs)
 // an ImportItem or an ImportChunk). Decisions are made under mu_; gRPC
 // operations start after it is released.
 template <typename In, typename Out>
-class VacancyServiceImpl::ImportReactor : public grpc::ServerBidiReactor<In, Out> {
+class VacancyServiceImpl::ImportReactor
+    : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
  public:
   ImportReactor(VacancyServiceImpl* service, grpc::CallbackServerContext* ctx, const char* method)
       : service_(service), method_(method), start_(absl::Now()) {
-    absl::StatusOr<Caller> caller = service_->dispatch_.Authenticate(*ctx, method_);
+    absl::StatusOr<Caller> caller = service_->dispatch_.Admit(*ctx, method_);
+    std::optional<int64_t> watch;
+    if (caller.ok()) {
+      watch = service_->dispatch_.drain()->Watch([this] { StopForShutdown(); });
+      if (!watch.has_value()) caller = ShuttingDownError();
+    }
     if (!caller.ok()) {
       {
         absl::MutexLock lock(&mu_);
@@ -129,6 +96,7 @@ class VacancyServiceImpl::ImportReactor : public grpc::ServerBidiReactor<In, Out
       FinishWith(caller.status());
       return;
     }
+    watch_ = *watch;
     caller_ = *std::move(caller);
     {
       absl::MutexLock lock(&mu_);
@@ -142,9 +110,10 @@ class VacancyServiceImpl::ImportReactor : public grpc::ServerBidiReactor<In, Out
     {
       absl::MutexLock lock(&mu_);
       reading_ = false;
-      if (ok) {
-        absl::StatusOr<size_t> n = Unpack(incoming_, &pending_);
-        incoming_.Clear();
+      if (!ok) {
+        read_done_ = true;
+      } else if (!stop_reading_) {  // else shutting down: the message is not taken
+        absl::StatusOr<size_t> n = ParseAndUnpack();
         if (n.ok()) {
           message_sizes_.push_back(*n);
         } else {
@@ -152,9 +121,9 @@ class VacancyServiceImpl::ImportReactor : public grpc::ServerBidiReactor<In, Out
           read_done_ = true;
           final_status_ = n.status();
         }
-      } else {
-        read_done_ = true;
+        ++messages_read_;
       }
+      incoming_.Clear();
       Plan(&actions);
     }
     Run(actions);
@@ -181,12 +150,15 @@ class VacancyServiceImpl::ImportReactor : public grpc::ServerBidiReactor<In, Out
     Run(actions);
   }
 
-  void OnDone() override { delete this; }
+  void OnDone() override {
+    if (watch_ != 0) service_->dispatch_.drain()->Unwatch(watch_);
+    delete this;
+  }
 
  private:
   struct Actions {
     bool read = false;
-    const Out* write = nullptr;
+    const grpc::ByteBuffer* write = nullptr;
     std::vector<v1::ImportItem> prepare;
     std::optional<VacancyManager::PreparedImport> apply;
     int64_t apply_ticket = 0;
@@ -194,11 +166,39 @@ class VacancyServiceImpl::ImportReactor : public grpc::ServerBidiReactor<In, Out
     absl::Status status;
   };
 
+  // Parses the message just read and moves its items to pending_; how many
+  // there were. INVALID_ARGUMENT when it does not parse (naming its
+  // position) or holds too many items (nothing is taken).
+  absl::StatusOr<size_t> ParseAndUnpack() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    In message;
+    RETURN_IF_ERROR(ParseStreamMessage(incoming_, messages_read_, &message));
+    return Unpack(message, &pending_);
+  }
+
+  // The server is shutting down: no more reads; what was read is still
+  // answered, then the stream ends UNAVAILABLE (the client resends the
+  // items not answered, after the restart or to another instance).
+  void StopForShutdown() {
+    Actions actions;
+    {
+      absl::MutexLock lock(&mu_);
+      // A client that had sent everything gets its answers and OK.
+      if (final_status_.ok() && !read_done_) {
+        final_status_ = absl::UnavailableError(
+            "the server is shutting down: the items answered were taken, the rest were not; "
+            "send them again");
+      }
+      stop_reading_ = true;
+      Plan(&actions);
+    }
+    Run(actions);
+  }
+
   // Decides the next steps from the state (under mu_).
   void Plan(Actions* actions) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     if (finished_) return;
     const auto& opts = service_->options_;
-    if (error_.ok() && !reading_ && !read_done_ &&
+    if (error_.ok() && !reading_ && !read_done_ && !stop_reading_ &&
         static_cast<int>(pending_.size()) < opts.max_pending_items) {
       reading_ = true;
       actions->read = true;
@@ -231,11 +231,17 @@ class VacancyServiceImpl::ImportReactor : public grpc::ServerBidiReactor<In, Out
         unwritten_.pop_front();
       }
       message_sizes_.pop_front();
-      actions->write = &current_write_;
+      absl::Status serialized = SerializeResponse(current_write_, &write_bytes_);
+      if (serialized.ok()) {
+        actions->write = &write_bytes_;
+      } else {
+        writing_ = false;
+        error_ = serialized;
+      }
     }
     // After an error, an outstanding read is cancelled by finishing.
-    const bool drained = read_done_ && pending_.empty() && prepared_.empty() && done_.empty() &&
-                         message_sizes_.empty();
+    const bool drained = (read_done_ || stop_reading_) && pending_.empty() && prepared_.empty() &&
+                         done_.empty() && message_sizes_.empty();
     if (!preparing_ && !applying_ && publishing_ == 0 && !writing_ && (drained || !error_.ok())) {
       finished_ = true;
       actions->finish = true;
@@ -330,10 +336,7 @@ class VacancyServiceImpl::ImportReactor : public grpc::ServerBidiReactor<In, Out
   }
 
   void FinishWith(const absl::Status& status) {
-    LogRpcFailure(method_, status);
-    if (Metrics* metrics = service_->dispatch_.metrics(); metrics != nullptr) {
-      metrics->ObserveRpc(method_, static_cast<int>(status.code()), absl::Now() - start_);
-    }
+    service_->dispatch_.RecordStreamEnd(method_, start_, status);
     this->Finish(ToGrpcStatus(status));
   }
 
@@ -341,8 +344,10 @@ class VacancyServiceImpl::ImportReactor : public grpc::ServerBidiReactor<In, Out
   const char* const method_;
   const absl::Time start_;
   Caller caller_;
-  In incoming_;        // owned by the outstanding read
-  Out current_write_;  // owned by the outstanding write
+  int64_t watch_ = 0;             // the drain watcher, 0 = none
+  grpc::ByteBuffer incoming_;     // owned by the outstanding read
+  Out current_write_;             // the results of the outstanding write...
+  grpc::ByteBuffer write_bytes_;  // ...serialized, owned by it
   absl::Mutex mu_;
   std::deque<v1::ImportItem> pending_ ABSL_GUARDED_BY(mu_);
   std::deque<v1::ImportResult> unwritten_ ABSL_GUARDED_BY(mu_);
@@ -351,6 +356,8 @@ class VacancyServiceImpl::ImportReactor : public grpc::ServerBidiReactor<In, Out
   absl::Status final_status_ ABSL_GUARDED_BY(mu_);  // after the last answer
   bool reading_ ABSL_GUARDED_BY(mu_) = false;
   bool read_done_ ABSL_GUARDED_BY(mu_) = false;
+  bool stop_reading_ ABSL_GUARDED_BY(mu_) = false;  // shutting down
+  int64_t messages_read_ ABSL_GUARDED_BY(mu_) = 0;
   std::deque<VacancyManager::PreparedImport> prepared_ ABSL_GUARDED_BY(mu_);
   bool preparing_ ABSL_GUARDED_BY(mu_) = false;
   bool applying_ ABSL_GUARDED_BY(mu_) = false;  // deciding + committing (writer lock)
@@ -363,15 +370,35 @@ class VacancyServiceImpl::ImportReactor : public grpc::ServerBidiReactor<In, Out
   absl::Status error_ ABSL_GUARDED_BY(mu_);
 };
 
-grpc::ServerBidiReactor<v1::ImportItem, v1::ImportResult>* VacancyServiceImpl::ImportVacancies(
-    grpc::CallbackServerContext* ctx) {
-  return new ImportReactor<v1::ImportItem, v1::ImportResult>(this, ctx, "ImportVacancies");
-}
-
-grpc::ServerBidiReactor<v1::ImportChunk, v1::ImportChunkResult>*
-VacancyServiceImpl::ImportVacancyChunks(grpc::CallbackServerContext* ctx) {
-  return new ImportReactor<v1::ImportChunk, v1::ImportChunkResult>(this, ctx,
-                                                                   "ImportVacancyChunks");
+VacancyServiceImpl::VacancyServiceImpl(VacancyManager* manager, const Authenticator* auth,
+                                       ThreadPool* pool, Metrics* metrics,
+                                       VacancyServiceOptions options)
+    : RpcService(auth, pool, metrics), manager_(manager), options_(options) {
+  using M = VacancyManager;
+  Unary("UpsertEmployer", manager_, &M::UpsertEmployer);
+  Unary("GetEmployer", manager_, &M::GetEmployer);
+  Unary("BlacklistEmployer", manager_, &M::BlacklistEmployer);
+  Unary("LiftBlacklist", manager_, &M::LiftBlacklist);
+  Unary("IsBlacklisted", manager_, &M::IsBlacklisted);
+  Unary("ListBlacklist", manager_, &M::ListBlacklist);
+  Unary("PostVacancy", manager_, &M::PostVacancy);
+  Unary("GetVacancy", manager_, &M::GetVacancy);
+  Unary("UpdateVacancy", manager_, &M::UpdateVacancy);
+  Unary("ChangeVacancyStatus", manager_, &M::ChangeVacancyStatus);
+  Unary("ListVacancies", manager_, &M::ListVacancies);
+  Unary("CreateFair", manager_, &M::CreateFair);
+  Unary("GetFair", manager_, &M::GetFair);
+  Unary("AttachToFair", manager_, &M::AttachToFair);
+  Unary("CheckIn", manager_, &M::CheckIn);
+  Unary("GetFairStats", manager_, &M::GetFairStats);
+  Unary("ListFairs", manager_, &M::ListFairs);
+  BidiStreaming("ImportVacancies", [this](grpc::CallbackServerContext* ctx) {
+    return new ImportReactor<v1::ImportItem, v1::ImportResult>(this, ctx, "ImportVacancies");
+  });
+  BidiStreaming("ImportVacancyChunks", [this](grpc::CallbackServerContext* ctx) {
+    return new ImportReactor<v1::ImportChunk, v1::ImportChunkResult>(this, ctx,
+                                                                     "ImportVacancyChunks");
+  });
 }
 
 }  // namespace labor::vacancy

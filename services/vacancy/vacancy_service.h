@@ -2,7 +2,9 @@
 // call, run the domain method on the worker pool, convert the status once,
 // record metrics. ImportVacancies is a bidi stream whose items are applied
 // in batches (whatever arrived while the previous batch committed), one
-// result per item, in order.
+// result per item, in order. A message that does not parse ends the stream
+// INVALID_ARGUMENT naming its position, after the messages before it were
+// answered; a shutdown ends it UNAVAILABLE the same way.
 #pragma once
 
 #include "common/auth.h"
@@ -29,78 +31,17 @@ struct VacancyServiceOptions {
   int max_unwritten_results = 4096;
 };
 
-class VacancyServiceImpl final : public v1::VacancyService::CallbackService {
+class VacancyServiceImpl final : public RpcService<v1::VacancyService> {
  public:
   // All pointers must outlive the service. `metrics` may be null.
   VacancyServiceImpl(VacancyManager* manager, const Authenticator* auth, ThreadPool* pool,
                      Metrics* metrics, VacancyServiceOptions options = {});
 
-  grpc::ServerUnaryReactor* UpsertEmployer(grpc::CallbackServerContext* ctx,
-                                           const v1::UpsertEmployerRequest* request,
-                                           v1::Employer* response) override;
-  grpc::ServerUnaryReactor* GetEmployer(grpc::CallbackServerContext* ctx,
-                                        const v1::GetEmployerRequest* request,
-                                        v1::Employer* response) override;
-  grpc::ServerUnaryReactor* BlacklistEmployer(grpc::CallbackServerContext* ctx,
-                                              const v1::BlacklistEmployerRequest* request,
-                                              v1::BlacklistEntry* response) override;
-  grpc::ServerUnaryReactor* LiftBlacklist(grpc::CallbackServerContext* ctx,
-                                          const v1::LiftBlacklistRequest* request,
-                                          v1::BlacklistEntry* response) override;
-  grpc::ServerUnaryReactor* IsBlacklisted(grpc::CallbackServerContext* ctx,
-                                          const v1::IsBlacklistedRequest* request,
-                                          v1::IsBlacklistedResponse* response) override;
-  grpc::ServerUnaryReactor* ListBlacklist(grpc::CallbackServerContext* ctx,
-                                          const v1::ListBlacklistRequest* request,
-                                          v1::ListBlacklistResponse* response) override;
-  grpc::ServerUnaryReactor* PostVacancy(grpc::CallbackServerContext* ctx,
-                                        const v1::PostVacancyRequest* request,
-                                        v1::PostVacancyResponse* response) override;
-  grpc::ServerUnaryReactor* GetVacancy(grpc::CallbackServerContext* ctx,
-                                       const v1::GetVacancyRequest* request,
-                                       v1::Vacancy* response) override;
-  grpc::ServerUnaryReactor* UpdateVacancy(grpc::CallbackServerContext* ctx,
-                                          const v1::UpdateVacancyRequest* request,
-                                          v1::Vacancy* response) override;
-  grpc::ServerUnaryReactor* ChangeVacancyStatus(grpc::CallbackServerContext* ctx,
-                                                const v1::ChangeVacancyStatusRequest* request,
-                                                v1::Vacancy* response) override;
-  grpc::ServerUnaryReactor* ListVacancies(grpc::CallbackServerContext* ctx,
-                                          const v1::ListVacanciesRequest* request,
-                                          v1::ListVacanciesResponse* response) override;
-  grpc::ServerUnaryReactor* CreateFair(grpc::CallbackServerContext* ctx,
-                                       const v1::CreateFairRequest* request,
-                                       v1::JobFair* response) override;
-  grpc::ServerUnaryReactor* GetFair(grpc::CallbackServerContext* ctx,
-                                    const v1::GetFairRequest* request,
-                                    v1::JobFair* response) override;
-  grpc::ServerUnaryReactor* AttachToFair(grpc::CallbackServerContext* ctx,
-                                         const v1::AttachToFairRequest* request,
-                                         v1::JobFair* response) override;
-  grpc::ServerUnaryReactor* CheckIn(grpc::CallbackServerContext* ctx,
-                                    const v1::CheckInRequest* request,
-                                    v1::CheckInResponse* response) override;
-  grpc::ServerUnaryReactor* GetFairStats(grpc::CallbackServerContext* ctx,
-                                         const v1::GetFairStatsRequest* request,
-                                         v1::FairStats* response) override;
-  grpc::ServerUnaryReactor* ListFairs(grpc::CallbackServerContext* ctx,
-                                      const v1::ListFairsRequest* request,
-                                      v1::ListFairsResponse* response) override;
-  grpc::ServerBidiReactor<v1::ImportItem, v1::ImportResult>* ImportVacancies(
-      grpc::CallbackServerContext* ctx) override;
-  grpc::ServerBidiReactor<v1::ImportChunk, v1::ImportChunkResult>* ImportVacancyChunks(
-      grpc::CallbackServerContext* ctx) override;
-
  private:
   template <typename In, typename Out>
   class ImportReactor;
 
-  template <typename Request, typename Response, typename Method>
-  grpc::ServerUnaryReactor* Handle(grpc::CallbackServerContext* ctx, const char* method,
-                                   const Request* request, Response* response, Method fn);
-
   VacancyManager* manager_;
-  UnaryDispatcher dispatch_;
   VacancyServiceOptions options_;
 };
 

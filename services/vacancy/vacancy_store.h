@@ -21,6 +21,7 @@ namespace labor::vacancy {
 
 using store::v1::StoredEmployer;
 using store::v1::StoredFair;
+using store::v1::StoredPostRequest;
 using store::v1::StoredVacancy;
 
 // One atomic change. Pointers are not owned and valid during Apply; a null
@@ -34,7 +35,10 @@ struct VacancyMutation {
   struct VacancyChange {
     const StoredVacancy* before = nullptr;
     const StoredVacancy* after = nullptr;
-    std::string request_id;  // remembered for idempotent PostVacancy retries
+    // Remembered for idempotent PostVacancy retries, with the request's
+    // content fingerprint.
+    std::string request_id;
+    std::string request_fingerprint;
   };
   struct FairChange {
     const StoredFair* before = nullptr;
@@ -63,10 +67,11 @@ class VacancyStore {
   // Employer id by unified social credit code.
   virtual absl::StatusOr<std::optional<std::string>> FindEmployerByCreditCode(
       absl::string_view credit_code) = 0;
-  // Vacancy id by source key (SourceKey()) or PostVacancy request id.
+  // Vacancy id by source key (SourceKey()).
   virtual absl::StatusOr<std::optional<std::string>> FindVacancyBySource(
       absl::string_view source_key) = 0;
-  virtual absl::StatusOr<std::optional<std::string>> FindVacancyByRequestId(
+  // What a PostVacancy request id was first used for.
+  virtual absl::StatusOr<std::optional<StoredPostRequest>> FindPostRequest(
       absl::string_view request_id) = 0;
   // Open vacancies of an employer.
   virtual absl::StatusOr<std::vector<std::string>> FindOpenByEmployer(

@@ -253,6 +253,34 @@ TEST_F(AuthenticatorTest, WechatCallsMustNameTheWorker) {
   EXPECT_EQ(caller->openid, "o6_bmjrPTlm6_2sgVt7hMZOPfL2M");
 }
 
+TEST(MethodPolicyTest, ChannelWideWechatMethodsTakeNoWorker) {
+  // The WeChat backend takes every worker's deliveries as one principal:
+  // such a method needs no openid, and one sent is refused, not ignored
+  // (it would look as if the call served only that worker).
+  const std::string subscribe = "/labor.v1.NotificationService/Subscribe";
+  MethodPolicy policy;
+  policy.Allow(subscribe, {Role::kWechat, Role::kKiosk})
+      .Allow(kGetWorker, {Role::kWechat})
+      .ChannelWide(subscribe);
+  EXPECT_TRUE(policy.IsChannelWide(subscribe));
+  EXPECT_FALSE(policy.IsChannelWide(kGetWorker));
+  std::unique_ptr<TokenStore> store = TestStore();
+  Authenticator auth(store.get(), policy);
+
+  auto backend = auth.Check(Bearer(kWechatToken), "", subscribe);
+  ASSERT_TRUE(backend.ok()) << backend.status();
+  EXPECT_EQ(backend->role, Role::kWechat);
+  EXPECT_EQ(backend->openid, "");
+  auto named = auth.Check(Bearer(kWechatToken), "o6_bmjrPTlm6_2sgVt7hMZOPfL2M", subscribe);
+  EXPECT_EQ(named.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(named.status().message(), HasSubstr("x-labor-openid"));
+  EXPECT_THAT(named.status().message(), HasSubstr("Subscribe"));
+  // Other roles' stray headers stay ignored; per-worker methods still need one.
+  EXPECT_TRUE(auth.Check(Bearer(kKioskToken), "o-1", subscribe).ok());
+  EXPECT_EQ(auth.Check(Bearer(kWechatToken), "", kGetWorker).status().code(),
+            absl::StatusCode::kUnauthenticated);
+}
+
 TEST_F(AuthenticatorTest, OpenIdIsIgnoredForOtherRoles) {
   auto caller = auth_.Check(Bearer(kKioskToken), "o6_bmjrPTlm6_2sgVt7hMZOPfL2M", kUpsertWorker);
   ASSERT_TRUE(caller.ok()) << caller.status();

@@ -1,10 +1,15 @@
 #include "common/redis.h"
 
+#include <map>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "common/log.h"
+#include "common/metrics.h"
 #include "gtest/gtest.h"
 #include "tests/testing/redis_server.h"
 
@@ -224,6 +229,96 @@ TEST_F(RedisClientTest, CommandTimeoutDropsTheConnection) {
   auto next = impatient.Command({"ECHO", "fresh"});
   ASSERT_TRUE(next.ok()) << next.status();
   EXPECT_EQ(next->str, "fresh");
+}
+
+// Log lines that contain `needle`, captured through the log sink while alive.
+class LogCapture {
+ public:
+  explicit LogCapture(std::string needle) : needle_(std::move(needle)) {
+    SetLogSink([this](LogLevel, std::string_view line) {
+      if (!absl::StrContains(absl::string_view(line.data(), line.size()), needle_)) return;
+      absl::MutexLock lock(&mu_);
+      lines_.emplace_back(line);
+    });
+  }
+  ~LogCapture() { SetLogSink(nullptr); }
+  int Count(absl::string_view phrase) {
+    absl::MutexLock lock(&mu_);
+    int n = 0;
+    for (const std::string& line : lines_) n += absl::StrContains(line, phrase) ? 1 : 0;
+    return n;
+  }
+
+ private:
+  const std::string needle_;
+  absl::Mutex mu_;
+  std::vector<std::string> lines_ ABSL_GUARDED_BY(mu_);
+};
+
+// The value of the series of `family` whose labels include all of `labels`
+// (-1 when there is none).
+double MetricValue(Metrics& metrics, const std::string& family,
+                   const std::map<std::string, std::string>& labels) {
+  for (const prometheus::MetricFamily& f : metrics.registry().Collect()) {
+    if (f.name != family) continue;
+    for (const prometheus::ClientMetric& m : f.metric) {
+      size_t matched = 0;
+      for (const prometheus::ClientMetric::Label& l : m.label) {
+        auto it = labels.find(l.name);
+        if (it != labels.end() && it->second == l.value) ++matched;
+      }
+      if (matched == labels.size())
+        return f.type == prometheus::MetricType::Gauge ? m.gauge.value : m.counter.value;
+    }
+  }
+  return -1;
+}
+
+// Redis dying, hanging and coming back is logged once per change (not per
+// call) and exported as labor_redis_up and labor_redis_transitions_total.
+TEST_F(RedisClientTest, OutagesAreLoggedOncePerChangeAndExported) {
+  RedisClient::Options options = server_.ClientOptions();
+  options.name = "cache";
+  options.command_timeout = absl::Milliseconds(300);
+  RedisClient watched(options);
+  Metrics metrics("test");
+  metrics.TrackRedis(&watched);
+  auto up = [&] { return MetricValue(metrics, "labor_redis_up", {{"client", "cache"}}); };
+  auto went = [&](const std::string& to) {
+    return MetricValue(metrics, "labor_redis_transitions_total", {{"client", "cache"}, {"to", to}});
+  };
+  EXPECT_EQ(up(), 0);  // not reached yet
+  ASSERT_TRUE(watched.Ping());
+  EXPECT_EQ(up(), 1);
+  EXPECT_EQ(went("up"), 1);
+  EXPECT_EQ(went("down"), 0);
+
+  LogCapture logs("redis cache");
+  server_.Stop();
+  for (int i = 0; i < 20; ++i) EXPECT_FALSE(watched.Ping());
+  EXPECT_EQ(watched.health().state, RedisHealth::State::kDown);
+  EXPECT_EQ(up(), 0);
+  EXPECT_EQ(logs.Count(" is down: "), 1);
+  EXPECT_EQ(logs.Count(" is up"), 0);
+
+  ASSERT_TRUE(server_.Restart().ok());
+  for (int i = 0; i < 20; ++i) EXPECT_TRUE(watched.Ping());
+  EXPECT_EQ(logs.Count(" is down: "), 1);
+  EXPECT_EQ(logs.Count(" is up again after "), 1);
+  EXPECT_EQ(up(), 1);
+  EXPECT_EQ(went("up"), 2);
+  EXPECT_EQ(went("down"), 1);
+
+  // A hang: the server stops answering for a while (the calls time out).
+  ASSERT_TRUE(server_.Command({"CLIENT", "PAUSE", "1500"}).ok());
+  for (int i = 0; i < 3; ++i) EXPECT_FALSE(watched.Ping());
+  EXPECT_EQ(up(), 0);
+  EXPECT_EQ(logs.Count(" is down: "), 2);
+  absl::SleepFor(absl::Milliseconds(1600));
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(watched.Ping());
+  EXPECT_EQ(logs.Count(" is up again after "), 2);
+  EXPECT_EQ(up(), 1);
+  EXPECT_EQ(went("down"), 2);
 }
 
 }  // namespace

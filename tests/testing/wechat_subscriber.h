@@ -28,7 +28,7 @@ class WechatSubscriber {
     // Called on every (re)connect, so the subscriber can follow a server
     // that restarts on another port.
     std::function<std::shared_ptr<grpc::Channel>()> channel;
-    std::string token;  // a service-role token
+    std::string token;  // a service- or wechat-role token (channel-wide: no openid)
     std::string subscriber_id = "wechat-backend-test";
     // false: each delivery is acked as it arrives (its ack status is kept);
     // true: a second thread acks whatever has arrived, up to 500 per call.

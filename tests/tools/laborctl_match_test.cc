@@ -255,6 +255,73 @@ TEST_F(LaborctlMatchTest, WorkersForAVacancy) {
   EXPECT_EQ(local.matches(0).worker_id(), welder_);
 }
 
+// The match filters the other tests leave out: --wage_floor and --fair for
+// vacancies, --status for workers. Each narrows the results to exactly what
+// it names (matching learns of changes through the event streams, so the
+// later ones are waited for).
+TEST_F(LaborctlMatchTest, WageFloorFairAndStatusFiltersFilter) {
+  // The other side's ids of `match <what> <subject> <filters>`.
+  auto matched = [&](const std::string& what, const std::string& subject,
+                     std::vector<std::string> filters) {
+    filters.insert(filters.begin(), {"match", what, subject, "--json"});
+    Result r = Ctl(filters);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    std::vector<std::string> ids;
+    const auto resp = ParseJson<v1::RecommendResponse>(r.out);
+    for (const v1::Match& m : resp.matches()) {
+      ids.push_back(what == "vacancies" ? m.vacancy_id() : m.worker_id());
+    }
+    return ids;
+  };
+  auto vacancies = [&](std::vector<std::string> filters) {
+    return matched("vacancies", absl::StrCat("--worker=", welder_), std::move(filters));
+  };
+  auto workers = [&](std::vector<std::string> filters) {
+    return matched("workers", absl::StrCat("--vacancy=", kitchen_), std::move(filters));
+  };
+  using ::testing::ElementsAre;
+  using ::testing::IsEmpty;
+  using ::testing::UnorderedElementsAre;
+  EXPECT_THAT(vacancies({}), UnorderedElementsAre(weld_job_, kitchen_));
+  // The welding job pays up to 8,000 a month, the kitchen up to 6,000.
+  EXPECT_THAT(vacancies({"--wage_floor=7000"}), ElementsAre(weld_job_));
+  EXPECT_THAT(vacancies({"--wage_floor=9000"}), IsEmpty());
+
+  // A fair with the kitchen job only.
+  Result fair = Ctl({"fair", "create", "--name=春风行动招聘会", "--kind=spring_breeze",
+                     absl::StrCat("--start_date=", DayFromToday(5)), "--region=凤北街道",
+                     "--venue=通川区体育中心", "--organizer=通川区人力资源和社会保障局", "--json"});
+  ASSERT_EQ(fair.exit_code, 0) << fair.out << fair.err;
+  const std::string fair_id = ParseJson<v1::JobFair>(fair.out).fair_id();
+  ASSERT_EQ(Ctl({"fair", "attach", absl::StrCat("--fair_id=", fair_id),
+                 absl::StrCat("--vacancy_ids=", kitchen_)})
+                .exit_code,
+            0);
+  std::vector<std::string> at_fair;
+  EXPECT_TRUE(labor::testing::WaitFor(
+      [&] {
+        at_fair = vacancies({absl::StrCat("--fair=", fair_id)});
+        return !at_fair.empty();
+      },
+      absl::Seconds(20)));
+  EXPECT_THAT(at_fair, ElementsAre(kitchen_));
+
+  // Nobody has an employment status yet; then the cook is out of work.
+  EXPECT_THAT(workers({"--status=unemployed"}), IsEmpty());
+  Result unemployed = Ctl({"worker", "employment", absl::StrCat("--worker_id=", cook_),
+                           "--status=unemployed", absl::StrCat("--effective=", DayFromToday(-1))});
+  ASSERT_EQ(unemployed.exit_code, 0) << unemployed.out << unemployed.err;
+  std::vector<std::string> out_of_work;
+  EXPECT_TRUE(labor::testing::WaitFor(
+      [&] {
+        out_of_work = workers({"--status=unemployed"});
+        return !out_of_work.empty();
+      },
+      absl::Seconds(20)));
+  EXPECT_THAT(out_of_work, ElementsAre(cook_));
+  EXPECT_THAT(workers({"--status=employed_local"}), IsEmpty());
+}
+
 TEST_F(LaborctlMatchTest, ExplainBreakdownAndBlacklistVeto) {
   // A pair that is shown: the breakdown table and the total, equal to the
   // score the recommendation gives.

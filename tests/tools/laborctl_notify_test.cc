@@ -6,6 +6,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -378,6 +379,86 @@ TEST_F(LaborctlNotifyTest, FairAnnouncementToATownshipExpandsThroughProfiles) {
   EXPECT_EQ(ParseJson<v1::ListMessagesResponse>(pujia.out).messages_size(), 0) << pujia.out;
 }
 
+// Every segment flag of `notify send` narrows the recipients to exactly the
+// workers it describes (expanded by the service through ProfileService).
+TEST_F(LaborctlNotifyTest, EverySegmentFlagNarrowsTheRecipients) {
+  // A fourth worker, from 罗江镇, who differs from the others in every
+  // segment dimension: unemployed, a builder, working in Dongguan, coming
+  // home for a local job in 20 days.
+  v1::RegisterWorkerRequest r;
+  v1::Worker* w = r.mutable_worker();
+  w->set_name("赵六");
+  w->set_id_number(labor::testing::ResidentIdFor(4));
+  w->set_phone("13900002004");
+  w->set_wechat_openid("openid-ctl-4");
+  w->set_hukou_township(kLuojiang);
+  w->set_household_id("TC-4");
+  w->set_current_location("441900");
+  w->mutable_consent()->set_wechat(true);
+  v1::Skill* skill = w->add_skills();
+  skill->set_occupation_code("6-29-01-01");
+  skill->set_level(v1::SKILL_LEVEL_4_INTERMEDIATE);
+  skill->set_years(8);
+  w->mutable_return_plan()->set_intent(v1::RETURN_INTENT_LOCAL_JOB);
+  absl::CivilDay today = absl::ToCivilDay(absl::Now(), ShanghaiTime());
+  *w->mutable_return_plan()->mutable_planned_return() = FromCivil(today + 20);
+  r.mutable_initial_employment()->set_status(v1::EMPLOYMENT_STATUS_UNEMPLOYED);
+  *r.mutable_initial_employment()->mutable_effective_date() = FromCivil(today - 10);
+  v1::RegisterWorkerResponse registered;
+  grpc::Status st =
+      profile_->stub()->RegisterWorker(profile_->Context(Role::kAdmin).get(), r, &registered);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  const std::string builder = registered.worker().worker_id();
+
+  int sends = 0;
+  // The workers a policy notice to the segment `flags` reaches.
+  auto recipients = [&](std::vector<std::string> flags) {
+    std::vector<std::string> args = {"notify",
+                                     "send",
+                                     "--kind=policy",
+                                     "--field=title=就业政策",
+                                     "--field=summary=详情请到镇劳保所咨询",
+                                     absl::StrCat("--key=segment-", ++sends)};
+    args.insert(args.end(), flags.begin(), flags.end());
+    Result sent = Ctl(args);
+    EXPECT_EQ(sent.exit_code, 0) << absl::StrJoin(flags, " ") << "\n" << sent.out << sent.err;
+    const std::string id = ValueOf(sent.out, "通知编号");
+    EXPECT_TRUE(labor::testing::WaitFor(
+        [&] {
+          Result show = Ctl({"notify", "show", id, "--json"});
+          return show.exit_code == 0 && ParseJson<v1::Notification>(show.out).recipients() >= 0;
+        },
+        absl::Seconds(20)))
+        << absl::StrJoin(flags, " ");
+    Result list =
+        Ctl({"notify", "list", absl::StrCat("--notification=", id), "--limit=0", "--json"});
+    EXPECT_EQ(list.exit_code, 0) << list.err;
+    std::vector<std::string> workers;
+    const auto messages = ParseJson<v1::ListMessagesResponse>(list.out);
+    for (const v1::Message& m : messages.messages()) {
+      workers.push_back(m.worker_id());
+    }
+    std::sort(workers.begin(), workers.end());
+    return workers;
+  };
+  auto sorted = [](std::vector<std::string> ids) {
+    std::sort(ids.begin(), ids.end());
+    return ids;
+  };
+  EXPECT_EQ(recipients({"--township=罗江镇"}), sorted({luojiang_a_, luojiang_b_, builder}));
+  EXPECT_EQ(recipients({"--township=蒲家镇"}), sorted({pujia_}));
+  EXPECT_EQ(recipients({"--status=unemployed"}), sorted({builder}));
+  EXPECT_EQ(recipients({"--status=returned_home", "--township=罗江镇"}),
+            sorted({luojiang_a_, luojiang_b_}));
+  EXPECT_EQ(recipients({"--occupation=6-29"}), sorted({builder}));
+  EXPECT_EQ(recipients({"--return_intent=local"}), sorted({builder}));
+  EXPECT_EQ(recipients({"--location=4419"}), sorted({builder}));
+  EXPECT_EQ(recipients({absl::StrCat("--return_from=", DayFromToday(10)),
+                        absl::StrCat("--return_to=", DayFromToday(30))}),
+            sorted({builder}));
+  EXPECT_EQ(recipients({absl::StrCat("--return_from=", DayFromToday(25))}), sorted({}));
+}
+
 TEST_F(LaborctlNotifyTest, ListPagesThroughAWorkersMessages) {
   std::vector<std::string> ids;
   for (const char* text : {"第一条", "第二条", "第三条"}) {
@@ -447,7 +528,8 @@ TEST_F(LaborctlNotifyTest, BadFlagsAreNamedAndServiceErrorsPrinted) {
       {{"notify", "send", "--kind=text", "--return_from=2027-02-10", "--return_to=2027-02-01",
         "--field=text=hi"},
        "--return_to"},
-      {{"notify", "send", "extra", "--kind=text", worker, "--field=text=hi"}, "flags only"},
+      {{"notify", "send", "extra", "--kind=text", worker, "--field=text=hi"},
+       "notify send: unexpected word \"extra\""},
       {{"notify", "show"}, "needs the notification id"},
       {{"notify", "message"}, "needs the message id"},
       {{"notify", "list"}, "needs one of --worker"},

@@ -222,13 +222,22 @@ TEST_F(LaborctlVacancyTest, VacancyPostGetListUpdateCloseFill) {
   ASSERT_EQ(dg_employer.exit_code, 0) << dg_employer.err;
   EXPECT_EQ(ParseJson<v1::Employer>(dg_employer.out).employer_id(), electronics.employer_id());
   // The same request_id again is a retry: the same vacancy comes back.
-  Result retry = Ctl(
-      {"vacancy", "post", absl::StrCat("--credit_code=", dg_code), "--name=东莞市鑫达电子有限公司",
-       "--title=电子厂普工", "--occupation=6-25-04-07", "--location=441900", "--wage=4800-6500",
-       "--headcount=50", absl::StrCat("--expires=", DayFromToday(60)), "--request_id=dg-post-1", "--json"});
+  Result retry =
+      Ctl({"vacancy", "post", absl::StrCat("--credit_code=", dg_code),
+           "--name=东莞市鑫达电子有限公司", "--title=电子厂普工", "--occupation=6-25-04-07",
+           "--location=441900", "--wage=4800-6500", "--headcount=50", "--benefits=room,board",
+           absl::StrCat("--expires=", DayFromToday(60)), "--request_id=dg-post-1", "--json"});
   ASSERT_EQ(retry.exit_code, 0) << retry.err;
   EXPECT_EQ(ParseJson<v1::PostVacancyResponse>(retry.out).vacancy().vacancy_id(),
             electronics.vacancy_id());
+  // The same request_id for other content (no benefits) is refused, naming
+  // the vacancy the key already stands for.
+  Result reused = Ctl(
+      {"vacancy", "post", absl::StrCat("--credit_code=", dg_code), "--name=东莞市鑫达电子有限公司",
+       "--title=电子厂普工", "--occupation=6-25-04-07", "--location=441900", "--wage=4800-6500",
+       "--headcount=50", absl::StrCat("--expires=", DayFromToday(60)), "--request_id=dg-post-1"});
+  EXPECT_EQ(reused.exit_code, 1) << reused.out << reused.err;
+  EXPECT_THAT(reused.err, HasSubstr(electronics.vacancy_id()));
 
   Result get = Ctl({"vacancy", "get", absl::StrCat("--vacancy_id=", f.vacancy_id())});
   ASSERT_EQ(get.exit_code, 0) << get.out << get.err;
@@ -344,6 +353,66 @@ TEST_F(LaborctlVacancyTest, VacancyPostGetListUpdateCloseFill) {
   EXPECT_EQ(
       Ctl({"vacancy", "post", absl::StrCat("--employer_id=", employer_id), "--wage=abc"}).exit_code,
       2);
+}
+
+// The vacancy list filters the other tests leave out: fair, posting and
+// expiry windows, and the same filters on the feed. Each narrows the list to
+// exactly the vacancies it names.
+TEST_F(LaborctlVacancyTest, VacancyListFairAndTimeFiltersFilter) {
+  const std::string employer_id =
+      MustUpsertEmployer(CreditCode("511702", "MA6CYQ0X1"), "达州市通川区鑫华物流有限公司");
+  const std::string soon = MustPostForklift(employer_id).vacancy().vacancy_id();  // 120 days
+  Result cook =
+      Ctl({"vacancy", "post", absl::StrCat("--employer_id=", employer_id), "--title=中式烹调师",
+           "--occupation=4-03-02-01", "--location=441900", "--wage=6000-8000", "--headcount=2",
+           absl::StrCat("--expires=", DayFromToday(30)), "--json"});
+  ASSERT_EQ(cook.exit_code, 0) << cook.out << cook.err;
+  const std::string later = ParseJson<v1::PostVacancyResponse>(cook.out).vacancy().vacancy_id();
+  Result create =
+      Ctl({"fair", "create", "--name=春风行动招聘会", "--kind=spring_breeze",
+           absl::StrCat("--start_date=", DayFromToday(5)), "--region=凤北街道",
+           "--venue=通川区体育中心", "--organizer=通川区人力资源和社会保障局", "--json"});
+  ASSERT_EQ(create.exit_code, 0) << create.out << create.err;
+  const std::string fair_id = ParseJson<v1::JobFair>(create.out).fair_id();
+  ASSERT_EQ(Ctl({"fair", "attach", absl::StrCat("--fair_id=", fair_id),
+                 absl::StrCat("--vacancy_id=", later)})
+                .exit_code,
+            0);
+
+  auto ids = [this](std::vector<std::string> filters) {
+    std::vector<std::string> out;
+    const v1::ListVacanciesResponse list = ListAll(std::move(filters));
+    for (const auto& v : list.vacancies()) out.push_back(v.vacancy_id());
+    return out;
+  };
+  using ::testing::ElementsAre;
+  using ::testing::IsEmpty;
+  using ::testing::UnorderedElementsAre;
+  EXPECT_THAT(ids({}), UnorderedElementsAre(soon, later));
+  EXPECT_THAT(ids({absl::StrCat("--fair_id=", fair_id)}), ElementsAre(later));
+  EXPECT_THAT(ids({absl::StrCat("--expires_before=", DayFromToday(60))}), ElementsAre(later));
+  EXPECT_THAT(ids({absl::StrCat("--expires_after=", DayFromToday(60))}), ElementsAre(soon));
+  EXPECT_THAT(ids({absl::StrCat("--posted_after=", DayFromToday(-1))}),
+              UnorderedElementsAre(soon, later));
+  EXPECT_THAT(ids({absl::StrCat("--posted_after=", DayFromToday(1))}), IsEmpty());
+  EXPECT_THAT(ids({absl::StrCat("--posted_before=", DayFromToday(1))}),
+              UnorderedElementsAre(soon, later));
+  EXPECT_THAT(ids({absl::StrCat("--posted_before=", DayFromToday(-1))}), IsEmpty());
+
+  // The feed takes the same filters.
+  Result feed = Ctl(
+      {"vacancy", "feed", absl::StrCat("--since=", DayFromToday(-1)), "--region=4419", "--json"});
+  ASSERT_EQ(feed.exit_code, 0) << feed.err;
+  std::vector<std::string> fed;
+  const auto feed_list = ParseJson<v1::ListVacanciesResponse>(feed.out);
+  for (const auto& v : feed_list.vacancies()) {
+    fed.push_back(v.vacancy_id());
+  }
+  EXPECT_THAT(fed, ElementsAre(later));
+  // A flag vacancy list does not read is refused, naming it.
+  Result unused = Ctl({"vacancy", "list", "--township=罗江镇"});
+  EXPECT_EQ(unused.exit_code, 2);
+  EXPECT_THAT(unused.err, HasSubstr("vacancy list does not take --township"));
 }
 
 TEST_F(LaborctlVacancyTest, BlacklistAddCheckListLiftWithHistory) {

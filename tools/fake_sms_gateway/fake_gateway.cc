@@ -9,16 +9,16 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/validation.h"
+#include "services/notify/sms_content.h"
 #include "services/notify/sms_gateway.h"
 
 namespace labor::fake_sms {
 namespace {
 
-// Templates the fake knows without flags. Notification templates pass when
-// their parameters are clean; a recruitment template is refused outright,
-// as carriers refuse recruitment SMS (job alerts go by WeChat).
-constexpr const char* kNotificationTemplates[] = {"SMS_RETURN_TRANSPORT", "SMS_POLICY_NOTICE",
-                                                  "SMS_FAIR_ANNOUNCEMENT"};
+// Templates the fake knows without flags: the notification templates
+// registered for NotificationService (the same list it renders from), which
+// pass when their parameters are clean; a recruitment template is refused
+// outright, as carriers refuse recruitment SMS (job alerts go by WeChat).
 constexpr const char* kRecruitmentTemplates[] = {"SMS_JOB_ALERT"};
 
 SendReply Error(int http_status, std::string code, std::string message) {
@@ -38,12 +38,12 @@ std::string Get(const std::map<std::string, std::string>& form, const std::strin
 
 }  // namespace
 
-std::vector<std::string> DefaultRecruitmentWords() {
-  return {"招聘", "岗位", "月薪", "薪资", "诚聘", "招工", "急招", "日薪", "高薪"};
-}
+std::vector<std::string> DefaultRecruitmentWords() { return notify::SmsRecruitmentWords(); }
 
 FakeGateway::FakeGateway(GatewayConfig config) : config_(std::move(config)) {
-  for (const char* code : kNotificationTemplates) templates_[code] = TemplateKind::kNotification;
+  for (const std::string& code : notify::SmsTemplateCodes()) {
+    templates_[code] = TemplateKind::kNotification;
+  }
   for (const char* code : kRecruitmentTemplates) templates_[code] = TemplateKind::kRecruitment;
   for (const std::string& code : config_.templates) templates_[code] = TemplateKind::kNotification;
 }
@@ -128,11 +128,10 @@ SendReply FakeGateway::Send(const std::map<std::string, std::string>& form, absl
     }
   }
   for (const auto& [key, text] : params) {
-    for (const std::string& word : config_.recruitment_words) {
-      if (text.find(word) != std::string::npos) {
-        return Error(200, "isv.SMS_CONTENT_ILLEGAL",
-                     absl::StrCat("短信内容含招聘类信息(", word, ")，请改用其他渠道"));
-      }
+    if (std::string word = notify::RecruitmentWordIn(text, config_.recruitment_words);
+        !word.empty()) {
+      return Error(200, "isv.SMS_CONTENT_ILLEGAL",
+                   absl::StrCat("短信内容含招聘类信息(", word, ")，请改用其他渠道"));
     }
   }
 

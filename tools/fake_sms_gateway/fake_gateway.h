@@ -28,7 +28,8 @@ struct GatewayConfig {
   std::vector<std::string> recruitment_words;  // refused in any parameter
 };
 
-// The built-in recruitment words: 招聘 岗位 月薪 薪资 诚聘 招工 急招 日薪 高薪.
+// The built-in recruitment words: NotificationService's
+// (notify::SmsRecruitmentWords), the same rule Enqueue applies.
 std::vector<std::string> DefaultRecruitmentWords();
 
 // What one SendSms call answers.

@@ -51,9 +51,9 @@ ABSL_FLAG(int, max_param_chars, 35, "longest template variable, in characters (0
 ABSL_FLAG(std::vector<std::string>, sign_names, {},
           "accepted SignName values (comma-separated); empty = any non-empty");
 ABSL_FLAG(std::vector<std::string>, templates, {},
-          "notification template codes accepted besides SMS_RETURN_TRANSPORT, "
-          "SMS_POLICY_NOTICE and SMS_FAIR_ANNOUNCEMENT (SMS_JOB_ALERT is a refused "
-          "recruitment template)");
+          "notification template codes accepted besides NotificationService's own "
+          "(SMS_FAIR_ANNOUNCEMENT, SMS_POLICY_NOTICE, SMS_RETURN_TRANSPORT, SMS_FREE_TEXT, "
+          "SMS_SERVICE_NOTICE); SMS_JOB_ALERT is a refused recruitment template");
 ABSL_FLAG(std::vector<std::string>, recruitment_words, labor::fake_sms::DefaultRecruitmentWords(),
           "words that get a message refused as recruitment content (comma-separated)");
 ABSL_FLAG(absl::Duration, hang, absl::Seconds(30), "how long an injected timeout holds a reply");

@@ -292,6 +292,15 @@ void ExpectSameAnswers(const MatchIndex& index, RandomCity* city, int workers, i
   }
 }
 
+// Skill lists kept whole (the default threshold is above the randomized
+// lists' sizes) or split into groups from 2 or from 40 cards, by seed.
+MatchIndexOptions OptionsForSeed(uint32_t seed) {
+  MatchIndexOptions options;
+  if (seed % 3 == 1) options.group_min_cards = 2;
+  if (seed % 3 == 2) options.group_min_cards = 40;
+  return options;
+}
+
 // The exactness requirement: top-K equals a brute-force scan with
 // the same scoring function, ties included, on randomized data, also after
 // updates and removals moved records between the index's lists.
@@ -303,10 +312,7 @@ TEST_F(MatchIndexTest, TopKEqualsBruteForceOnRandomizedData) {
   for (uint32_t seed : {1u, 2u, 3u, 4u, 5u, 6u}) {
     SCOPED_TRACE(seed);
     RandomCity city(seed);
-    MatchIndexOptions options;
-    if (seed % 3 == 1) options.group_min_cards = 2;
-    if (seed % 3 == 2) options.group_min_cards = 40;
-    MatchIndex index(&scorer_, options);
+    MatchIndex index(&scorer_, OptionsForSeed(seed));
     constexpr int kWorkers = 1500, kVacancies = 400;
     for (int i = 0; i < kWorkers; ++i) index.UpsertWorker(W(city.Worker(i)));
     for (int i = 0; i < kVacancies; ++i) index.UpsertVacancy(V(city.Vacancy(i)));
@@ -337,6 +343,59 @@ TEST_F(MatchIndexTest, TopKEqualsBruteForceOnRandomizedData) {
     std::cout << "seed " << seed << ": " << tally.compared << " queries, " << tally.nonempty
               << " non-empty, " << tally.pruned << " pruned\n";
   }
+}
+
+// Returnees count on the return-plan part from the day they declare the
+// plan, fading with the distance to the return: the cards bound it exactly
+// for every distance (past, inside the window, months ahead), so top-K stays
+// the brute-force scan's, and a returnee two months out sees the hometown
+// job first.
+TEST_F(MatchIndexTest, ReturneesAtAnyDistanceKeepTopKExact) {
+  const Day today = ToDay(absl::ToCivilDay(TestNow(), ShanghaiTime()));
+  auto set_return = [](v1::Worker* w, Day day) {
+    absl::CivilDay civil = CivilOf(day);
+    w->mutable_return_plan()->set_intent(v1::RETURN_INTENT_LOCAL_JOB);
+    *w->mutable_return_plan()->mutable_planned_return() =
+        MakeDate(static_cast<int>(civil.year()), civil.month(), civil.day());
+  };
+  for (uint32_t seed : {21u, 22u, 23u}) {
+    SCOPED_TRACE(seed);
+    RandomCity city(seed);
+    MatchIndex index(&scorer_, OptionsForSeed(seed));
+    constexpr int kWorkers = 1000, kVacancies = 300;
+    for (int i = 0; i < kWorkers; ++i) {
+      v1::Worker w = city.Worker(i);
+      if (city.Chance(0.7)) set_return(&w, today + city.Uniform(-90, 400));
+      index.UpsertWorker(W(w));
+    }
+    for (int i = 0; i < kVacancies; ++i) {
+      v1::Vacancy v = city.Vacancy(i);
+      *v.mutable_expires_at() = ToProto(TestNow() + absl::Hours(24 * city.Uniform(-2, 500)));
+      index.UpsertVacancy(V(v));
+    }
+    Tally tally;
+    ExpectSameAnswers(index, &city, kWorkers, kVacancies, &tally);
+    EXPECT_GT(tally.nonempty, tally.compared / 2);
+  }
+
+  // The case: works in Shenzhen, returns home in two months.
+  v1::Worker w = BaseWorker("w_returnee");
+  AddSkill(&w, kWelder, v1::SKILL_LEVEL_4_INTERMEDIATE);
+  w.set_current_location("440304001");
+  set_return(&w, today + 60);
+  index_.UpsertWorker(W(w));
+  v1::Vacancy here = BaseVacancy("v_1_here", kWelder, "440304001");
+  v1::Vacancy home = BaseVacancy("v_2_home", kWelder, kPujia);
+  for (v1::Vacancy* v : {&here, &home}) {
+    SetMonthlyWage(v, 6000, 7000);
+    *v->mutable_expires_at() = ToProto(TestNow() + absl::Hours(24 * 150));
+    index_.UpsertVacancy(V(*v));
+  }
+  auto fast = index_.TopVacancies("w_returnee", 1, {}, Ctx());
+  ASSERT_TRUE(fast.ok());
+  ASSERT_EQ(fast->hits.size(), 1u);
+  EXPECT_EQ(fast->hits[0].vacancy.id, "v_2_home");
+  EXPECT_EQ(fast->hits[0].evaluation.values[kReturnPlan], 750);
 }
 
 // A worker without skills competes for every vacancy on location, wage and

@@ -338,13 +338,59 @@ TEST_F(ScorerTest, FreshnessBrandAndReturnPlan) {
   v1::Vacancy city = BaseVacancy("v_3", kCook, kXuanhan);
   EXPECT_EQ(Eval(w, local).values[kReturnPlan], 1000);
   EXPECT_EQ(Eval(w, city).values[kReturnPlan], 0);
-  EXPECT_THAT(Describe(w, local).reasons(), Contains("返乡期间家门口就业"));
+  EXPECT_THAT(Describe(w, local).reasons(),
+              Contains("已于11月20日返乡，想在家门口就业：家乡岗位优先"));
   w.mutable_return_plan()->set_intent(v1::RETURN_INTENT_GO_OUT_AGAIN);
   EXPECT_EQ(Eval(w, local).values[kReturnPlan], 0);
   // Outside the window (returned in the summer) the plan no longer counts.
   w.mutable_return_plan()->set_intent(v1::RETURN_INTENT_LOCAL_JOB);
   *w.mutable_return_plan()->mutable_planned_return() = MakeDate(2026, 7, 1);
   EXPECT_EQ(Eval(w, local).values[kReturnPlan], 0);
+}
+
+// A worker who declared he will come home for a local job earns the
+// return-plan part from the day he says so, fading with the distance to the
+// return, not only in the last 30 days before it.
+TEST_F(ScorerTest, ReturnPlanCountsFromTheDayItIsDeclared) {
+  v1::Worker w = BaseWorker("w_1");
+  AddSkill(&w, kWelder, v1::SKILL_LEVEL_4_INTERMEDIATE);
+  w.set_current_location("440304001");  // a township of Futian, Shenzhen
+  w.mutable_return_plan()->set_intent(v1::RETURN_INTENT_LOCAL_JOB);
+  auto plan_in = [&w](int days) {
+    absl::CivilDay day = absl::ToCivilDay(TestNow(), ShanghaiTime()) + days;
+    *w.mutable_return_plan()->mutable_planned_return() =
+        MakeDate(static_cast<int>(day.year()), day.month(), day.day());
+  };
+  v1::Vacancy home = BaseVacancy("v_home", kWelder, kPujia);  // home county, other township
+  v1::Vacancy here = BaseVacancy("v_here", kWelder, "440304001");
+  for (v1::Vacancy* v : {&home, &here}) {
+    SetMonthlyWage(v, 6000, 7000);
+    // Open past every return below (else the availability veto decides).
+    *v->mutable_expires_at() = ToProto(TestNow() + absl::Hours(24 * 400));
+  }
+  const std::pair<int, int32_t> kByDistance[] = {{-60, 1000}, {0, 1000},  {30, 1000},
+                                                 {60, 750},   {120, 500}, {300, 250}};
+  for (auto [days, value] : kByDistance) {
+    plan_in(days);
+    EXPECT_EQ(Eval(w, home).values[kReturnPlan], value) << days << " days ahead";
+    EXPECT_EQ(Eval(w, here).values[kReturnPlan], 0) << days << " days ahead";
+  }
+  plan_in(-61);  // back home for more than the window: the plan is done
+  EXPECT_EQ(Eval(w, home).values[kReturnPlan], 0);
+
+  // Two months ahead, the hometown job ranks above the same job where he
+  // works now (the closer location there weighs less than the plan).
+  plan_in(60);
+  EXPECT_GT(Eval(w, home).score, Eval(w, here).score);
+  const v1::Match match = Describe(w, home);
+  EXPECT_THAT(match.reasons(),
+              Contains("已登记返乡就业：计划2027年1月28日返乡（还有60天），家乡岗位优先，"
+                       "离返乡越近加分越多"));
+  plan_in(10);
+  EXPECT_THAT(Describe(w, home).reasons(),
+              Contains("已登记返乡就业：计划12月9日返乡（还有10天），家乡岗位优先"));
+  w.mutable_return_plan()->set_intent(v1::RETURN_INTENT_GO_OUT_AGAIN);
+  EXPECT_EQ(Eval(w, home).values[kReturnPlan], 0);
 }
 
 TEST_F(ScorerTest, ScoreIsTheWeightedSumOfParts) {

@@ -216,12 +216,13 @@ class NotifyFixture : public ::testing::Test {
   }
 
   int64_t Subscribe(RecordingSink* sink, v1::Channel channel = v1::CHANNEL_WECHAT,
-                    const std::string& region = "") {
+                    const std::string& region = "",
+                    const Caller& caller = MakeCaller(Role::kService)) {
     v1::SubscribeRequest r;
     r.set_channel(channel);
     r.set_subscriber_id(absl::StrCat("sub-", ++subscribers_));
     r.set_region(region);
-    auto handle = manager_->Subscribe(MakeCaller(Role::kService), r, sink);
+    auto handle = manager_->Subscribe(caller, r, sink);
     EXPECT_TRUE(handle.ok()) << handle.status();
     return handle.ok() ? *handle : 0;
   }

@@ -90,6 +90,7 @@ TEST_F(NotifyManagerTest, IdempotencyKeyReplaysTheOriginal) {
   auto conflict = manager_->Enqueue(MakeCaller(Role::kService), other);
   EXPECT_EQ(conflict.status().code(), absl::StatusCode::kAlreadyExists);
   EXPECT_THAT(conflict.status().message(), HasSubstr("notifications[0].idempotency_key"));
+  EXPECT_THAT(conflict.status().message(), HasSubstr(first->results(0).notification_id()));
 
   // Keys are per tenant.
   auto admin = manager_->Enqueue(MakeCaller(Role::kAdmin), r);
@@ -117,6 +118,17 @@ TEST_F(NotifyManagerTest, UnackedDeliveriesBackOffThenFail) {
   const std::string id = Enqueue(Policy(worker, "k"));
   manager_->DispatchOnce();
   ASSERT_THAT(sink.Take(), SizeIs(1));
+  // The subscriber acks other messages, just never this one: the message,
+  // not the subscriber, is the problem, so its attempts count.
+  int others = 0;
+  auto ack_another = [&] {
+    Enqueue(Policy(worker, absl::StrCat("other-", ++others)));
+    manager_->DispatchOnce();
+    std::vector<v1::Delivery> other = sink.Take();
+    ASSERT_THAT(other, SizeIs(1));
+    ASSERT_TRUE(AckAll(other).ok());
+  };
+  ack_another();
 
   // No ack within the timeout: back to the queue with a backoff of
   // 10 s +-20% (attempt 1), then 20 s +-20% (attempt 2), then failed
@@ -144,6 +156,7 @@ TEST_F(NotifyManagerTest, UnackedDeliveriesBackOffThenFail) {
     }
     EXPECT_EQ(Message(id).attempts(), attempt + 1);
     sent_at = clock_.Now();
+    ack_another();
   }
   clock_.Advance(options_.ack_timeout);
   manager_->DispatchOnce();
@@ -151,6 +164,78 @@ TEST_F(NotifyManagerTest, UnackedDeliveriesBackOffThenFail) {
   EXPECT_EQ(m.status(), v1::NOTIFICATION_STATUS_FAILED);
   EXPECT_THAT(m.history().rbegin()->reason(), HasSubstr("已尝试3次"));
   (void)sent_at;
+}
+
+TEST_F(NotifyManagerTest, AStalledSubscriberGetsNoMoreAndCostsNoAttempts) {
+  // Small windows and batches: 12 messages, a window of 4, 3 attempts.
+  options_.max_in_flight_per_subscriber = 4;
+  options_.dispatch_batch = 3;
+  OpenManager();
+  const std::string worker = Register();
+  std::vector<std::string> ids;
+  for (int i = 0; i < 12; ++i) ids.push_back(Enqueue(Policy(worker, absl::StrCat("k", i))));
+
+  // Alone, a subscriber that stops reading fills its window and gets no
+  // more; the waiting messages (more than a batch) must not keep its
+  // deliveries from timing out.
+  RecordingSink stalled;
+  Subscribe(&stalled);
+  for (int i = 0; i < 10; ++i) manager_->DispatchOnce();
+  ASSERT_THAT(stalled.Take(), SizeIs(4));
+  clock_.Advance(options_.ack_timeout);
+  for (int i = 0; i < 10; ++i) manager_->DispatchOnce();
+  int timed_out = 0;
+  for (const std::string& id : ids) {
+    const std::vector<std::string> codes = Codes(Message(id));
+    timed_out += std::count(codes.begin(), codes.end(), "subscriber_stalled");
+  }
+  EXPECT_EQ(timed_out, 4);
+  // Now only one probe at a time, so it is found again if it recovers.
+  EXPECT_THAT(stalled.Take(), SizeIs(1));
+
+  // Round after round it stays stalled: its lost attempts are not charged,
+  // so nothing fails (3 attempts would be used up by now).
+  for (int round = 0; round < 4; ++round) {
+    clock_.Advance(options_.ack_timeout);
+    for (int i = 0; i < 10; ++i) manager_->DispatchOnce();
+    EXPECT_THAT(stalled.Take(), SizeIs(1)) << round;
+  }
+
+  // A healthy subscriber joins: it gets everything, the stalled one nothing
+  // more (not even while the healthy one's window is full), and every
+  // message is delivered.
+  RecordingSink healthy;
+  Subscribe(&healthy);
+  for (int round = 0; round < 10; ++round) {
+    for (int i = 0; i < 10; ++i) manager_->DispatchOnce();
+    std::vector<v1::Delivery> got = healthy.Take();
+    if (!got.empty()) ASSERT_TRUE(AckAll(got).ok());
+    clock_.Advance(options_.ack_timeout);
+  }
+  EXPECT_TRUE(stalled.Take().empty());
+  for (const std::string& id : ids) {
+    v1::Message m = Message(id);
+    EXPECT_EQ(m.status(), v1::NOTIFICATION_STATUS_DELIVERED) << id << " " << m.DebugString();
+  }
+}
+
+TEST_F(NotifyManagerTest, AStalledSubscriberThatAcksAgainGetsItsWindowBack) {
+  options_.max_in_flight_per_subscriber = 4;
+  OpenManager();
+  const std::string worker = Register();
+  for (int i = 0; i < 12; ++i) Enqueue(Policy(worker, absl::StrCat("k", i)));
+  RecordingSink sink;
+  Subscribe(&sink);
+  manager_->DispatchOnce();
+  ASSERT_THAT(sink.Take(), SizeIs(4));
+  clock_.Advance(options_.ack_timeout);
+  manager_->DispatchOnce();
+  std::vector<v1::Delivery> probe = sink.Take();
+  ASSERT_THAT(probe, SizeIs(1));
+  // It reads and acks again: a full window at once.
+  ASSERT_TRUE(AckAll(probe).ok());
+  manager_->DispatchOnce();
+  EXPECT_THAT(sink.Take(), SizeIs(4));
 }
 
 TEST_F(NotifyManagerTest, ChannelErrorsRetryAndWechat43101WithdrawsConsent) {
@@ -219,6 +304,10 @@ TEST_F(NotifyManagerTest, ConsentAndErasureSuppress) {
     EXPECT_EQ(m.status(), v1::NOTIFICATION_STATUS_SUPPRESSED) << id;
     EXPECT_EQ(Codes(m).back(), code) << id;
   }
+  // The reason says what is missing, for this worker.
+  EXPECT_EQ(Message(a).history().rbegin()->reason(),
+            "no_channel: 本人未同意微信通知，本人未同意短信通知");
+  EXPECT_EQ(Message(b).history().rbegin()->reason(), "no_channel: 未绑定微信，本人未同意短信通知");
   // Asking for WeChat explicitly names the missing consent.
   v1::Notification explicit_wechat = Policy(no_consent, "e");
   explicit_wechat.set_channel(v1::CHANNEL_WECHAT);
@@ -465,6 +554,7 @@ TEST_F(NotifyManagerTest, KioskMessagesGoToTheKioskOfTheWorkersTownship) {
   // is there.
   const std::string worker = Register({.township = "511702102", .wechat = false});
   RecordingSink elsewhere, home;
+  const Caller kiosk = MakeCaller(Role::kKiosk);
   Subscribe(&elsewhere, v1::CHANNEL_KIOSK, "511702103");
   v1::Notification n = Policy(worker, "kiosk");
   n.set_channel(v1::CHANNEL_KIOSK);
@@ -472,7 +562,7 @@ TEST_F(NotifyManagerTest, KioskMessagesGoToTheKioskOfTheWorkersTownship) {
   manager_->DispatchOnce();
   EXPECT_TRUE(elsewhere.Take().empty());
   EXPECT_EQ(Codes(Message(id)).back(), "no_subscriber");
-  Subscribe(&home, v1::CHANNEL_KIOSK, "511702102");
+  Subscribe(&home, v1::CHANNEL_KIOSK, "511702102", kiosk);
   clock_.Advance(options_.no_subscriber_retry);
   manager_->DispatchOnce();
   std::vector<v1::Delivery> got = home.Take();
@@ -486,8 +576,65 @@ TEST_F(NotifyManagerTest, KioskMessagesGoToTheKioskOfTheWorkersTownship) {
   ack.mutable_acks(0)->set_ok(true);
   EXPECT_EQ(manager_->Ack(MakeCaller(Role::kWechat), ack).status().code(),
             absl::StatusCode::kPermissionDenied);
-  ASSERT_TRUE(manager_->Ack(MakeCaller(Role::kKiosk), ack).ok());
+  // Nor may another kiosk site: only the subscription that holds it.
+  Caller other_site = kiosk;
+  other_site.tenant = "fair-site-other";
+  auto foreign = manager_->Ack(other_site, ack);
+  EXPECT_EQ(foreign.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_THAT(foreign.status().message(), HasSubstr("acks[0]"));
+  EXPECT_EQ(Message(id).status(), v1::NOTIFICATION_STATUS_SENT);
+  ASSERT_TRUE(manager_->Ack(kiosk, ack).ok());
   EXPECT_EQ(Message(id).status(), v1::NOTIFICATION_STATUS_DELIVERED);
+}
+
+TEST_F(NotifyManagerTest, WorkersWhomSmsCannotCarryAMessageSeeItAtTheirKiosk) {
+  // Consented to SMS, not to WeChat: a job alert (or a fair whose name SMS
+  // may not carry) goes to the kiosk of the worker's township, saying why;
+  // a worker who consented to neither is suppressed, saying that.
+  const std::string sms_only = Register({.township = "511702102", .wechat = false, .sms = true});
+  const std::string neither = Register({.township = "511702102", .wechat = false});
+  RecordingSink kiosk;
+  Subscribe(&kiosk, v1::CHANNEL_KIOSK, "511702102", MakeCaller(Role::kKiosk));
+  const std::string alert = Enqueue(JobAlert(sms_only, "alert"));
+  v1::Notification fair;
+  fair.set_idempotency_key("fair");
+  fair.set_worker_id(sms_only);
+  fair.set_kind(v1::NOTIFICATION_KIND_FAIR_ANNOUNCEMENT);
+  (*fair.mutable_payload())["fair_name"] = "春风行动招聘会";
+  (*fair.mutable_payload())["date"] = "2026-12-20";
+  (*fair.mutable_payload())["venue"] = "罗江镇文化广场";
+  const std::string fair_id = Enqueue(fair);
+  const std::string suppressed = Enqueue(JobAlert(neither, "alert-neither"));
+  manager_->DispatchOnce();
+
+  std::vector<v1::Delivery> got = kiosk.Take();
+  ASSERT_THAT(got, SizeIs(2));
+  for (const v1::Delivery& d : got) EXPECT_EQ(d.worker_id(), sms_only);
+  v1::Message m = Message(alert);
+  EXPECT_EQ(m.status(), v1::NOTIFICATION_STATUS_SENT);
+  EXPECT_THAT(Codes(m), ElementsAre("queued", "kiosk_fallback", "sent"));
+  EXPECT_EQ(m.history(1).reason(),
+            "kiosk_fallback: 本人未同意微信通知，岗位信息不能经短信发送（短信网关不接受招聘类内容）"
+            "：改在户籍镇服务站自助终端显示");
+  EXPECT_EQ(m.history(2).channel(), v1::CHANNEL_KIOSK);
+  EXPECT_THAT(Message(fair_id).history(1).reason(), HasSubstr("招聘"));
+  EXPECT_EQ(Codes(Message(fair_id))[1], "kiosk_fallback");
+  ASSERT_TRUE(manager_
+                  ->Ack(MakeCaller(Role::kKiosk),
+                        [&] {
+                          v1::AckRequest r;
+                          for (const v1::Delivery& d : got) {
+                            r.add_acks()->set_delivery_id(d.delivery_id());
+                            r.mutable_acks(r.acks_size() - 1)->set_ok(true);
+                          }
+                          return r;
+                        }())
+                  .ok());
+  EXPECT_EQ(Message(alert).status(), v1::NOTIFICATION_STATUS_DELIVERED);
+
+  m = Message(suppressed);
+  EXPECT_EQ(m.status(), v1::NOTIFICATION_STATUS_SUPPRESSED);
+  EXPECT_EQ(m.history().rbegin()->reason(), "no_channel: 本人未同意微信通知，本人未同意短信通知");
 }
 
 TEST_F(NotifyManagerTest, AFullChannelSlowsIntake) {

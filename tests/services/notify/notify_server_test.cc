@@ -247,8 +247,10 @@ TEST_F(NotifyServerTest, HealthReflectionAndEveryRoleOnEveryRpc) {
   // Subscribe: partners never; kiosks only kiosk deliveries; WeChat only WeChat ones.
   // A refused subscription ends at once with its status; an accepted one
   // stays open until the subscriber leaves.
-  auto subscribe = [&](Role role, v1::Channel channel, bool leave) {
-    auto ctx = notify_->Context(role, "openid-1");
+  auto subscribe = [&](Role role, v1::Channel channel, bool leave, const std::string& openid = "") {
+    auto ctx = notify_->Context(role, openid);
+    // A refusal ends the stream at once; an accepted one would stay open.
+    ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
     v1::SubscribeRequest r;
     r.set_channel(channel);
     r.set_subscriber_id("probe");
@@ -269,13 +271,17 @@ TEST_F(NotifyServerTest, HealthReflectionAndEveryRoleOnEveryRpc) {
   EXPECT_EQ(subscribe(Role::kService, v1::CHANNEL_SMS, false), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(subscribe(Role::kKiosk, v1::CHANNEL_KIOSK, true), grpc::StatusCode::CANCELLED);
   EXPECT_EQ(subscribe(Role::kWechat, v1::CHANNEL_WECHAT, true), grpc::StatusCode::CANCELLED);
+  // The WeChat backend subscribes for the whole channel: naming a worker is
+  // refused, not ignored (WechatBackendActsForTheWholeChannel).
+  EXPECT_EQ(subscribe(Role::kWechat, v1::CHANNEL_WECHAT, false, "openid-1"),
+            grpc::StatusCode::INVALID_ARGUMENT);
 
   // Ack: channel subscribers and services, not partners; a bad id names the field.
   for (Role role : {Role::kAdmin, Role::kWechat, Role::kKiosk, Role::kPartner, Role::kService}) {
     v1::AckRequest r;
     r.add_acks()->set_delivery_id("no-such-message#1");
     v1::AckResponse response;
-    grpc::Status st = notify_->stub()->Ack(notify_->Context(role, "openid-1").get(), r, &response);
+    grpc::Status st = notify_->stub()->Ack(notify_->Context(role).get(), r, &response);
     EXPECT_EQ(st.ok(), role != Role::kPartner) << RoleName(role);
     if (st.ok()) {
       EXPECT_EQ(response.stale(), 1);
@@ -332,6 +338,17 @@ TEST_F(NotifyServerTest, SmsGoesThroughTheGatewayWithinItsFrequencyLimits) {
       absl::Seconds(20)))
       << labor::testing::ReadFileOrEmpty(notify_->log_path());
   EXPECT_THAT(GetMessage(first)->history().rbegin()->reason(), HasSubstr("BizId"));
+  // ProfileService audited the phone read for that SMS, naming the message.
+  v1::ListAuditRecordsRequest audit_request;
+  audit_request.set_worker_id(worker);
+  v1::ListAuditRecordsResponse audit;
+  ASSERT_TRUE(profile_->stub()
+                  ->ListAuditRecords(profile_->Context(Role::kAdmin).get(), audit_request, &audit)
+                  .ok());
+  ASSERT_GE(audit.records_size(), 1);
+  EXPECT_EQ(audit.records(audit.records_size() - 1).action(), "reveal_phone");
+  EXPECT_EQ(audit.records(audit.records_size() - 1).purpose(),
+            absl::StrCat("sms delivery ", first));
 
   // A second SMS to the same number within a minute: the gateway's limit
   // answers, the message waits for a later attempt instead of failing.
@@ -359,15 +376,64 @@ TEST_F(NotifyServerTest, SmsGoesThroughTheGatewayWithinItsFrequencyLimits) {
   grpc::Status st = notify_->stub()->Enqueue(notify_->Context(Role::kService).get(), r, &response);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(st.error_message(), HasSubstr("notifications[0].channel"));
-  // And a job alert with no channel named does not fall back to SMS.
+  // A job alert with no channel named does not go by SMS either: it waits
+  // for the kiosk of the worker's township, and an SMS without recruitment
+  // content (a template the gateway accepts) tells the worker to look there.
+  const std::string sms_only = Register(8, /*wechat=*/false, /*sms=*/true);
+  r.mutable_notifications(0)->set_worker_id(sms_only);
   r.mutable_notifications(0)->set_channel(v1::CHANNEL_UNSPECIFIED);
   ASSERT_TRUE(notify_->stub()->Enqueue(notify_->Context(Role::kService).get(), r, &response).ok());
+  const std::string alert = response.results(0).message_id();
+  auto has_code = [&](const std::string& id, const std::string& code) {
+    auto m = GetMessage(id);
+    if (!m.ok()) return false;
+    for (const v1::StatusChange& c : m->history()) {
+      if (absl::StartsWith(c.reason(), code + ":")) return true;
+    }
+    return false;
+  };
+  ASSERT_TRUE(WaitFor([&] { return has_code(alert, "sms_notice_accepted"); }, absl::Seconds(20)))
+      << GetMessage(alert)->DebugString();
+  EXPECT_TRUE(has_code(alert, "kiosk_fallback"));
+  EXPECT_EQ(GetMessage(alert)->status(), v1::NOTIFICATION_STATUS_QUEUED);
+
+  // The district's fair names that the gateway would refuse are refused
+  // here, naming the field and the word, instead of failing later.
+  int fairs = 0;
+  for (const char* name : {"2026年送岗位下乡·磐石镇专场", "春风行动招聘会"}) {
+    v1::EnqueueRequest fair;
+    v1::Notification* f = fair.add_notifications();
+    f->set_idempotency_key(absl::StrCat("fair-", ++fairs));
+    f->set_worker_id(worker);
+    f->set_kind(v1::NOTIFICATION_KIND_FAIR_ANNOUNCEMENT);
+    f->set_channel(v1::CHANNEL_SMS);
+    (*f->mutable_payload())["fair_name"] = name;
+    (*f->mutable_payload())["date"] = "2026-12-20";
+    (*f->mutable_payload())["venue"] = "磐石镇政府广场";
+    st = notify_->stub()->Enqueue(notify_->Context(Role::kService).get(), fair, &response);
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << name;
+    EXPECT_THAT(st.error_message(), HasSubstr("notifications[0].payload.fair_name")) << name;
+    EXPECT_THAT(st.error_message(), HasSubstr(absl::StrContains(name, "岗位") ? "岗位" : "招聘"));
+  }
+  // Staff's free text by SMS goes through the template the gateway knows.
+  v1::EnqueueRequest text;
+  v1::Notification* t = text.add_notifications();
+  t->set_idempotency_key("free-text-sms");
+  t->set_worker_id(Register(9, /*wechat=*/false, /*sms=*/true));
+  t->set_kind(v1::NOTIFICATION_KIND_FREE_TEXT);
+  t->set_channel(v1::CHANNEL_SMS);
+  (*t->mutable_payload())["text"] = "请明天上午到镇便民服务中心领取证书";
+  ASSERT_TRUE(notify_->stub()->Enqueue(notify_->Context(Role::kAdmin).get(), text, &response).ok());
+  const std::string free_text = response.results(0).message_id();
   ASSERT_TRUE(WaitFor(
       [&] {
-        auto m = GetMessage(response.results(0).message_id());
-        return m.ok() && m->status() == v1::NOTIFICATION_STATUS_SUPPRESSED;
+        auto m = GetMessage(free_text);
+        return m.ok() && (m->status() == v1::NOTIFICATION_STATUS_DELIVERED ||
+                          m->status() == v1::NOTIFICATION_STATUS_FAILED);
       },
       absl::Seconds(20)));
+  EXPECT_EQ(GetMessage(free_text)->status(), v1::NOTIFICATION_STATUS_DELIVERED)
+      << GetMessage(free_text)->DebugString();
   gateway.Stop(SIGTERM);
 }
 
@@ -437,6 +503,109 @@ TEST_F(NotifyServerTest, SegmentsTakeEveryRegionFormAndAnnouncedDaysMustBePlausi
   st = notify_->stub()->Enqueue(notify_->Context(Role::kAdmin).get(), segment, &response);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(st.error_message(), HasSubstr("segment.planned_return_from"));
+}
+
+TEST_F(NotifyServerTest, WechatBackendActsForTheWholeChannel) {
+  // The WeChat backend is one trusted principal delivering for all its
+  // users: it subscribes and acks without naming a worker and gets every
+  // worker's WeChat messages; naming one (x-labor-openid) is refused, since
+  // the stream would not be limited to that worker.
+  StartNotify();
+  const std::string first = Register(1), second = Register(2);
+  labor::testing::WechatSubscriber::Options options = Backend();
+  options.token = notify_->token(Role::kWechat);
+  options.batch_acks = false;
+  labor::testing::WechatSubscriber backend(options);
+  backend.Start();
+  std::vector<std::string> ids;
+  for (const std::string& worker : {first, second}) {
+    v1::EnqueueRequest r;
+    *r.add_notifications() = Policy(worker, absl::StrCat("whole-", worker));
+    v1::EnqueueResponse response;
+    ASSERT_TRUE(
+        notify_->stub()->Enqueue(notify_->Context(Role::kService).get(), r, &response).ok());
+    ids.push_back(response.results(0).message_id());
+  }
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        for (const std::string& id : ids) {
+          auto m = GetMessage(id);
+          if (!m.ok() || m->status() != v1::NOTIFICATION_STATUS_DELIVERED) return false;
+        }
+        return true;
+      },
+      absl::Seconds(20)))
+      << labor::testing::ReadFileOrEmpty(notify_->log_path());
+  auto received = backend.received();
+  ASSERT_EQ(received.size(), 2u);
+  EXPECT_EQ(received.at(ids[0]).delivery.wechat_openid(), "openid-1");
+  EXPECT_EQ(received.at(ids[1]).delivery.wechat_openid(), "openid-2");
+  for (const auto& [id, r] : received)
+    EXPECT_TRUE(r.ack_status.ok()) << r.ack_status.error_message();
+  backend.Stop();
+
+  // An Ack naming a worker is refused the same way, whoever's delivery it is.
+  v1::AckRequest ack;
+  ack.add_acks()->set_delivery_id(absl::StrCat(ids[1], "#1"));
+  v1::AckResponse ack_response;
+  grpc::Status st =
+      notify_->stub()->Ack(notify_->Context(Role::kWechat, "openid-1").get(), ack, &ack_response);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(st.error_message(), HasSubstr("x-labor-openid"));
+  // Reads stay per worker.
+  EXPECT_TRUE(GetMessage(ids[0], Role::kWechat, "openid-1").ok());
+  EXPECT_EQ(GetMessage(ids[1], Role::kWechat, "openid-1").status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST_F(NotifyServerTest, AStalledSubscriberFailsNothingWhileAHealthyOneIsConnected) {
+  constexpr int kMessages = 400;
+  std::vector<std::string> workers;
+  for (int i = 0; i < 4; ++i) workers.push_back(Register(50 + i));
+  StartNotify({"--ack_timeout=1s", "--wechat_max_attempts=2", "--retry_initial=100ms",
+               "--retry_max=200ms", "--max_in_flight_per_subscriber=40"});
+  // Connected, never reading or acking.
+  auto stalled_ctx = notify_->Context(Role::kService);
+  v1::SubscribeRequest subscribe;
+  subscribe.set_channel(v1::CHANNEL_WECHAT);
+  subscribe.set_subscriber_id("stalled");
+  auto stalled = notify_->stub()->Subscribe(stalled_ctx.get(), subscribe);
+  for (int b = 0; b < kMessages / 100; ++b) {
+    v1::EnqueueRequest r;
+    for (int i = 0; i < 100; ++i) {
+      *r.add_notifications() = Policy(workers[i % 4], absl::StrCat("stall-", b, "-", i));
+    }
+    v1::EnqueueResponse response;
+    ASSERT_TRUE(
+        notify_->stub()->Enqueue(notify_->Context(Role::kService).get(), r, &response).ok());
+  }
+  absl::SleepFor(absl::Milliseconds(300));
+  labor::testing::WechatSubscriber healthy(Backend());
+  healthy.Start();
+  auto count = [&](v1::NotificationStatus status) {
+    v1::StatsResponse stats;
+    grpc::Status st = notify_->stub()->GetStats(notify_->Context(Role::kService).get(),
+                                                v1::StatsRequest(), &stats);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    int64_t n = 0;
+    for (const v1::StatsRow& row : stats.rows()) n += row.status() == status ? row.count() : 0;
+    return n;
+  };
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        return count(v1::NOTIFICATION_STATUS_DELIVERED) + count(v1::NOTIFICATION_STATUS_FAILED) ==
+               kMessages;
+      },
+      absl::Seconds(60)))
+      << "delivered " << count(v1::NOTIFICATION_STATUS_DELIVERED);
+  EXPECT_EQ(count(v1::NOTIFICATION_STATUS_FAILED), 0);
+  EXPECT_EQ(count(v1::NOTIFICATION_STATUS_DELIVERED), kMessages);
+  healthy.Stop();
+  stalled_ctx->TryCancel();
+  v1::Delivery ignored;
+  while (stalled->Read(&ignored)) {
+  }
+  stalled->Finish();
 }
 
 TEST_F(NotifyServerTest, KillNineDuringABurstLosesAndDuplicatesNothing) {

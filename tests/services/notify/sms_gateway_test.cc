@@ -18,6 +18,8 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/notify/sms_content.h"
+#include "services/notify/templates.h"
 #include "tests/testing/util.h"
 
 namespace labor::notify {
@@ -217,6 +219,68 @@ TEST_F(SmsGatewayTest, PerDayLimit) {
   fake_.Advance(absl::Hours(24));
   EXPECT_TRUE(gateway_->Send(Request(6, "d10")).ok());
   EXPECT_EQ(fake_.Sent().size(), 11u);
+}
+
+// NotificationService's rule (CheckSmsContent, the template list) and the
+// gateway's verdict agree on what the service renders: what Enqueue
+// accepts the gateway sends, what the gateway refuses Enqueue refuses.
+TEST_F(SmsGatewayTest, TheServiceRefusesExactlyWhatTheGatewayRefuses) {
+  struct Case {
+    v1::NotificationKind kind;
+    std::map<std::string, std::string> payload;
+  };
+  const std::vector<Case> cases = {
+      {v1::NOTIFICATION_KIND_FAIR_ANNOUNCEMENT,
+       {{"fair_name", "2026年送岗位下乡·磐石镇专场"}, {"date", "2026-12-20"}, {"venue", "镇广场"}}},
+      {v1::NOTIFICATION_KIND_FAIR_ANNOUNCEMENT,
+       {{"fair_name", "春风行动招聘会"}, {"date", "2026-12-20"}, {"venue", "镇广场"}}},
+      {v1::NOTIFICATION_KIND_FAIR_ANNOUNCEMENT,
+       {{"fair_name", "春风行动专场活动"}, {"date", "2026-12-20"}, {"venue", "镇广场"}}},
+      {v1::NOTIFICATION_KIND_FAIR_ANNOUNCEMENT,
+       {{"fair_name", "春风行动"},
+        {"date", "2026-12-20"},
+        {"venue", "镇广场"},
+        {"note", "现场面试，包吃住"}}},
+      {v1::NOTIFICATION_KIND_POLICY_NOTICE, {{"title", "返乡创业补贴"}, {"summary", "可申请"}}},
+      {v1::NOTIFICATION_KIND_RETURN_TRANSPORT,
+       {{"route", "东莞-通川返乡专车"},
+        {"date", "2027-02-01"},
+        {"time", "08:00"},
+        {"meeting_point", "东莞汽车站"}}},
+      {v1::NOTIFICATION_KIND_FREE_TEXT, {{"text", "请明天上午到镇便民服务中心领取证书"}}},
+      {v1::NOTIFICATION_KIND_FREE_TEXT, {{"text", "高薪急招普工"}}},
+  };
+  int n = 0;
+  for (const Case& c : cases) {
+    Payload payload;
+    for (const auto& [k, v] : c.payload) payload[k] = v;
+    ASSERT_TRUE(ValidatePayload(c.kind, payload).ok()) << n;
+    const absl::Status service = CheckSmsContent(c.kind, payload);
+    const Rendered rendered = Render(c.kind, payload, v1::CHANNEL_SMS);
+    SmsRequest r = Request(100 + n, absl::StrCat("agree-", n));
+    r.template_code = rendered.template_id;
+    r.params = rendered.fields;
+    const absl::StatusOr<SmsReceipt> gateway = gateway_->Send(r);
+    EXPECT_EQ(service.ok(), gateway.ok())
+        << n << ": service " << service << ", gateway " << gateway.status();
+    if (!service.ok()) {
+      EXPECT_THAT(service.message(), HasSubstr("payload.")) << n;
+      EXPECT_THAT(std::string(gateway.status().message()), HasSubstr("isv.SMS_CONTENT_ILLEGAL"));
+    }
+    ++n;
+  }
+  // The kiosk fallback's notice is a template the gateway knows, with no
+  // parameters and no recruitment words.
+  EXPECT_EQ(RecruitmentWordIn(kSmsServiceNoticeText), "");
+  SmsRequest notice = Request(200, "notice");
+  notice.template_code = std::string(kSmsServiceNoticeTemplate);
+  notice.params.clear();
+  EXPECT_TRUE(gateway_->Send(notice).ok());
+  for (const std::string& code : SmsTemplateCodes()) {
+    SmsRequest r = Request(300 + n++, absl::StrCat("template-", code));
+    r.template_code = code;
+    EXPECT_TRUE(gateway_->Send(r).ok()) << code;
+  }
 }
 
 TEST_F(SmsGatewayTest, RecruitmentContentAndTemplatesAreRefused) {

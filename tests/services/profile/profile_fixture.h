@@ -13,6 +13,7 @@
 #include "common/occupations.h"
 #include "common/outbox.h"
 #include "common/pii.h"
+#include "common/proto_util.h"
 #include "common/regions.h"
 #include "common/rocks.h"
 #include "common/validation.h"
@@ -96,6 +97,20 @@ class ProfileFixture : public ::testing::Test {
     auto response = manager_->Register(caller, request);
     EXPECT_TRUE(response.ok()) << response.status();
     return response.ok() ? response->worker() : v1::Worker();
+  }
+
+  // Records a new employment status of `w` as staff.
+  v1::Worker Employ(const v1::Worker& w, v1::EmploymentStatus status, absl::string_view dest,
+                    absl::CivilDay day) {
+    v1::UpdateEmploymentRequest r;
+    r.set_worker_id(w.worker_id());
+    r.set_expected_version(w.version());
+    r.mutable_record()->set_status(status);
+    r.mutable_record()->set_destination_region(std::string(dest));
+    *r.mutable_record()->mutable_effective_date() = FromCivil(day);
+    auto out = manager_->UpdateEmployment(MakeCaller(Role::kAdmin), r);
+    EXPECT_TRUE(out.ok()) << out.status();
+    return out.ok() ? *out : v1::Worker();
   }
 
   labor::testing::TempDir dir_;

@@ -192,6 +192,15 @@ TEST_F(ProfileServerTest, EveryRoleOnEveryRpc) {
          v1::ListAuditRecordsResponse out;
          return stub->ListAuditRecords(ctx, {}, &out);
        }},
+      {"ListWorkerVersions",
+       {Role::kAdmin},
+       [&](grpc::ClientContext* ctx, Role) {
+         v1::ListWorkerVersionsRequest r;
+         r.set_worker_id(own_id);
+         r.set_purpose("核对");
+         v1::ListWorkerVersionsResponse out;
+         return stub->ListWorkerVersions(ctx, r, &out);
+       }},
       // Last: the wechat caller erases its own record.
       {"EraseWorker",
        {Role::kAdmin, Role::kWechat},
@@ -214,7 +223,8 @@ TEST_F(ProfileServerTest, EveryRoleOnEveryRpc) {
             << c.method << " as " << RoleName(role) << ": " << status.error_message();
         EXPECT_NE(status.error_code(), grpc::StatusCode::UNAUTHENTICATED) << c.method;
         if (c.method == "GetWorker" || c.method == "ListWorkers" || c.method == "MarkVerified" ||
-            c.method == "ListAuditRecords" || c.method == "PartnerSupplyReport") {
+            c.method == "ListAuditRecords" || c.method == "PartnerSupplyReport" ||
+            c.method == "ListWorkerVersions") {
           EXPECT_TRUE(status.ok())
               << c.method << " as " << RoleName(role) << ": " << status.error_message();
         }
@@ -567,9 +577,99 @@ TEST_F(ProfileServerTest, EraseRemovesTheCacheEntryAndPublishesTheErasure) {
   v1::ListAuditRecordsResponse audit;
   ctx = harness_->Context(Role::kAdmin);
   ASSERT_TRUE(harness_->stub()->ListAuditRecords(ctx.get(), list, &audit).ok());
-  ASSERT_EQ(audit.records_size(), 1);
-  EXPECT_EQ(audit.records(0).action(), "erase");
-  EXPECT_EQ(audit.records(0).actor().principal(), "admin-principal");
+  ASSERT_EQ(audit.records_size(), 2);
+  EXPECT_EQ(audit.records(0).action(), "register");
+  EXPECT_EQ(audit.records(1).action(), "erase");
+  EXPECT_EQ(audit.records(1).actor().principal(), "admin-principal");
+}
+
+TEST_F(ProfileServerTest, PhonesAreMaskedForEveryRoleAndEachRevealIsAudited) {
+  auto request = Registration(4100, "oPhone");
+  v1::RegisterWorkerResponse reg;
+  ASSERT_TRUE(Register(request, &reg).ok());
+  EXPECT_NE(reg.worker().phone(), request.worker().phone());
+  const std::string id = reg.worker().worker_id();
+  const std::string masked = absl::StrCat(request.worker().phone().substr(0, 3), "****",
+                                          request.worker().phone().substr(7));
+  v1::GetWorkerRequest get;
+  get.set_worker_id(id);
+  for (Role role : {Role::kAdmin, Role::kKiosk, Role::kService, Role::kWechat}) {
+    v1::Worker w;
+    auto ctx = harness_->Context(role, role == Role::kWechat ? "oPhone" : "");
+    ASSERT_TRUE(harness_->stub()->GetWorker(ctx.get(), get, &w).ok()) << RoleName(role);
+    EXPECT_EQ(w.phone(), masked) << RoleName(role);
+  }
+  get.set_reveal_phone(true);
+  for (Role role : {Role::kAdmin, Role::kService}) {
+    v1::Worker w;
+    auto ctx = harness_->Context(role);
+    grpc::Status status = harness_->stub()->GetWorker(ctx.get(), get, &w);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << RoleName(role);
+    EXPECT_THAT(status.error_message(), HasSubstr("purpose"));
+  }
+  get.set_purpose("sms delivery n_1.0");
+  for (Role role : {Role::kKiosk, Role::kWechat}) {
+    v1::Worker w;
+    auto ctx = harness_->Context(role, role == Role::kWechat ? "oPhone" : "");
+    EXPECT_EQ(harness_->stub()->GetWorker(ctx.get(), get, &w).error_code(),
+              grpc::StatusCode::PERMISSION_DENIED)
+        << RoleName(role);
+  }
+  v1::Worker revealed;
+  auto ctx = harness_->Context(Role::kService);
+  ASSERT_TRUE(harness_->stub()->GetWorker(ctx.get(), get, &revealed).ok());
+  EXPECT_EQ(revealed.phone(), request.worker().phone());
+
+  v1::ListAuditRecordsRequest list;
+  list.set_worker_id(id);
+  v1::ListAuditRecordsResponse audit;
+  ctx = harness_->Context(Role::kAdmin);
+  ASSERT_TRUE(harness_->stub()->ListAuditRecords(ctx.get(), list, &audit).ok());
+  ASSERT_EQ(audit.records_size(), 2);  // the registration and the one reveal
+  EXPECT_EQ(audit.records(1).action(), "reveal_phone");
+  EXPECT_EQ(audit.records(1).actor().role(), "service");
+  EXPECT_EQ(audit.records(1).purpose(), "sms delivery n_1.0");
+  EXPECT_THAT(audit.records(1).fields(), ::testing::ElementsAre("phone"));
+}
+
+TEST_F(ProfileServerTest, KioskUpsertIsAuditedAndStaffReadThePreviousVersion) {
+  auto request = Registration(4200);
+  v1::RegisterWorkerResponse reg;
+  ASSERT_TRUE(Register(request, &reg).ok());
+  auto again = request;
+  again.mutable_worker()->set_name("王五");
+  again.mutable_worker()->set_phone("13700001111");
+  again.mutable_worker()->set_household_id("HH-OTHER");
+  again.set_upsert(true);
+  v1::RegisterWorkerResponse upserted;
+  ASSERT_TRUE(Register(again, &upserted, Role::kKiosk).ok());
+  ASSERT_EQ(upserted.worker().worker_id(), reg.worker().worker_id());
+
+  v1::ListWorkerVersionsRequest versions;
+  versions.set_worker_id(reg.worker().worker_id());
+  versions.set_purpose("核对被覆盖的登记");
+  versions.set_reveal_phone(true);
+  v1::ListWorkerVersionsResponse history;
+  auto ctx = harness_->Context(Role::kAdmin);
+  ASSERT_TRUE(harness_->stub()->ListWorkerVersions(ctx.get(), versions, &history).ok());
+  ASSERT_EQ(history.versions_size(), 2);
+  EXPECT_EQ(history.versions(0).name(), "王五");
+  EXPECT_EQ(history.versions(1).version(), 1);
+  EXPECT_EQ(history.versions(1).name(), request.worker().name());
+  EXPECT_EQ(history.versions(1).phone(), request.worker().phone());
+  EXPECT_EQ(history.versions(1).household_id(), request.worker().household_id());
+
+  v1::ListAuditRecordsRequest list;
+  list.set_worker_id(reg.worker().worker_id());
+  v1::ListAuditRecordsResponse audit;
+  ctx = harness_->Context(Role::kAdmin);
+  ASSERT_TRUE(harness_->stub()->ListAuditRecords(ctx.get(), list, &audit).ok());
+  std::vector<std::string> actions;
+  for (const auto& r : audit.records()) actions.push_back(r.action());
+  EXPECT_THAT(actions, ::testing::ElementsAre("register", "upsert", "read_versions"));
+  EXPECT_EQ(audit.records(1).actor().role(), "kiosk");
+  EXPECT_THAT(audit.records(1).fields(), ::testing::ElementsAre("name", "phone", "household_id"));
+  EXPECT_EQ(audit.records(2).purpose(), "核对被覆盖的登记");
 }
 
 TEST_F(ProfileServerTest, NoPlaintextIdNumbersOrPhonesOnDiskOrInLogs) {

@@ -53,10 +53,10 @@ class HookedStore : public VacancyStore {
     Read();
     return inner_->FindVacancyBySource(source_key);
   }
-  absl::StatusOr<std::optional<std::string>> FindVacancyByRequestId(
+  absl::StatusOr<std::optional<StoredPostRequest>> FindPostRequest(
       absl::string_view request_id) override {
     Read();
-    return inner_->FindVacancyByRequestId(request_id);
+    return inner_->FindPostRequest(request_id);
   }
   absl::StatusOr<std::vector<std::string>> FindOpenByEmployer(
       absl::string_view employer_id) override {
@@ -422,12 +422,37 @@ TEST_F(VacancyManagerTest, RequestIdMakesARetriedPostIdempotent) {
   r.set_request_id("kiosk-7-20261129-0001");
   auto first = manager_->PostVacancy(MakeCaller(Role::kAdmin), r);
   ASSERT_TRUE(first.ok());
-  r.mutable_vacancy()->set_headcount(9);  // a retry carries the same request
+  const std::string id = first->vacancy().vacancy_id();
   auto retry = manager_->PostVacancy(MakeCaller(Role::kAdmin), r);
-  ASSERT_TRUE(retry.ok());
-  EXPECT_EQ(retry->vacancy().vacancy_id(), first->vacancy().vacancy_id());
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_EQ(retry->vacancy().vacancy_id(), id);
   EXPECT_EQ(retry->vacancy().version(), 1);
+
+  // The same key with other content is refused, naming the first vacancy,
+  // not answered with the original as if the new content had been taken.
+  v1::PostVacancyRequest changed = r;
+  changed.mutable_vacancy()->set_headcount(9);
+  auto reused = manager_->PostVacancy(MakeCaller(Role::kAdmin), changed);
+  EXPECT_EQ(reused.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_THAT(reused.status().message(), HasSubstr("request_id"));
+  EXPECT_THAT(reused.status().message(), HasSubstr("kiosk-7-20261129-0001"));
+  EXPECT_THAT(reused.status().message(), HasSubstr(id));
+  auto now = manager_->GetVacancy(MakeCaller(Role::kAdmin), [&] {
+    v1::GetVacancyRequest g;
+    g.set_vacancy_id(id);
+    return g;
+  }());
+  ASSERT_TRUE(now.ok());
+  EXPECT_EQ(now->headcount(), first->vacancy().headcount());
+  EXPECT_EQ(now->version(), 1);
   EXPECT_EQ(index_->size(), 1u);
+
+  // After a restart (a fresh manager on the same store) the exact replay is
+  // still one, the other content still refused.
+  OpenStore();
+  EXPECT_EQ(manager_->PostVacancy(MakeCaller(Role::kAdmin), r)->vacancy().vacancy_id(), id);
+  EXPECT_EQ(manager_->PostVacancy(MakeCaller(Role::kAdmin), changed).status().code(),
+            absl::StatusCode::kAlreadyExists);
 }
 
 // ---------------------------------------------------------------- duplicates

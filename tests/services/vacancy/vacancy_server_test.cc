@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "common/clock.h"
 #include "common/grpc_status.h"
@@ -479,6 +480,73 @@ TEST_F(VacancyServerTest, ExpiresAutomatically) {
       absl::Seconds(20)));
   EXPECT_TRUE(labor::testing::WaitFor([&] { return StreamTypes().back() == "vacancy.expired"; },
                                       absl::Seconds(10)));
+}
+
+// A request_id names one post: the exact retry gets the original (also
+// after a restart), the same key with other content ALREADY_EXISTS naming
+// the first vacancy, and nothing of the other content is stored.
+TEST_F(VacancyServerTest, ReusedRequestIdWithOtherContentIsRefused) {
+  v1::Employer e = MustUpsertEmployer("MA62Q1234");
+  v1::PostVacancyRequest r;
+  *r.mutable_vacancy() = LocalJob(e.employer_id());
+  r.set_request_id("kiosk-3-0001");
+  auto post = [&](const v1::PostVacancyRequest& request, v1::PostVacancyResponse* out) {
+    auto ctx = harness_->Context(Role::kAdmin);
+    return harness_->stub()->PostVacancy(ctx.get(), request, out);
+  };
+  v1::PostVacancyResponse first;
+  ASSERT_TRUE(post(r, &first).ok());
+  const std::string id = first.vacancy().vacancy_id();
+
+  v1::PostVacancyRequest changed = r;
+  changed.mutable_vacancy()->set_headcount(9);
+  changed.mutable_vacancy()->set_title("仓库叉车司机");
+  v1::PostVacancyResponse out;
+  grpc::Status reused = post(changed, &out);
+  EXPECT_EQ(reused.error_code(), grpc::StatusCode::ALREADY_EXISTS) << reused.error_message();
+  EXPECT_THAT(reused.error_message(), HasSubstr("request_id \"kiosk-3-0001\""));
+  EXPECT_THAT(reused.error_message(), HasSubstr(id));
+
+  harness_->Kill();
+  StartServer();
+  v1::PostVacancyResponse replay;
+  grpc::Status replayed = post(r, &replay);
+  ASSERT_TRUE(replayed.ok()) << replayed.error_message();
+  EXPECT_EQ(replay.vacancy().vacancy_id(), id);
+  EXPECT_EQ(post(changed, &out).error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  v1::Vacancy stored;
+  ASSERT_TRUE(Get(id, &stored).ok());
+  EXPECT_EQ(stored.headcount(), 2);
+  EXPECT_EQ(stored.title(), "叉车司机");
+  EXPECT_EQ(stored.version(), 1);
+}
+
+// A Redis outage under the real binary: its log says once that Redis went
+// down and once that it came back, however many calls failed meanwhile.
+TEST_F(VacancyServerTest, RedisOutageIsLoggedOnceEachWay) {
+  v1::Employer e = MustUpsertEmployer("MA62Q1234");
+  auto lines = [&](absl::string_view phrase) {
+    int n = 0;
+    for (absl::string_view line :
+         absl::StrSplit(labor::testing::ReadFileOrEmpty(harness_->log_path()), '\n')) {
+      n += absl::StrContains(line, "redis redis (") && absl::StrContains(line, phrase) ? 1 : 0;
+    }
+    return n;
+  };
+  redis_.Stop();
+  v1::PostVacancyResponse posted;
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(Post(LocalJob(e.employer_id()), &posted).ok());  // writes go on without Redis
+  }
+  EXPECT_TRUE(labor::testing::WaitFor([&] { return lines(" is down: ") == 1; }, absl::Seconds(10)));
+  absl::SleepFor(absl::Seconds(1));  // the relay keeps retrying meanwhile
+  ASSERT_TRUE(redis_.Restart().ok());
+  EXPECT_TRUE(labor::testing::WaitFor([&] { return lines(" is up again after ") == 1; },
+                                      absl::Seconds(10)));
+  EXPECT_TRUE(
+      labor::testing::WaitFor([&] { return StreamTypes().size() >= 6; }, absl::Seconds(10)));
+  EXPECT_EQ(lines(" is down: "), 1);
+  EXPECT_EQ(lines(" is up again after "), 1);
 }
 
 TEST_F(VacancyServerTest, ImportMixedItemsAndReplayIdempotently) {
