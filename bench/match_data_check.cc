@@ -192,7 +192,9 @@ struct WorkerStats {
   void Add(const v1::Worker& w, const Refs& refs) {
     ++n;
     const std::string id = w.worker_id();
-    if (!refs.regions->ValidateStreetIn(w.hukou_township(), "511702").ok()) {
+    // Stored codes are canonical: a 9-digit street code under the district.
+    if (refs.regions->LevelOf(w.hukou_township()) != RegionLevel::kStreet ||
+        !RegionContains(kTongchuanArea, w.hukou_township())) {
       problems.Add(absl::StrCat(id, ": hukou not a Tongchuan township"));
     }
     ++hukou[refs.regions->Name(w.hukou_township())];
