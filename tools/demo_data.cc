@@ -284,7 +284,7 @@ class Generator {
         (*kOccupations)[attr_.Weighted(male ? male_weights_ : female_weights_)];
     int age = static_cast<int>(options_.today.year()) - birth_year;
     AddSkills(occ, male, age, &w);
-    AddCertificates(occ, w.skills(0), &w);
+    AddCertificates(occ, w.skills(0), dw.birth_date, &w);
     if (occ.brand != kNoBrand && (occ.brand != kMeizi || !male) && attr_.Chance(0.7)) {
       w.set_labor_brand(occ.brand);
     }
@@ -371,9 +371,13 @@ class Generator {
   }
 
   void AddCertificates(const DemoOccupation& occ, const labor::v1::Skill& skill,
-                       labor::v1::Worker* w) {
+                       absl::CivilDay birth, labor::v1::Worker* w) {
     absl::string_view code = occ.code;
     const absl::CivilDay today = options_.today;
+    // Nobody holds a certificate from before working age (the service
+    // refuses one); clamping keeps the random stream, so the data stays
+    // the same for every other worker.
+    const absl::CivilDay working_age(birth.year() + kMinWorkingAge, birth.month(), birth.day());
     auto add_permit = [&](CertificateKind kind, const char* name, const char* issuer, double chance,
                           bool expires) {
       if (!attr_.Chance(chance)) return;
@@ -382,7 +386,7 @@ class Generator {
       c->set_name(name);
       c->set_issuer(issuer);
       // Issued within the last ~5 years so a 6-year permit is still valid.
-      absl::CivilDay issued = today - attr_.Range(30, 5 * 365);
+      absl::CivilDay issued = std::max(today - attr_.Range(30, 5 * 365), working_age);
       *c->mutable_issued_on() = ToDate(issued);
       if (expires) {
         *c->mutable_expires_on() =
@@ -414,7 +418,7 @@ class Generator {
       c->set_occupation_code(occ.code);
       c->set_level(skill.level());
       c->set_issuer("达州市职业技能等级认定中心");
-      absl::CivilDay issued = today - attr_.Range(60, 8 * 365);
+      absl::CivilDay issued = std::max(today - attr_.Range(60, 8 * 365), working_age);
       *c->mutable_issued_on() = ToDate(issued);
       c->set_number(absl::StrFormat("S5117%04d%08d", issued.year(), attr_.Below(100000000)));
       c->set_verified(attr_.Chance(0.6));

@@ -24,6 +24,7 @@
 #include "common/occupations.h"
 #include "common/proto_util.h"
 #include "common/regions.h"
+#include "common/status.h"
 #include "common/validation.h"
 #include "tests/testing/util.h"
 #include "tools/labels.h"
@@ -392,6 +393,11 @@ TEST_F(DemoDataTest, CertificatesFitTheTrade) {
       }
       // Certificate numbers are synthetic, never derived from the ID number.
       EXPECT_EQ(c.number().find(w.worker.id_number()), std::string::npos);
+      // The service's own date rule (a certificate from before working age
+      // is refused, so the demo load would lose the worker).
+      labor::ViolationCollector dates;
+      labor::CheckCertificateDates(c, "certificate", kToday, w.birth_date, &dates);
+      EXPECT_TRUE(dates.ToStatus().ok()) << dates.ToStatus();
     }
   }
   EXPECT_GT(electrician_permits, 10);
