@@ -449,6 +449,7 @@ absl::StatusOr<v1::Worker> ProfileManager::Update(const Caller& caller,
     options.set_replace_repeated_fields(true);
     FieldMaskUtil::MergeMessageTo(input, rest, options, &w);
   }
+  if (masked("certificates")) RETURN_IF_ERROR(ValidateCertificatesForHolder(w, refs));
   if (masked("certificates") && caller.role != Role::kAdmin) {
     // Only staff vouch for certificates: keep the flag of a certificate that
     // was verified before, clear any other claim.

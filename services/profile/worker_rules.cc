@@ -198,6 +198,13 @@ const std::vector<std::string>& UpdatablePaths() {
   return *paths;
 }
 
+absl::Status ValidateCertificatesForHolder(const v1::Worker& merged, const Refs& refs) {
+  if (!HasDate(merged.birth_date())) return absl::OkStatus();
+  ViolationCollector out;
+  CheckCertificates(merged, refs, ToCivil(merged.birth_date()), "worker", &out);
+  return out.ToStatus();
+}
+
 absl::Status ValidateForRegistration(const v1::Worker& worker, const Refs& refs,
                                      absl::string_view prefix) {
   ViolationCollector out;

@@ -46,6 +46,11 @@ absl::Status ValidateForRegistration(const v1::Worker& worker, const Refs& refs,
 absl::Status ValidateUpdate(const v1::Worker& worker, const google::protobuf::FieldMask& mask,
                             const Refs& refs);
 
+// The certificates of an updated worker against the holder's birth date
+// (none issued before working age). ValidateUpdate runs before the stored
+// record is read, so the birth date is checked here, on the merged worker.
+absl::Status ValidateCertificatesForHolder(const v1::Worker& merged, const Refs& refs);
+
 // Validates one employment record against the rules: status set; destination
 // required outside the district and inside it for local work; effective date
 // not in the future; employment registration only for an employed status;

@@ -335,6 +335,27 @@ TEST_F(ProfileManagerTest, OnlyAdminVerifiesCertificates) {
   EXPECT_TRUE(again->certificates(0).verified());
 }
 
+TEST_F(ProfileManagerTest, UpdateRefusesACertificateFromBeforeWorkingAge) {
+  auto w = MustRegister(ValidRegistration());
+  ASSERT_GT(w.birth_date().year(), 0);
+  v1::UpdateWorkerRequest update;
+  update.mutable_worker()->set_worker_id(w.worker_id());
+  auto* c = update.mutable_worker()->add_certificates();
+  c->set_kind(v1::CERTIFICATE_KIND_SPECIAL_OPERATION);
+  c->set_name("低压电工作业");
+  c->mutable_issued_on()->set_year(w.birth_date().year() + 10);
+  c->mutable_issued_on()->set_month(6);
+  c->mutable_issued_on()->set_day(1);
+  update.mutable_update_mask()->add_paths("certificates");
+  update.set_expected_version(1);
+  auto r = manager_->Update(MakeCaller(Role::kAdmin), update);
+  ASSERT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument) << r.status();
+  EXPECT_THAT(r.status().message(), HasSubstr("worker.certificates[0].issued_on"));
+  // Nothing was written: the same version still takes a valid change.
+  c->mutable_issued_on()->set_year(w.birth_date().year() + 20);
+  EXPECT_TRUE(manager_->Update(MakeCaller(Role::kAdmin), update).ok());
+}
+
 TEST_F(ProfileManagerTest, EmploymentHistoryAndRules) {
   auto w = MustRegister(ValidRegistration());
   w = Employ(w, v1::EMPLOYMENT_STATUS_EMPLOYED_OUTSIDE, "441900", absl::CivilDay(2026, 3, 1));
