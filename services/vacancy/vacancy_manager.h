@@ -12,6 +12,10 @@
 // still in flight, seeing that batch's decisions through an overlay, and
 // is answered only once the previous write and its own have succeeded.
 // Reads take no lock.
+//
+// The write path (WorkUnit and the committed state it reads through) is in
+// work_unit.h; the members are defined by area in employers.cc,
+// vacancies.cc, fairs.cc, imports.cc and scheduler.cc.
 #pragma once
 
 #include <atomic>
@@ -21,20 +25,19 @@
 #include <string>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "common/auth.h"
 #include "common/cache.h"
 #include "common/clock.h"
-#include "common/lru_cache.h"
 #include "common/occupations.h"
 #include "common/regions.h"
 #include "labor/v1/vacancy.pb.h"
 #include "services/vacancy/vacancy_index.h"
 #include "services/vacancy/vacancy_rules.h"
 #include "services/vacancy/vacancy_store.h"
+#include "services/vacancy/work_unit.h"
 
 namespace labor::vacancy {
 
@@ -173,8 +176,6 @@ class VacancyManager {
   absl::StatusOr<ScheduledWork> RunScheduledOnce();
 
  private:
-  class WorkUnit;
-  friend class WorkUnit;
   class WriterLock;
   friend class WriterLock;
 
@@ -197,6 +198,14 @@ class VacancyManager {
                                          const PostRequestKey& request);
   absl::StatusOr<v1::ImportResult> ImportOne(WorkUnit& unit, const Caller& caller,
                                              PreparedItem& item);
+  // ImportOne for a withdrawal of what the partner imported under `key`.
+  v1::ImportResult ImportWithdrawal(WorkUnit& unit, const Caller& caller, const PreparedItem& item,
+                                    const std::string& key, StoredVacancy* stored,
+                                    v1::ImportResult result);
+  // ImportOne for new content under a `key` imported before.
+  absl::StatusOr<v1::ImportResult> ImportUpdate(WorkUnit& unit, const PreparedItem& item,
+                                                const std::string& key, StoredVacancy* stored,
+                                                v1::ImportResult result);
   // The employer a vacancy names: the unit's record when known (by id or
   // credit code), else a new employer from credit code + name, built in
   // `fresh` (without an id) and registered by the caller if the posting
@@ -211,30 +220,9 @@ class VacancyManager {
   bool VisibleTo(const Caller& caller, const v1::Vacancy& vacancy) const;
   absl::StatusOr<std::optional<StoredVacancy>> LoadVacancy(absl::string_view id);
   absl::StatusOr<StoredEmployer> LoadEmployerByKey(const v1::GetEmployerRequest& request);
-  // The committed employer (nullopt when absent), from memory when there.
-  absl::StatusOr<std::optional<StoredEmployer>> LoadEmployer(const std::string& id);
-  // The same without a copy: the cached record itself (null when absent).
-  absl::StatusOr<std::shared_ptr<const StoredEmployer>> LoadSharedEmployer(const std::string& id);
-  // The committed employer id holding `credit_code`, from memory when there.
-  absl::StatusOr<std::optional<std::string>> FindEmployerIdByCode(const std::string& credit_code);
-  // After a commit: the employers' new versions replace what memory holds.
-  void RememberEmployer(const StoredEmployer& employer);
 
   std::string NewId(absl::string_view prefix) const;
   absl::CivilDay Today() const;
-
-  // An open vacancy as the duplicate rule sees it: which is oldest, and
-  // whether wages overlap, without loading the record.
-  struct OpenVacancy {
-    std::string id;
-    int64_t posted_micros = 0;
-    WageRange wage;
-  };
-  static OpenVacancy OpenVacancyOf(const v1::Vacancy& v);
-  // The open vacancies by duplicate key (vacancy_rules.h DedupKey), for the
-  // duplicate rule; kept with the store under write_mu_.
-  void RememberOpen(const v1::Vacancy& v) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  void ForgetOpen(const v1::Vacancy* v) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
 
   // Waits for the import write in flight (committing_), if any, and
   // applies its effects on memory when it succeeded; returns its error
@@ -254,21 +242,15 @@ class VacancyManager {
   absl::Mutex commit_mu_ ABSL_ACQUIRED_AFTER(write_mu_);
   absl::Mutex publish_mu_ ABSL_ACQUIRED_AFTER(commit_mu_);
   // The last import batch whose write may be in flight and whose effects
-  // on memory (open_by_dedup_key_) are not applied yet; the next writer
+  // on memory (open_) are not applied yet; the next writer
   // settles it. Only read once set: its write and the next batch's
   // overlay read it concurrently.
   std::shared_ptr<const WorkUnit> committing_ ABSL_GUARDED_BY(write_mu_);
   // How committing_'s write ended (set before commit_mu_ is released).
   absl::Status committing_status_ ABSL_GUARDED_BY(commit_mu_);
-  absl::flat_hash_map<std::string, std::vector<OpenVacancy>> open_by_dedup_key_
-      ABSL_GUARDED_BY(write_mu_);
-  // Committed employers by id: versions only move forward, so a reader
-  // that loaded an older version cannot put it back over a commit.
-  VersionedLruCache<StoredEmployer> employers_;
-  // Employer ids by credit code: a hint, checked against the employer's own
-  // credit code on every use (an update may move a code to none).
-  VersionedLruCache<std::string> employer_ids_by_code_;
-  std::atomic<int64_t> code_fills_{0};  // versions for employer_ids_by_code_: latest wins
+  OpenVacancies open_ ABSL_GUARDED_BY(write_mu_);
+  CommittedEmployers employers_;
+  WorkUnitDeps unit_deps_;  // over the members above
 };
 
 }  // namespace labor::vacancy
