@@ -185,14 +185,6 @@ Day Scorer::StartDay(const WorkerRec& w, const VacancyRec& v, const QueryContext
   return StartDay(w.available_from, w.planned_return, w.hukou, v.location, ctx.today);
 }
 
-Day Scorer::StartDay(Day available_from, Day planned_return, Region hukou, Region location,
-                     Day today) {
-  Day start = available_from;
-  if (planned_return != kNoDay && planned_return > today && InHomeCounty(hukou, location)) {
-    start = std::max(start, planned_return);
-  }
-  return start;
-}
 
 const CertRec* Scorer::HeldCertificate(const WorkerRec& w, const CertReq& req, Day today) {
   const CertRec* best = nullptr;

@@ -166,7 +166,13 @@ class Scorer {
   // The same from the worker's dates and hukou: the planned return home
   // delays the start only for a vacancy in the home county.
   static Day StartDay(Day available_from, Day planned_return, Region hukou, Region location,
-                      Day today);
+                      Day today) {
+    Day start = available_from;
+    if (planned_return != kNoDay && planned_return > today && InHomeCounty(hukou, location)) {
+      start = std::max(start, planned_return);
+    }
+    return start;
+  }
   // The availability veto: the worker can start only after the vacancy's
   // last day (either kNoDay: no veto).
   static bool StartsTooLate(Day start, Day last_day) {
