@@ -454,6 +454,24 @@ size_t MatchIndex::vacancy_count() const {
 // ---------------------------------------------------------------------------
 // Queries
 
+absl::StatusOr<uint32_t> MatchIndex::QueriedVacancy(absl::string_view vacancy_id, int k) const {
+  if (k < 1) return absl::InvalidArgumentError("k must be at least 1");
+  auto found = vacancies_.slot_of.find(vacancy_id);
+  if (found == vacancies_.slot_of.end()) {
+    return absl::NotFoundError(absl::StrCat("vacancy ", vacancy_id, " is not open or unknown"));
+  }
+  return found->second;
+}
+
+absl::StatusOr<uint32_t> MatchIndex::QueriedWorker(absl::string_view worker_id, int k) const {
+  if (k < 1) return absl::InvalidArgumentError("k must be at least 1");
+  auto found = workers_.slot_of.find(worker_id);
+  if (found == workers_.slot_of.end()) {
+    return absl::NotFoundError(absl::StrCat("worker ", worker_id, " is unknown"));
+  }
+  return found->second;
+}
+
 int64_t MatchIndex::OtherPartsBound(int location_level, bool wage, int32_t freshness,
                                     bool certificate, bool bonus) const {
   const Weights& w = scorer_->weights();
@@ -468,13 +486,10 @@ int64_t MatchIndex::OtherPartsBound(int location_level, bool wage, int32_t fresh
 absl::StatusOr<QueryResult> MatchIndex::BruteForceWorkers(absl::string_view vacancy_id, int k,
                                                           const WorkerFilter& filter,
                                                           const QueryContext& ctx) const {
-  if (k < 1) return absl::InvalidArgumentError("k must be at least 1");
   absl::ReaderMutexLock lock(&mu_);
-  auto found = vacancies_.slot_of.find(vacancy_id);
-  if (found == vacancies_.slot_of.end()) {
-    return absl::NotFoundError(absl::StrCat("vacancy ", vacancy_id, " is not open or unknown"));
-  }
-  const VacancyRec& v = vacancies_.records[found->second];
+  absl::StatusOr<uint32_t> slot = QueriedVacancy(vacancy_id, k);
+  if (!slot.ok()) return slot.status();
+  const VacancyRec& v = vacancies_.records[*slot];
   Scan scan(k, 0);
   auto id_of = [this](uint32_t slot) -> const std::string& { return workers_.records[slot].id; };
   for (uint32_t slot = 0; slot < workers_.slots(); ++slot) {
@@ -496,13 +511,10 @@ absl::StatusOr<QueryResult> MatchIndex::BruteForceWorkers(absl::string_view vaca
 absl::StatusOr<QueryResult> MatchIndex::BruteForceVacancies(absl::string_view worker_id, int k,
                                                             const VacancyFilter& filter,
                                                             const QueryContext& ctx) const {
-  if (k < 1) return absl::InvalidArgumentError("k must be at least 1");
   absl::ReaderMutexLock lock(&mu_);
-  auto found = workers_.slot_of.find(worker_id);
-  if (found == workers_.slot_of.end()) {
-    return absl::NotFoundError(absl::StrCat("worker ", worker_id, " is unknown"));
-  }
-  const WorkerRec& w = workers_.records[found->second];
+  absl::StatusOr<uint32_t> slot = QueriedWorker(worker_id, k);
+  if (!slot.ok()) return slot.status();
+  const WorkerRec& w = workers_.records[*slot];
   Scan scan(k, 0);
   auto id_of = [this](uint32_t slot) -> const std::string& { return vacancies_.records[slot].id; };
   for (uint32_t slot = 0; slot < vacancies_.slots(); ++slot) {

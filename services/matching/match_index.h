@@ -322,6 +322,12 @@ class MatchIndex {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   int ClosestLevel(const absl::flat_hash_map<uint64_t, int32_t>& counts, Region region) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // The slot of an open vacancy / a known worker a query of `k` results is
+  // about: INVALID_ARGUMENT for k < 1, NOT_FOUND for an unknown id.
+  absl::StatusOr<uint32_t> QueriedVacancy(absl::string_view vacancy_id, int k) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  absl::StatusOr<uint32_t> QueriedWorker(absl::string_view worker_id, int k) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
   int64_t OtherPartsBound(int location_level, bool wage, int32_t freshness, bool certificate,
                           bool bonus) const;
 

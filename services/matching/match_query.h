@@ -187,6 +187,15 @@ class Scan {
     ++considered_;
     ++vetoed_;
   }
+  // A candidate by its card's bound: -1 counts a veto; a bound that may
+  // still reach the top k is deferred.
+  void Consider(int64_t bound, const IdKey& key, uint32_t slot) {
+    if (bound < 0) {
+      CountVeto();
+      return;
+    }
+    if (CanEnter(bound, key)) Defer(bound, key, slot);
+  }
 
   template <typename IdOf>
   void Offer(const Evaluation& e, uint32_t slot, const IdOf& id_of) {

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <limits>
 
-#include "absl/strings/str_cat.h"
 #include "services/matching/match_query.h"
 
 namespace labor::matching {
@@ -125,13 +124,7 @@ bool MatchIndex::VacancyQuery::FilteredOut(const VacancyCard& c) const {
 }
 
 void MatchIndex::VacancyQuery::ConsiderCard(const VacancyCard& c, int64_t skill_value) {
-  if (FilteredOut(c)) return;
-  int64_t bound = bounds_.Bound(c, skill_value);
-  if (bound < 0) {
-    scan_.CountVeto();
-    return;
-  }
-  if (scan_.CanEnter(bound, c.id_key)) scan_.Defer(bound, c.id_key, c.slot);
+  if (!FilteredOut(c)) scan_.Consider(bounds_.Bound(c, skill_value), c.id_key, c.slot);
 }
 
 void MatchIndex::VacancyQuery::Evaluate(uint32_t slot) {
@@ -317,13 +310,10 @@ void MatchIndex::VacancyQuery::WalkNearestFirst(Region area, bool everywhere,
 absl::StatusOr<QueryResult> MatchIndex::TopVacancies(absl::string_view worker_id, int k,
                                                      const VacancyFilter& filter,
                                                      const QueryContext& ctx) const {
-  if (k < 1) return absl::InvalidArgumentError("k must be at least 1");
   absl::ReaderMutexLock lock(&mu_);
-  auto found = workers_.slot_of.find(worker_id);
-  if (found == workers_.slot_of.end()) {
-    return absl::NotFoundError(absl::StrCat("worker ", worker_id, " is unknown"));
-  }
-  const WorkerRec& w = workers_.records[found->second];
+  absl::StatusOr<uint32_t> slot = QueriedWorker(worker_id, k);
+  if (!slot.ok()) return slot.status();
+  const WorkerRec& w = workers_.records[*slot];
   if (!Scorer::ConsentGiven(w, ctx.consent)) return QueryResult();  // vetoes every pair
   return VacancyQuery(*this, w, k, filter, ctx).Run();
 }

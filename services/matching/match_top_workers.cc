@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <limits>
 
-#include "absl/strings/str_cat.h"
 #include "absl/types/span.h"
 #include "services/matching/match_query.h"
 
@@ -137,13 +136,7 @@ bool MatchIndex::WorkerQuery::FilteredOut(const WorkerCard& c) const {
 }
 
 void MatchIndex::WorkerQuery::ConsiderCard(const WorkerCard& c, int64_t skill_value) {
-  if (FilteredOut(c)) return;
-  int64_t bound = bounds_.Bound(c, skill_value);
-  if (bound < 0) {
-    scan_.CountVeto();
-    return;
-  }
-  if (scan_.CanEnter(bound, c.id_key)) scan_.Defer(bound, c.id_key, c.slot);
+  if (!FilteredOut(c)) scan_.Consider(bounds_.Bound(c, skill_value), c.id_key, c.slot);
 }
 
 void MatchIndex::WorkerQuery::Evaluate(uint32_t slot) {
@@ -402,13 +395,10 @@ void MatchIndex::WorkerQuery::RestPhase() {
 absl::StatusOr<QueryResult> MatchIndex::TopWorkers(absl::string_view vacancy_id, int k,
                                                    const WorkerFilter& filter,
                                                    const QueryContext& ctx) const {
-  if (k < 1) return absl::InvalidArgumentError("k must be at least 1");
   absl::ReaderMutexLock lock(&mu_);
-  auto found = vacancies_.slot_of.find(vacancy_id);
-  if (found == vacancies_.slot_of.end()) {
-    return absl::NotFoundError(absl::StrCat("vacancy ", vacancy_id, " is not open or unknown"));
-  }
-  const VacancyRec& v = vacancies_.records[found->second];
+  absl::StatusOr<uint32_t> slot = QueriedVacancy(vacancy_id, k);
+  if (!slot.ok()) return slot.status();
+  const VacancyRec& v = vacancies_.records[*slot];
   // A veto of the vacancy itself vetoes every pair: nothing to scan.
   if (Scorer::VacancyVeto(v, ctx.now_s) != Veto::kNone) return QueryResult();
   return WorkerQuery(*this, v, k, filter, ctx).Run();
