@@ -487,9 +487,9 @@ absl::StatusOr<QueryResult> MatchIndex::BruteForceWorkers(absl::string_view vaca
                                                           const WorkerFilter& filter,
                                                           const QueryContext& ctx) const {
   absl::ReaderMutexLock lock(&mu_);
-  absl::StatusOr<uint32_t> slot = QueriedVacancy(vacancy_id, k);
-  if (!slot.ok()) return slot.status();
-  const VacancyRec& v = vacancies_.records[*slot];
+  absl::StatusOr<uint32_t> found = QueriedVacancy(vacancy_id, k);
+  if (!found.ok()) return found.status();
+  const VacancyRec& v = vacancies_.records[*found];
   Scan scan(k, 0);
   auto id_of = [this](uint32_t slot) -> const std::string& { return workers_.records[slot].id; };
   for (uint32_t slot = 0; slot < workers_.slots(); ++slot) {
@@ -512,9 +512,9 @@ absl::StatusOr<QueryResult> MatchIndex::BruteForceVacancies(absl::string_view wo
                                                             const VacancyFilter& filter,
                                                             const QueryContext& ctx) const {
   absl::ReaderMutexLock lock(&mu_);
-  absl::StatusOr<uint32_t> slot = QueriedWorker(worker_id, k);
-  if (!slot.ok()) return slot.status();
-  const WorkerRec& w = workers_.records[*slot];
+  absl::StatusOr<uint32_t> found = QueriedWorker(worker_id, k);
+  if (!found.ok()) return found.status();
+  const WorkerRec& w = workers_.records[*found];
   Scan scan(k, 0);
   auto id_of = [this](uint32_t slot) -> const std::string& { return vacancies_.records[slot].id; };
   for (uint32_t slot = 0; slot < vacancies_.slots(); ++slot) {

@@ -311,9 +311,9 @@ absl::StatusOr<QueryResult> MatchIndex::TopVacancies(absl::string_view worker_id
                                                      const VacancyFilter& filter,
                                                      const QueryContext& ctx) const {
   absl::ReaderMutexLock lock(&mu_);
-  absl::StatusOr<uint32_t> slot = QueriedWorker(worker_id, k);
-  if (!slot.ok()) return slot.status();
-  const WorkerRec& w = workers_.records[*slot];
+  absl::StatusOr<uint32_t> found = QueriedWorker(worker_id, k);
+  if (!found.ok()) return found.status();
+  const WorkerRec& w = workers_.records[*found];
   if (!Scorer::ConsentGiven(w, ctx.consent)) return QueryResult();  // vetoes every pair
   return VacancyQuery(*this, w, k, filter, ctx).Run();
 }

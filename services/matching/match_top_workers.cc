@@ -396,9 +396,9 @@ absl::StatusOr<QueryResult> MatchIndex::TopWorkers(absl::string_view vacancy_id,
                                                    const WorkerFilter& filter,
                                                    const QueryContext& ctx) const {
   absl::ReaderMutexLock lock(&mu_);
-  absl::StatusOr<uint32_t> slot = QueriedVacancy(vacancy_id, k);
-  if (!slot.ok()) return slot.status();
-  const VacancyRec& v = vacancies_.records[*slot];
+  absl::StatusOr<uint32_t> found = QueriedVacancy(vacancy_id, k);
+  if (!found.ok()) return found.status();
+  const VacancyRec& v = vacancies_.records[*found];
   // A veto of the vacancy itself vetoes every pair: nothing to scan.
   if (Scorer::VacancyVeto(v, ctx.now_s) != Veto::kNone) return QueryResult();
   return WorkerQuery(*this, v, k, filter, ctx).Run();
