@@ -278,6 +278,9 @@ class WorkerCardBounds {
   uint8_t brand() const { return brand_; }
   // The freshness part's weighted value (the same for every worker).
   int64_t fixed() const { return fixed_; }
+  // The vacancy's stated top (0: none) and offer.
+  int64_t top() const { return top_; }
+  int64_t offered() const { return offered_; }
 
   bool Vetoed(const WorkerCard& c) const {
     return WorkerCardLacksCertificate(c, v_) || CardLacksConsent(c.flags, ctx_.consent) ||

@@ -230,7 +230,7 @@ int64_t MatchIndex::WorkerQuery::GroupBound(const WorkerGroup& g, int depth, con
   if (filter_.township.level != 0 && !(hukou == filter_.township)) return -1;
   if (!v_.certs.empty() && !(key.bits & kCardCert)) return -1;
   if (GroupLacksConsent(g)) return -1;
-  if (v_.has_wage() && std::max(v_.wage_min_fen, v_.wage_max_fen) < g.min_floor) return -1;
+  if (Scorer::WageTooLow(g.min_floor, bounds_.top())) return -1;  // the lowest floor's veto
   int level = SharedRegionLevel(v_.location, hukou);
   if (key.current_level != 0) {
     int shared = SharedRegionLevel(v_.location, Region{key.current, key.current_level});
@@ -256,7 +256,7 @@ int64_t MatchIndex::WorkerQuery::GroupBound(const WorkerGroup& g, int depth, con
     // One above the card's bound: the floating-point rounding of a lower
     // floor cannot make it smaller.
     bound += int64_t{part[kWage]} *
-             std::min<int32_t>(1000, WageValueBound(g.min_reference, OfferedWage(v_),
+             std::min<int32_t>(1000, WageValueBound(g.min_reference, bounds_.offered(),
                                                     scorer_.weights().reference_wage_fen) +
                                          1);
   }
