@@ -185,7 +185,6 @@ Day Scorer::StartDay(const WorkerRec& w, const VacancyRec& v, const QueryContext
   return StartDay(w.available_from, w.planned_return, w.hukou, v.location, ctx.today);
 }
 
-
 const CertRec* Scorer::HeldCertificate(const WorkerRec& w, const CertReq& req, Day today) {
   const CertRec* best = nullptr;
   for (const CertRec& c : w.certs) {
