@@ -22,6 +22,10 @@
 // to scoring every remaining candidate when the bound does not stop it.
 // Filters narrow the phase-5 universe through per-value lists.
 //
+// The cards, their vetoes and bounds are card_bounds.h's (each built on the
+// scorer's own rule); the two query directions are classes of their own,
+// one phase a function (match_top_workers.cc, match_top_vacancies.cc).
+//
 // Thread-safe: queries share a reader lock; updates take the writer lock.
 #pragma once
 
@@ -38,6 +42,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
+#include "services/matching/card_bounds.h"
 #include "services/matching/match_model.h"
 #include "services/matching/scorer.h"
 
@@ -58,21 +63,6 @@ struct WorkerFilter {
   uint8_t status = 0;         // employment status equals (0 = any)
   Day available_by = kNoDay;  // can start by this day
   bool Matches(const WorkerRec& w, const VacancyRec& v, const QueryContext& ctx) const;
-};
-
-// The first 16 bytes of an id as two big-endian integers: compares like the
-// ids themselves unless both share those 16 bytes (then equal).
-struct IdKey {
-  uint64_t hi = 0, lo = 0;
-  static IdKey Of(absl::string_view id) {
-    IdKey key;
-    for (size_t i = 0; i < 16; ++i) {
-      uint64_t byte = i < id.size() ? static_cast<unsigned char>(id[i]) : 0;
-      (i < 8 ? key.hi : key.lo) |= byte << (8 * (7 - i % 8));
-    }
-    return key;
-  }
-  bool operator<(const IdKey& o) const { return hi != o.hi ? hi < o.hi : lo < o.lo; }
 };
 
 struct Hit {
@@ -151,49 +141,6 @@ class MatchIndex {
   struct Lists {
     // Keyed by an occupation prefix: OccPrefix(code, n) for n = 1..4.
     absl::flat_hash_map<OccCode, std::vector<uint32_t>> by_occ[5];
-  };
-  // What bounds a worker's score for any vacancy, kept in the skill lists
-  // (one per list the worker is in), so the bound costs no random access.
-  struct WorkerCard {
-    IdKey id_key;
-    uint32_t slot;
-    uint32_t hukou;  // padded region codes
-    uint32_t current;
-    uint32_t floor_fen;           // minimum wage, capped (a lower floor only raises the bound)
-    OccCode cert_occupations[2];  // of the first two certificates naming one
-    Day planned_return;
-    Day available_from;
-    uint32_t scope_area;  // padded; the accepted area unless kCardScopeOpen
-    uint8_t hukou_level : 4, current_level : 4;
-    uint8_t level;  // the best level among the worker's skills under the list's key
-    uint8_t flags;  // kCard* bits
-    uint8_t brand;
-    uint8_t status;
-    uint8_t scope_level;  // of scope_area (0: anywhere)
-    // The worker's skills, so the skill part is exact from the card; more
-    // than kCardSkills skills: skill_count = 255 and the list-level bound.
-    static constexpr int kCardSkills = 3;
-    uint8_t skill_count;
-    uint8_t skill_levels[kCardSkills];
-    OccCode skill_codes[kCardSkills];
-  };
-  // The same for a vacancy, in the requirement lists.
-  struct VacancyCard {
-    IdKey id_key;
-    uint32_t slot;
-    uint32_t location;  // padded
-    uint32_t top_fen;   // highest stated monthly wage (0: none)
-    uint32_t offered_fen;
-    uint32_t posted_at_s;
-    uint32_t expires_at_s;  // 0: none
-    OccCode occupation;
-    uint8_t location_level;
-    uint8_t level;  // the lowest level required under the list's key
-    uint8_t requirements;
-    uint8_t flags;
-    // CertBits of the required certificates: a worker whose certificates'
-    // bits miss one of these cannot hold them all (a veto on the card).
-    uint32_t cert_bits;
   };
   template <typename Card>
   using CardLists = absl::flat_hash_map<OccCode, std::vector<Card>>;
@@ -282,7 +229,10 @@ class MatchIndex {
     size_t size = 0;
     bool grouped = false;
   };
-  class Scan;
+  // One query of each direction (match_top_workers.cc,
+  // match_top_vacancies.cc): the phases of the walk over the lists.
+  class WorkerQuery;
+  class VacancyQuery;
 
   // Records by slot, their ids, free slots and the versions of removed ids:
   // the bookkeeping workers and vacancies share. `index(slot, add)` keeps
@@ -354,11 +304,6 @@ class MatchIndex {
     }
   };
 
-  WorkerCard MakeWorkerCard(uint32_t slot, int segments, OccCode key) const
-      ABSL_SHARED_LOCKS_REQUIRED(mu_);
-  VacancyCard MakeVacancyCard(uint32_t slot, int segments, OccCode key) const
-      ABSL_SHARED_LOCKS_REQUIRED(mu_);
-
   WorkerGroupKey GroupKeyOf(const WorkerCard& card) const;
   // Folds a card into its group's aggregates; `segments` and `key` name the
   // list (a card's skills outside it are the group's "others").
@@ -376,6 +321,12 @@ class MatchIndex {
   void CountRegion(absl::flat_hash_map<uint64_t, int32_t>* counts, Region region, int delta)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   int ClosestLevel(const absl::flat_hash_map<uint64_t, int32_t>& counts, Region region) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // The slot of an open vacancy / a known worker a query of `k` results is
+  // about: INVALID_ARGUMENT for k < 1, NOT_FOUND for an unknown id.
+  absl::StatusOr<uint32_t> QueriedVacancy(absl::string_view vacancy_id, int k) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  absl::StatusOr<uint32_t> QueriedWorker(absl::string_view worker_id, int k) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
   int64_t OtherPartsBound(int location_level, bool wage, int32_t freshness, bool certificate,
                           bool bonus) const;

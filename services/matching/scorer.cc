@@ -15,8 +15,6 @@
 namespace labor::matching {
 namespace {
 
-constexpr int32_t kLocationValue[] = {0, 250, 500, 750, 1000};
-
 int EffectiveLevel(uint8_t level) {
   // An unset level on a held skill is a self-declared one.
   return level == v1::SKILL_LEVEL_UNSPECIFIED ? int{v1::SKILL_LEVEL_SELF_DECLARED} : int{level};
@@ -47,25 +45,14 @@ int64_t OfferedWage(const VacancyRec& v) {
   return std::max(v.wage_min_fen, v.wage_max_fen);
 }
 
-bool Scorer::ConsentGiven(const WorkerRec& w, ConsentNeed need) {
-  switch (need) {
-    case ConsentNeed::kNone: return true;
-    case ConsentNeed::kWechat: return w.consent_wechat;
-    case ConsentNeed::kSms: return w.consent_sms;
-    case ConsentNeed::kAnyPush: return w.consent_wechat || w.consent_sms;
-  }
-  return false;
-}
-
 bool Scorer::InScope(const WorkerRec& w, Region location) {
   if (location.level == 0) return true;  // unknown place: nothing to rule out
   for (const Region& r : w.accepted_regions) {
     if (RegionWithin(r, location)) return true;
   }
   if (w.scope == v1::LOCATION_SCOPE_LISTED_REGIONS) return false;
-  int level = ScopeLevel(w.scope);
-  if (level == 0 || w.hukou.level == 0) return true;
-  return RegionWithin(RegionPrefix(w.hukou, level), location);
+  // No scope level or no hukou: an empty area, which holds everything.
+  return InScopeArea(ScopeArea(w), location);
 }
 
 bool Scorer::InHomeCounty(Region hukou, Region location) {
@@ -186,12 +173,16 @@ OccCode Scorer::BrandBranch(uint8_t brand) {
   }
 }
 
+Veto Scorer::VacancyVeto(const VacancyRec& v, int64_t now_s) {
+  if (v.blacklisted) return Veto::kBlacklisted;
+  if (v.status != v1::VACANCY_STATUS_OPEN) return Veto::kNotOpen;
+  if (v.expires_at_s != 0 && v.expires_at_s <= now_s) return Veto::kExpired;
+  if (v.remaining <= 0) return Veto::kNoHeadcount;
+  return Veto::kNone;
+}
+
 Day Scorer::StartDay(const WorkerRec& w, const VacancyRec& v, const QueryContext& ctx) {
-  Day start = w.available_from;
-  if (w.planned_return != kNoDay && w.planned_return > ctx.today && InHomeCounty(w, v.location)) {
-    start = std::max(start, w.planned_return);
-  }
-  return start;
+  return StartDay(w.available_from, w.planned_return, w.hukou, v.location, ctx.today);
 }
 
 const CertRec* Scorer::HeldCertificate(const WorkerRec& w, const CertReq& req, Day today) {
@@ -263,10 +254,7 @@ Evaluation Scorer::Evaluate(const WorkerRec& w, const VacancyRec& v,
     e.veto = reason;
     return e;
   };
-  if (v.blacklisted) return veto(Veto::kBlacklisted);
-  if (v.status != v1::VACANCY_STATUS_OPEN) return veto(Veto::kNotOpen);
-  if (v.expires_at_s != 0 && v.expires_at_s <= ctx.now_s) return veto(Veto::kExpired);
-  if (v.remaining <= 0) return veto(Veto::kNoHeadcount);
+  if (Veto closed = VacancyVeto(v, ctx.now_s); closed != Veto::kNone) return veto(closed);
   if (!ConsentGiven(w, ctx.consent)) return veto(Veto::kNoConsent);
 
   int32_t cert_value = 0;
@@ -281,26 +269,23 @@ Evaluation Scorer::Evaluate(const WorkerRec& w, const VacancyRec& v,
   } else if (!w.certs.empty()) {
     OccCode minor = OccPrefix(v.occupation, 3);
     for (const CertRec& c : w.certs) {
-      if (minor != 0 && c.occupation != 0 && c.ValidOn(ctx.today) &&
-          OccMatchDepth(minor, c.occupation) == 4) {
+      if (c.ValidOn(ctx.today) && CertificateInMinor(minor, c.occupation)) {
         cert_value = std::max(cert_value, CertValue(c));
       }
     }
   }
   if (!InScope(w, v.location)) return veto(Veto::kScope);
-  if (w.min_wage_fen > 0 && v.has_wage() &&
-      std::max(v.wage_min_fen, v.wage_max_fen) < w.min_wage_fen) {
+  // A stated wage has a positive top; no stated wage a top of 0.
+  if (WageTooLow(w.min_wage_fen, v.has_wage() ? std::max(v.wage_min_fen, v.wage_max_fen) : 0)) {
     return veto(Veto::kWage);
   }
-  if (v.expires_day != kNoDay) {
-    Day start = StartDay(w, v, ctx);
-    if (start != kNoDay && start > v.expires_day) return veto(Veto::kAvailability);
+  if (v.expires_day != kNoDay && StartsTooLate(StartDay(w, v, ctx), v.expires_day)) {
+    return veto(Veto::kAvailability);
   }
 
   e.values[kSkill] = SkillValue(w, v);
   e.values[kCertificate] = cert_value;
-  int level = std::max(SharedRegionLevel(v.location, w.hukou), SharedRegionLevel(v.location, w.current));
-  e.values[kLocation] = kLocationValue[level];
+  e.values[kLocation] = LocationValue(v.location, w.hukou, w.current);
   e.values[kWage] = v.has_wage() ? WageValueFor(w.min_wage_fen, OfferedWage(v)) : 0;
   e.values[kFreshness] = FreshnessValue(v.posted_at_s, ctx.now_s);
   OccCode brand = BrandBranch(w.brand);

@@ -158,8 +158,26 @@ class Scorer {
   Evaluation Evaluate(const WorkerRec& worker, const VacancyRec& vacancy,
                       const QueryContext& ctx) const;
 
+  // The veto of the vacancy alone (blacklisted, not open, expired, no
+  // headcount; kNone when none), in Evaluate's order: it vetoes every pair.
+  static Veto VacancyVeto(const VacancyRec& vacancy, int64_t now_s);
   // The first day the worker can start this vacancy (kNoDay: any day).
   static Day StartDay(const WorkerRec& worker, const VacancyRec& vacancy, const QueryContext& ctx);
+  // The same from the worker's dates and hukou: the planned return home
+  // delays the start only for a vacancy in the home county.
+  static Day StartDay(Day available_from, Day planned_return, Region hukou, Region location,
+                      Day today) {
+    Day start = available_from;
+    if (planned_return != kNoDay && planned_return > today && InHomeCounty(hukou, location)) {
+      start = std::max(start, planned_return);
+    }
+    return start;
+  }
+  // The availability veto: the worker can start only after the vacancy's
+  // last day (either kNoDay: no veto).
+  static bool StartsTooLate(Day start, Day last_day) {
+    return last_day != kNoDay && start != kNoDay && start > last_day;
+  }
   // Whether the worker holds `req` (valid on `today`); the best such
   // certificate, or nullptr.
   static const CertRec* HeldCertificate(const WorkerRec& worker, const CertReq& req, Day today);
@@ -167,6 +185,19 @@ class Scorer {
   static OccCode BrandBranch(uint8_t brand);
   // Whether a vacancy at `location` lies in the worker's accepted area.
   static bool InScope(const WorkerRec& worker, Region location);
+  // Whether the scope level alone decides InScope (no accepted regions
+  // listed); the area is then ScopeArea.
+  static bool ScopeIsOneArea(const WorkerRec& worker) {
+    return worker.accepted_regions.empty() && worker.scope != v1::LOCATION_SCOPE_LISTED_REGIONS;
+  }
+  // The hukou area the scope level accepts (none: anywhere).
+  static Region ScopeArea(const WorkerRec& worker) {
+    return RegionPrefix(worker.hukou, ScopeLevel(worker.scope));
+  }
+  // InScope for a worker whose scope is one area.
+  static bool InScopeArea(Region area, Region location) {
+    return location.level == 0 || RegionWithin(area, location);
+  }
   // The level of the hukou area a scope accepts (4 township .. 1 province;
   // 0 for anywhere and for listed regions).
   static int ScopeLevel(uint8_t scope);
@@ -183,7 +214,38 @@ class Scorer {
   // on `today`, by the distance to `planned_return` (0..1000, see above).
   int32_t ReturnTimeValue(Day planned_return, Day today) const;
   // Whether the worker gave the consent `need` asks for.
-  static bool ConsentGiven(const WorkerRec& worker, ConsentNeed need);
+  static bool ConsentGiven(const WorkerRec& worker, ConsentNeed need) {
+    return ConsentGiven(worker.consent_wechat, worker.consent_sms, need);
+  }
+  static bool ConsentGiven(bool wechat, bool sms, ConsentNeed need) {
+    switch (need) {
+      case ConsentNeed::kNone: return true;
+      case ConsentNeed::kWechat: return wechat;
+      case ConsentNeed::kSms: return sms;
+      case ConsentNeed::kAnyPush: return wechat || sms;
+    }
+    return false;
+  }
+  // The wage veto: a stated wage (top > 0) below the worker's minimum
+  // (floor > 0).
+  static bool WageTooLow(int64_t floor_fen, int64_t top_fen) {
+    return floor_fen > 0 && top_fen > 0 && top_fen < floor_fen;
+  }
+  // The location part for the deepest level (0..4) the vacancy shares with
+  // the worker's hukou or current location.
+  static int32_t LocationValue(int shared_level) {
+    static constexpr int32_t kValue[] = {0, 250, 500, 750, 1000};
+    return kValue[shared_level];
+  }
+  static int32_t LocationValue(Region location, Region hukou, Region current) {
+    return LocationValue(
+        std::max(SharedRegionLevel(location, hukou), SharedRegionLevel(location, current)));
+  }
+  // The certificate part without required certificates: a valid
+  // certificate in the vacancy's 小类 `minor` earns it.
+  static bool CertificateInMinor(OccCode minor, OccCode held) {
+    return minor != 0 && held != 0 && OccMatchDepth(minor, held) == 4;
+  }
   // The credit (0..1000) of a held skill at `depth` (OccMatchDepth) and
   // `held_level` (an unset level counts as self-declared) for a requirement
   // of `required_level`: the skill part's building block.
