@@ -39,10 +39,10 @@ function(labor_fence_grpc_headers)
   # (e.g. gRPC found through a path searched before ours).
   file(WRITE ${PROJECT_BINARY_DIR}/grpc_fence_probe.cc
     "#include <grpcpp/support/status.h>\nint main() { return 0; }\n")
-  try_compile(fence_leaks ${PROJECT_BINARY_DIR}/grpc_fence_probe
+  try_compile(LABOR_GRPC_FENCE_LEAKS ${PROJECT_BINARY_DIR}/grpc_fence_probe
     SOURCES ${PROJECT_BINARY_DIR}/grpc_fence_probe.cc
     CMAKE_FLAGS "-DINCLUDE_DIRECTORIES=${LABOR_GRPC_FENCE_DIR};${dirs}")
-  if(fence_leaks)
+  if(LABOR_GRPC_FENCE_LEAKS)
     message(FATAL_ERROR "the gRPC fence in ${LABOR_GRPC_FENCE_DIR} does not stop a gRPC include")
   endif()
 endfunction()
