@@ -84,7 +84,7 @@ class VacancyServiceImpl::ImportReactor
       return;
     }
     pipeline_.emplace(service_->manager_, service_->dispatch_.pool(), *std::move(caller),
-                      service_->options_, this);
+                      service_->options_, static_cast<ImportPipeline::Transport*>(this));
     std::optional<int64_t> watch =
         service_->dispatch_.drain()->Watch([this] { pipeline_->StopForShutdown(); });
     if (!watch.has_value()) {
