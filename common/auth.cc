@@ -81,29 +81,6 @@ absl::StatusOr<absl::string_view> SingleMetadata(const grpc::ServerContextBase& 
 
 }  // namespace
 
-absl::string_view RoleName(Role role) {
-  switch (role) {
-    case Role::kAdmin:
-      return "admin";
-    case Role::kWechat:
-      return "wechat";
-    case Role::kKiosk:
-      return "kiosk";
-    case Role::kPartner:
-      return "partner";
-    case Role::kService:
-      return "service";
-  }
-  return "unknown";
-}
-
-std::optional<Role> RoleFromName(absl::string_view name) {
-  for (Role role : {Role::kAdmin, Role::kWechat, Role::kKiosk, Role::kPartner, Role::kService}) {
-    if (name == RoleName(role)) return role;
-  }
-  return std::nullopt;
-}
-
 absl::StatusOr<std::unique_ptr<TokenStore>> TokenStore::LoadFromFile(const std::string& path) {
   errno = 0;
   std::ifstream in(path, std::ios::binary);

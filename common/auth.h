@@ -1,5 +1,5 @@
 // Authentication (bearer tokens -> role + tenant) and per-method
-// authorization, deny by default.
+// authorization, deny by default: the gRPC-facing side of common/caller.h.
 #pragma once
 
 #include <grpcpp/server_context.h>
@@ -14,23 +14,12 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "common/caller.h"
 
 namespace labor {
 
-enum class Role { kAdmin, kWechat, kKiosk, kPartner, kService };
-
-absl::string_view RoleName(Role role);
-std::optional<Role> RoleFromName(absl::string_view name);
-
 // Metadata key a wechat-role caller uses to say which worker (openid) it acts for.
 inline constexpr absl::string_view kOpenIdMetadata = "x-labor-openid";
-
-struct Caller {
-  Role role = Role::kService;
-  std::string tenant;     // e.g. the kiosk site, the partner bureau, the official account
-  std::string principal;  // token name from the tokens file
-  std::string openid;     // wechat role only: the worker this call acts for
-};
 
 // Tokens file, one token per line (blank lines and '#' comments ignored):
 //   <sha256 hex of the token> <role> <tenant> <principal>

@@ -21,11 +21,11 @@
 #include "common/stream_consumer.h"
 #include "common/thread_pool.h"
 #include "prometheus/gauge.h"
+#include "services/matching/grpc_upstream.h"
 #include "services/matching/match_index.h"
 #include "services/matching/matching_manager.h"
 #include "services/matching/matching_service.h"
 #include "services/matching/scorer.h"
-#include "services/matching/upstream.h"
 
 ABSL_FLAG(std::string, profile_target, "127.0.0.1:50051", "ProfileService address");
 ABSL_FLAG(std::string, vacancy_target, "127.0.0.1:50052", "VacancyService address");

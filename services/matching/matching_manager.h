@@ -11,7 +11,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "common/auth.h"
+#include "common/caller.h"
 #include "common/clock.h"
 #include "common/occupations.h"
 #include "common/redis.h"

@@ -22,10 +22,10 @@
 #include "common/stream_consumer.h"
 #include "common/thread_pool.h"
 #include "prometheus/gauge.h"
+#include "services/notify/grpc_profile_directory.h"
 #include "services/notify/notify_manager.h"
 #include "services/notify/notify_service.h"
 #include "services/notify/notify_store.h"
-#include "services/notify/profile_directory.h"
 #include "services/notify/sms_gateway.h"
 
 ABSL_FLAG(std::string, profile_target, "127.0.0.1:50051", "ProfileService address");

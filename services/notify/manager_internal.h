@@ -8,7 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
-#include "common/auth.h"
+#include "common/caller.h"
 
 namespace labor::notify::internal {
 

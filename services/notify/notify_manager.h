@@ -29,7 +29,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "common/auth.h"
+#include "common/caller.h"
 #include "common/clock.h"
 #include "common/occupations.h"
 #include "common/regions.h"

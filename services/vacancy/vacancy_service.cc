@@ -1,12 +1,9 @@
 #include "services/vacancy/vacancy_service.h"
 
-#include <deque>
-#include <map>
 #include <optional>
 #include <utility>
 #include <vector>
 
-#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "common/grpc_status.h"
 #include "common/status.h"
@@ -20,19 +17,20 @@ constexpr int kMaxChunkItems = 1000;
 // The two import streams differ only in how items arrive and results leave:
 // one per message, or a chunk per message.
 
-// Moves a message's items to `pending` and returns how many there were;
-// INVALID_ARGUMENT for an oversized chunk (nothing is taken).
-absl::StatusOr<size_t> Unpack(v1::ImportItem& in, std::deque<v1::ImportItem>* pending) {
-  pending->push_back(std::move(in));
-  return 1;
+// Moves a message's items to `items`; INVALID_ARGUMENT for an oversized
+// chunk (nothing is taken).
+absl::Status Unpack(v1::ImportItem& in, std::vector<v1::ImportItem>* items) {
+  items->push_back(std::move(in));
+  return absl::OkStatus();
 }
-absl::StatusOr<size_t> Unpack(v1::ImportChunk& in, std::deque<v1::ImportItem>* pending) {
+absl::Status Unpack(v1::ImportChunk& in, std::vector<v1::ImportItem>* items) {
   if (in.items_size() > kMaxChunkItems) {
     return absl::InvalidArgumentError(absl::StrCat("items: a chunk holds at most ", kMaxChunkItems,
                                                    " items, this one ", in.items_size()));
   }
-  for (v1::ImportItem& item : *in.mutable_items()) pending->push_back(std::move(item));
-  return static_cast<size_t>(in.items_size());
+  items->reserve(static_cast<size_t>(in.items_size()));
+  for (v1::ImportItem& item : *in.mutable_items()) items->push_back(std::move(item));
+  return absl::OkStatus();
 }
 
 void AddResult(v1::ImportResult result, v1::ImportResult* out) { *out = std::move(result); }
@@ -70,84 +68,56 @@ MethodPolicy VacancyMethodPolicy() {
   return policy;
 }
 
-// One import stream, as a pipeline: reads run ahead (bounded); a batch is
-// prepared (validated, normalized, fingerprinted: no lock) on one pool
-// thread while the previous batch is applied and committed on another;
-// results go out in item order, one message per incoming message (`In` is
-// an ImportItem or an ImportChunk). Decisions are made under mu_; gRPC
-// operations start after it is released.
+// One import stream: the gRPC side of an ImportPipeline, which decides
+// what happens next (`In` is an ImportItem or an ImportChunk). This class
+// parses what arrives, serializes what leaves and ends the call.
 template <typename In, typename Out>
 class VacancyServiceImpl::ImportReactor
-    : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
+    : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>,
+      private ImportPipeline::Transport {
  public:
   ImportReactor(VacancyServiceImpl* service, grpc::CallbackServerContext* ctx, const char* method)
       : service_(service), method_(method), start_(absl::Now()) {
     absl::StatusOr<Caller> caller = service_->dispatch_.Admit(*ctx, method_);
-    std::optional<int64_t> watch;
-    if (caller.ok()) {
-      watch = service_->dispatch_.drain()->Watch([this] { StopForShutdown(); });
-      if (!watch.has_value()) caller = ShuttingDownError();
-    }
     if (!caller.ok()) {
-      {
-        absl::MutexLock lock(&mu_);
-        finished_ = true;
-      }
       FinishWith(caller.status());
       return;
     }
-    watch_ = *watch;
-    caller_ = *std::move(caller);
-    {
-      absl::MutexLock lock(&mu_);
-      reading_ = true;
+    pipeline_.emplace(service_->manager_, service_->dispatch_.pool(), *std::move(caller),
+                      service_->options_, static_cast<ImportPipeline::Transport*>(this));
+    std::optional<int64_t> watch =
+        service_->dispatch_.drain()->Watch([this] { pipeline_->StopForShutdown(); });
+    if (!watch.has_value()) {
+      pipeline_->Refuse(ShuttingDownError());
+      return;
     }
-    this->StartRead(&incoming_);
+    watch_ = *watch;
+    pipeline_->Start();
   }
 
   void OnReadDone(bool ok) override {
-    Actions actions;
-    {
-      absl::MutexLock lock(&mu_);
-      reading_ = false;
-      if (!ok) {
-        read_done_ = true;
-      } else if (!stop_reading_) {  // else shutting down: the message is not taken
-        absl::StatusOr<size_t> n = ParseAndUnpack();
-        if (n.ok()) {
-          message_sizes_.push_back(*n);
-        } else {
-          // Answer everything before the bad message, then end the stream.
-          read_done_ = true;
-          final_status_ = n.status();
-        }
-        ++messages_read_;
-      }
-      incoming_.Clear();
-      Plan(&actions);
+    if (!ok) {
+      pipeline_->OnReadEnd();
+      return;
     }
-    Run(actions);
+    std::vector<v1::ImportItem> items;
+    absl::Status taken = Take(&items);
+    // The pipeline may start the next read into incoming_ at once.
+    incoming_.Clear();
+    if (taken.ok()) {
+      pipeline_->OnMessage(std::move(items));
+    } else {
+      pipeline_->OnBadMessage(taken);
+    }
   }
 
   void OnWriteDone(bool ok) override {
-    Actions actions;
-    {
-      absl::MutexLock lock(&mu_);
-      writing_ = false;
-      if (!ok && error_.ok()) error_ = absl::CancelledError("the client stopped reading results");
-      Plan(&actions);
-    }
-    Run(actions);
+    pipeline_->OnWriteDone(ok ? absl::OkStatus()
+                              : absl::CancelledError("the client stopped reading results"));
   }
 
   void OnCancel() override {
-    Actions actions;
-    {
-      absl::MutexLock lock(&mu_);
-      if (error_.ok()) error_ = absl::CancelledError("the client cancelled the import");
-      Plan(&actions);
-    }
-    Run(actions);
+    if (pipeline_.has_value()) pipeline_->OnCancel();
   }
 
   void OnDone() override {
@@ -156,184 +126,31 @@ class VacancyServiceImpl::ImportReactor
   }
 
  private:
-  struct Actions {
-    bool read = false;
-    const grpc::ByteBuffer* write = nullptr;
-    std::vector<v1::ImportItem> prepare;
-    std::optional<VacancyManager::PreparedImport> apply;
-    int64_t apply_ticket = 0;
-    bool finish = false;
-    absl::Status status;
-  };
-
-  // Parses the message just read and moves its items to pending_; how many
-  // there were. INVALID_ARGUMENT when it does not parse (naming its
-  // position) or holds too many items (nothing is taken).
-  absl::StatusOr<size_t> ParseAndUnpack() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+  // Parses the message just read and moves its items to `items`.
+  // INVALID_ARGUMENT when it does not parse (naming its position) or holds
+  // too many items (nothing is taken).
+  absl::Status Take(std::vector<v1::ImportItem>* items) {
     In message;
-    RETURN_IF_ERROR(ParseStreamMessage(incoming_, messages_read_, &message));
-    return Unpack(message, &pending_);
+    RETURN_IF_ERROR(ParseStreamMessage(incoming_, messages_read_++, &message));
+    return Unpack(message, items);
   }
 
-  // The server is shutting down: no more reads; what was read is still
-  // answered, then the stream ends UNAVAILABLE (the client resends the
-  // items not answered, after the restart or to another instance).
-  void StopForShutdown() {
-    Actions actions;
-    {
-      absl::MutexLock lock(&mu_);
-      // A client that had sent everything gets its answers and OK.
-      if (final_status_.ok() && !read_done_) {
-        final_status_ = absl::UnavailableError(
-            "the server is shutting down: the items answered were taken, the rest were not; "
-            "send them again");
-      }
-      stop_reading_ = true;
-      Plan(&actions);
-    }
-    Run(actions);
-  }
+  void ReadNext() override { this->StartRead(&incoming_); }
 
-  // Decides the next steps from the state (under mu_).
-  void Plan(Actions* actions) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    if (finished_) return;
-    const auto& opts = service_->options_;
-    if (error_.ok() && !reading_ && !read_done_ && !stop_reading_ &&
-        static_cast<int>(pending_.size()) < opts.max_pending_items) {
-      reading_ = true;
-      actions->read = true;
+  void WriteResults(std::vector<v1::ImportResult> results) override {
+    current_write_.Clear();
+    for (v1::ImportResult& result : results) AddResult(std::move(result), &current_write_);
+    absl::Status serialized = SerializeResponse(current_write_, &write_bytes_);
+    if (!serialized.ok()) {
+      pipeline_->OnWriteDone(serialized);
+      return;
     }
-    // The results held back may not stop the oldest message from being
-    // answered (a chunk may be larger than the limit).
-    const size_t unwritten_limit = std::max(static_cast<size_t>(opts.max_unwritten_results),
-                                            message_sizes_.empty() ? 0 : message_sizes_.front());
-    if (error_.ok() && !preparing_ && prepared_.empty() && !pending_.empty() &&
-        unwritten_.size() < unwritten_limit) {
-      preparing_ = true;
-      const size_t n = std::min<size_t>(pending_.size(), static_cast<size_t>(opts.max_batch_items));
-      actions->prepare.assign(std::make_move_iterator(pending_.begin()),
-                              std::make_move_iterator(pending_.begin() + static_cast<long>(n)));
-      pending_.erase(pending_.begin(), pending_.begin() + static_cast<long>(n));
-    }
-    if (error_.ok() && !applying_ && !prepared_.empty()) {
-      applying_ = true;
-      actions->apply = std::move(prepared_.front());
-      actions->apply_ticket = next_ticket_++;
-      prepared_.pop_front();
-    }
-    // The next message's results, once all of them are there.
-    if (!writing_ && !message_sizes_.empty() && unwritten_.size() >= message_sizes_.front() &&
-        error_.ok()) {
-      writing_ = true;
-      current_write_.Clear();
-      for (size_t i = message_sizes_.front(); i > 0; --i) {
-        AddResult(std::move(unwritten_.front()), &current_write_);
-        unwritten_.pop_front();
-      }
-      message_sizes_.pop_front();
-      absl::Status serialized = SerializeResponse(current_write_, &write_bytes_);
-      if (serialized.ok()) {
-        actions->write = &write_bytes_;
-      } else {
-        writing_ = false;
-        error_ = serialized;
-      }
-    }
-    // After an error, an outstanding read is cancelled by finishing.
-    const bool drained = (read_done_ || stop_reading_) && pending_.empty() && prepared_.empty() &&
-                         done_.empty() && message_sizes_.empty();
-    if (!preparing_ && !applying_ && publishing_ == 0 && !writing_ && (drained || !error_.ok())) {
-      finished_ = true;
-      actions->finish = true;
-      actions->status = error_.ok() ? final_status_ : error_;
-    }
-  }
-
-  void Run(Actions& actions) {
-    if (actions.read) this->StartRead(&incoming_);
     // No buffer hint on these writes: a hinted first message may be held
     // back without its write ever completing (a stalled stream was seen).
-    if (actions.write != nullptr) this->StartWrite(actions.write);
-    if (!actions.prepare.empty()) Prepare(std::move(actions.prepare));
-    if (actions.apply.has_value()) Apply(std::move(*actions.apply), actions.apply_ticket);
-    if (actions.finish) FinishWith(actions.status);
+    this->StartWrite(&write_bytes_);
   }
 
-  void Prepare(std::vector<v1::ImportItem> batch) {
-    Submit(
-        [this, batch = std::move(batch)]() mutable {
-          VacancyManager::PreparedImport prepared =
-              service_->manager_->PrepareImport(std::move(batch));
-          Actions actions;
-          {
-            absl::MutexLock lock(&mu_);
-            preparing_ = false;
-            prepared_.push_back(std::move(prepared));
-            Plan(&actions);
-          }
-          Run(actions);
-        },
-        &ImportReactor::preparing_);
-  }
-
-  // Applies a prepared batch. As soon as it is decided (its write may still
-  // be in flight) the next batch may be applied; results still leave in
-  // batch order (tickets), each once its own batch is durable.
-  void Apply(VacancyManager::PreparedImport prepared, int64_t ticket) {
-    Submit(
-        [this, prepared = std::move(prepared), ticket]() mutable {
-          bool committed = false;
-          auto on_committed = [this, &committed] {
-            committed = true;
-            Actions actions;
-            {
-              absl::MutexLock lock(&mu_);
-              applying_ = false;
-              ++publishing_;
-              Plan(&actions);
-            }
-            Run(actions);
-          };
-          absl::StatusOr<std::vector<v1::ImportResult>> results =
-              service_->manager_->ApplyImport(caller_, std::move(prepared), on_committed);
-          Actions actions;
-          {
-            absl::MutexLock lock(&mu_);
-            if (committed) {
-              --publishing_;
-            } else {
-              applying_ = false;
-            }
-            if (results.ok()) {
-              done_.emplace(ticket, *std::move(results));
-              for (auto it = done_.begin(); it != done_.end() && it->first == next_emit_;
-                   it = done_.erase(it), ++next_emit_) {
-                for (auto& r : it->second) unwritten_.push_back(std::move(r));
-              }
-            } else if (error_.ok()) {
-              error_ = results.status();
-            }
-            Plan(&actions);
-          }
-          Run(actions);
-        },
-        &ImportReactor::applying_);
-  }
-
-  // Runs `work` on the pool; a full pool ends the stream with
-  // RESOURCE_EXHAUSTED (`work` is then dropped and the stage is idle).
-  template <typename Work>
-  void Submit(Work work, bool ImportReactor::*stage) {
-    if (service_->dispatch_.pool()->Submit(std::move(work))) return;
-    Actions actions;
-    {
-      absl::MutexLock lock(&mu_);
-      this->*stage = false;
-      if (error_.ok()) error_ = absl::ResourceExhaustedError("server is busy; retry with backoff");
-      Plan(&actions);
-    }
-    Run(actions);
-  }
+  void End(const absl::Status& status) override { FinishWith(status); }
 
   void FinishWith(const absl::Status& status) {
     service_->dispatch_.RecordStreamEnd(method_, start_, status);
@@ -343,31 +160,12 @@ class VacancyServiceImpl::ImportReactor
   VacancyServiceImpl* service_;
   const char* const method_;
   const absl::Time start_;
-  Caller caller_;
-  int64_t watch_ = 0;             // the drain watcher, 0 = none
-  grpc::ByteBuffer incoming_;     // owned by the outstanding read
-  Out current_write_;             // the results of the outstanding write...
-  grpc::ByteBuffer write_bytes_;  // ...serialized, owned by it
-  absl::Mutex mu_;
-  std::deque<v1::ImportItem> pending_ ABSL_GUARDED_BY(mu_);
-  std::deque<v1::ImportResult> unwritten_ ABSL_GUARDED_BY(mu_);
-  // Items in each message read and not yet answered, oldest first.
-  std::deque<size_t> message_sizes_ ABSL_GUARDED_BY(mu_);
-  absl::Status final_status_ ABSL_GUARDED_BY(mu_);  // after the last answer
-  bool reading_ ABSL_GUARDED_BY(mu_) = false;
-  bool read_done_ ABSL_GUARDED_BY(mu_) = false;
-  bool stop_reading_ ABSL_GUARDED_BY(mu_) = false;  // shutting down
-  int64_t messages_read_ ABSL_GUARDED_BY(mu_) = 0;
-  std::deque<VacancyManager::PreparedImport> prepared_ ABSL_GUARDED_BY(mu_);
-  bool preparing_ ABSL_GUARDED_BY(mu_) = false;
-  bool applying_ ABSL_GUARDED_BY(mu_) = false;  // deciding + committing (writer lock)
-  int publishing_ ABSL_GUARDED_BY(mu_) = 0;     // committed, updating index and cache
-  int64_t next_ticket_ ABSL_GUARDED_BY(mu_) = 0;
-  int64_t next_emit_ ABSL_GUARDED_BY(mu_) = 0;
-  std::map<int64_t, std::vector<v1::ImportResult>> done_ ABSL_GUARDED_BY(mu_);
-  bool writing_ ABSL_GUARDED_BY(mu_) = false;
-  bool finished_ ABSL_GUARDED_BY(mu_) = false;
-  absl::Status error_ ABSL_GUARDED_BY(mu_);
+  int64_t watch_ = 0;                       // the drain watcher, 0 = none
+  int64_t messages_read_ = 0;               // reads are one at a time
+  grpc::ByteBuffer incoming_;               // owned by the outstanding read
+  Out current_write_;                       // the results of the outstanding write...
+  grpc::ByteBuffer write_bytes_;            // ...serialized, owned by it
+  std::optional<ImportPipeline> pipeline_;  // none when the call was refused
 };
 
 VacancyServiceImpl::VacancyServiceImpl(VacancyManager* manager, const Authenticator* auth,

@@ -12,6 +12,7 @@
 #include "common/rpc_handler.h"
 #include "common/thread_pool.h"
 #include "labor/v1/vacancy.grpc.pb.h"
+#include "services/vacancy/import_pipeline.h"
 #include "services/vacancy/vacancy_manager.h"
 
 namespace labor::vacancy {
@@ -19,17 +20,8 @@ namespace labor::vacancy {
 // Which roles may call which VacancyService method (deny by default).
 MethodPolicy VacancyMethodPolicy();
 
-struct VacancyServiceOptions {
-  // Most import items committed in one WriteBatch (one synced write).
-  // Larger batches spend fewer WAL syncs per item; other writers wait for
-  // a batch under the writer lock (~100 ms at 1,024 items on two cores).
-  int max_batch_items = 1024;
-  // Items read ahead of the batch being committed; reading pauses above it
-  // (the client's sends then wait: flow control, not memory growth).
-  int max_pending_items = 2048;
-  // Results not yet written to the client; processing pauses above it.
-  int max_unwritten_results = 4096;
-};
+// How an import stream batches and how far it reads and answers ahead.
+using VacancyServiceOptions = ImportPipelineOptions;
 
 class VacancyServiceImpl final : public RpcService<v1::VacancyService> {
  public:

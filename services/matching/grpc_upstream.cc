@@ -1,4 +1,4 @@
-#include "services/matching/upstream.h"
+#include "services/matching/grpc_upstream.h"
 
 #include "absl/strings/str_cat.h"
 #include "common/grpc_status.h"
@@ -6,8 +6,8 @@
 
 namespace labor::matching {
 absl::StatusOr<std::unique_ptr<GrpcUpstream>> GrpcUpstream::Create(ClientOptions profile,
-                                                                    ClientOptions vacancy,
-                                                                    int page_size) {
+                                                                   ClientOptions vacancy,
+                                                                   int page_size) {
   std::unique_ptr<GrpcUpstream> upstream(new GrpcUpstream());
   ASSIGN_OR_RETURN(auto profile_channel, MakeChannel(profile));
   ASSIGN_OR_RETURN(auto vacancy_channel, MakeChannel(vacancy));
