@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/csv.h"
 #include "common/log.h"
 #include "common/status.h"
 #include "common/validation.h"

@@ -7,9 +7,9 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "common/csv.h"
 #include "common/log.h"
 #include "common/status.h"
-#include "common/validation.h"
 
 namespace labor {
 namespace {

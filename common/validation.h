@@ -110,16 +110,4 @@ absl::Status ValidateRealName(absl::string_view name, size_t max_chars);
 // left for ValidateRealName to refuse.
 std::string NormalizeRealName(absl::string_view name);
 
-// Reads a CSV data file (data/regions, data/taxonomy): UTF-8 with an optional
-// BOM, LF or CRLF line ends, fields optionally double-quoted ("" is a quote
-// inside quotes; a quoted field may span lines). The first record is the
-// header and must name every column in `columns`; every later record must have
-// as many fields as the header (blank lines are skipped). `on_record` gets the
-// fields of `columns`, in that order. NOT_FOUND when the file is missing;
-// DATA_LOSS naming the file and line when it is malformed or when `on_record`
-// returns an error.
-absl::Status ForEachCsvRecord(
-    const std::string& path, const std::vector<std::string>& columns,
-    const std::function<absl::Status(const std::vector<std::string>& fields)>& on_record);
-
 }  // namespace labor

@@ -12,6 +12,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "common/clock.h"
+#include "common/csv.h"
 #include "common/idempotency.h"
 #include "common/proto_util.h"
 #include "common/status.h"

@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/csv.h"
 #include "common/validation.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"

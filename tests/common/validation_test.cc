@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "common/csv.h"
 #include "common/regions.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
